@@ -1,0 +1,101 @@
+# forklab - build the kernel, the ISO and the host tools; run checks and benchmarks.
+#   make            kernel (build/forklab.elf) and host tools
+#   make iso        build/forklab.iso (GRUB 2, multiboot2)
+#   make check      host unit tests, guest self-tests, ISO boot, exit-status checks
+#   make bench      the benchmark run (tools/forklab)
+#   make deps       install missing Debian packages with apt-get
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD    := build
+CC       := gcc
+LD       := ld
+HOSTCC   ?= gcc
+
+# -mgeneral-regs-only: gcc would emit SSE at -O2 and SSE is not enabled.
+KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-builtin-printf \
+	    -mno-red-zone -mgeneral-regs-only -fno-pic -fno-pie -mcmodel=kernel \
+	    -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	    -Wall -Wextra -Werror -Icore -I$(BUILD)/include $(KEXTRA)
+KASFLAGS := -D__ASSEMBLY__ -Icore
+KLDFLAGS := -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack \
+	    --no-warn-rwx-segments -T boot/kernel.ld
+
+HOSTCFLAGS ?= -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=all -Wall -Wextra -Werror -Icore -I$(BUILD)/include
+
+# Kernel sources: everything under boot/, core/ and bench/ (not bench/user),
+# plus the test bodies shared between guest and host.
+KTEST_SRCS := tests/core_tests.c tests/kmem_conformance.c
+KSRCS := $(sort $(wildcard boot/*.S boot/*.c core/*.c bench/*.c) $(KTEST_SRCS))
+KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+.PHONY: all kernel iso check bench deps clean host-tests FORCE
+all: kernel
+
+kernel: $(BUILD)/forklab.elf
+
+$(BUILD)/include/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define FORKLAB_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+$(BUILD)/k/%.c.o: %.c $(BUILD)/include/version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/forklab.elf: $(KOBJS) boot/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS)
+
+iso: $(BUILD)/forklab.iso
+$(BUILD)/forklab.iso: $(BUILD)/forklab.elf boot/grub.cfg
+	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/forklab.elf $(BUILD)/isodir/boot/forklab.elf
+	cp boot/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# Host unit tests (pure-logic modules with ASan/UBSan).
+HOST_TEST_BINS :=
+$(BUILD)/host/test_core: tests/test_core.c tests/core_tests.c tests/host_shim.c \
+		core/cmdline.c core/printf.c core/memmap.c core/report.c $(BUILD)/include/version.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(filter %.c,$^)
+HOST_TEST_BINS += $(BUILD)/host/test_core
+-include tests/host.mk
+
+host-tests: $(HOST_TEST_BINS)
+
+check: deps kernel iso host-tests
+	@bash tests/check.sh $(HOST_TEST_BINS)
+
+bench: deps kernel
+	@tools/forklab boot -- mode=bench
+
+# deps - install what is missing (Debian package names); a no-op when all is there.
+DEP_CMDS := qemu-system-x86_64:qemu-system-x86 grub-mkrescue:grub-common \
+	    xorriso:xorriso mformat:mtools gnuplot:gnuplot-nox gcc:gcc python3:python3
+DEP_FILES := /usr/lib/grub/i386-pc/moddep.lst:grub-pc-bin \
+	     /usr/include/perfmon/pfmlib.h:libpfm4-dev
+deps:
+	@missing=""; \
+	for d in $(DEP_CMDS); do command -v $${d%%:*} >/dev/null 2>&1 || missing="$$missing $${d##*:}"; done; \
+	for d in $(DEP_FILES); do [ -e $${d%%:*} ] || missing="$$missing $${d##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || \
+		{ echo "make deps: apt-get failed; install by hand:$$missing"; exit 1; }; \
+	fi
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/k -name '*.d' 2>/dev/null)

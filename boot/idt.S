@@ -1,0 +1,62 @@
+/* boot/idt.S - the 256 interrupt entry stubs and the common path that builds
+ * a struct pt_regs (core/ptrace.h) and calls the C handler. */
+	.text
+	.code64
+
+/* Each stub is 16-byte aligned and shorter than 16 bytes, so the stub for
+ * vector v is at interrupt_stubs + 16 * v (INTERRUPT_STUB_SIZE in C). The
+ * vectors whose exceptions push an error code themselves skip the dummy 0. */
+	.macro vector_stub v
+	.align 16
+	.if !(\v == 8 || (\v >= 10 && \v <= 14) || \v == 17 || \v == 21 || \v == 29 || \v == 30)
+	pushq	$0
+	.endif
+	pushq	$\v
+	jmp	interrupt_common
+	.endm
+
+	.global interrupt_stubs
+interrupt_stubs:
+	.set v, 0
+	.rept 256
+	vector_stub v
+	.set v, v + 1
+	.endr
+
+interrupt_common:
+	cld
+	push	%rdi
+	push	%rsi
+	push	%rdx
+	push	%rcx
+	push	%rax
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rsp, %rdi
+	call	do_interrupt
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rax
+	pop	%rcx
+	pop	%rdx
+	pop	%rsi
+	pop	%rdi
+	add	$16, %rsp		/* vector and error code */
+	iretq
+
