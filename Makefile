@@ -16,7 +16,7 @@ HOSTCC   ?= gcc
 KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-builtin-printf \
 	    -mno-red-zone -mgeneral-regs-only -fno-pic -fno-pie -mcmodel=kernel \
 	    -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	    -Wall -Wextra -Werror -Icore -I$(BUILD)/include $(KEXTRA)
+	    -Wall -Wextra -Werror -Icore -Ibench -I$(BUILD)/include $(KEXTRA)
 KASFLAGS := -D__ASSEMBLY__ -Icore
 KLDFLAGS := -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack \
 	    --no-warn-rwx-segments -T boot/kernel.ld
@@ -26,13 +26,13 @@ HOSTCFLAGS ?= -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-poi
 
 # Kernel sources: everything under boot/, core/ and bench/ (not bench/user),
 # plus the test bodies shared between guest and host.
-KTEST_SRCS := tests/core_tests.c tests/kmem_conformance.c
-KSRCS := $(sort $(wildcard boot/*.S boot/*.c core/*.c bench/*.c) $(KTEST_SRCS))
+KTEST_SRCS := tests/core_tests.c tests/kmem_conformance.c tests/pid_conformance.c
+KSRCS := $(sort $(wildcard boot/*.S boot/*.c core/*.S core/*.c bench/*.S bench/*.c) $(KTEST_SRCS))
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all kernel iso check bench deps clean host-tests FORCE
+.PHONY: all kernel iso check bench soak deps clean host-tests FORCE
 all: kernel
 
 kernel: $(BUILD)/forklab.elf
@@ -49,6 +49,12 @@ $(BUILD)/k/%.c.o: %.c $(BUILD)/include/version.h
 $(BUILD)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+# The user program is embedded in the kernel image (bench/embed.S).
+USER_PROG := $(BUILD)/user/forklab-user
+$(BUILD)/k/bench/embed.S.o: bench/embed.S $(USER_PROG)
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -DUSER_PROGRAM='"$(USER_PROG)"' -c $< -o $@
 
 $(BUILD)/forklab.elf: $(KOBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJS)
@@ -68,7 +74,7 @@ $(BUILD)/host/test_core: tests/test_core.c tests/core_tests.c tests/host_shim.c 
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(filter %.c,$^)
 HOST_TEST_BINS += $(BUILD)/host/test_core
--include tests/host.mk
+-include tests/host.mk tests/pid.mk tests/elf.mk bench/user/user.mk
 
 host-tests: $(HOST_TEST_BINS)
 
@@ -76,7 +82,11 @@ check: deps kernel iso host-tests
 	@bash tests/check.sh $(HOST_TEST_BINS)
 
 bench: deps kernel
-	@tools/forklab boot -- mode=bench
+	@tools/forklab boot --timeout 600 -- mode=bench
+
+# soak - the long leak check: 1 000 000 fork/exit/wait cycles per strategy.
+soak: deps kernel
+	@tools/forklab test --timeout 7200 -- stress=1000000
 
 # deps - install what is missing (Debian package names); a no-op when all is there.
 DEP_CMDS := qemu-system-x86_64:qemu-system-x86 grub-mkrescue:grub-common \

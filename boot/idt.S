@@ -23,9 +23,14 @@ interrupt_stubs:
 	.set v, v + 1
 	.endr
 
+/* Frame on entry: vector, error code, rip, cs, rflags, rsp, ss. From user
+ * mode (CS RPL 3) GS is swapped so the kernel finds its per-CPU data. */
 interrupt_common:
 	cld
-	push	%rdi
+	testb	$3, 24(%rsp)
+	jz	1f
+	swapgs
+1:	push	%rdi
 	push	%rsi
 	push	%rdx
 	push	%rcx
@@ -42,6 +47,10 @@ interrupt_common:
 	push	%r15
 	mov	%rsp, %rdi
 	call	do_interrupt
+/* common_interrupt_return - unwind a struct pt_regs at %rsp and iretq;
+ * also the way back to user mode for system calls and new tasks. */
+	.global common_interrupt_return
+common_interrupt_return:
 	pop	%r15
 	pop	%r14
 	pop	%r13
@@ -58,5 +67,8 @@ interrupt_common:
 	pop	%rsi
 	pop	%rdi
 	add	$16, %rsp		/* vector and error code */
-	iretq
+	testb	$3, 8(%rsp)
+	jz	2f
+	swapgs
+2:	iretq
 

@@ -67,6 +67,8 @@ int cmdline_describe(const struct cmdline_param *p, char *buf, size_t len)
 		return fl_snprintf(buf, len,
 				   "up to %u comma-separated integers from %lu to %lu",
 				   p->max_items, p->min, p->max);
+	case CP_STRING:
+		return fl_snprintf(buf, len, "text of at most %u bytes", p->max_items - 1);
 	default:
 		return choices_list(p, buf, len);
 	}
@@ -119,6 +121,12 @@ static int parse_value(struct cmdline_param *p, const char *val, size_t vlen,
 	switch (p->type) {
 	case CP_UINT:
 		return parse_one_uint(p, val, vlen, p->dst, val, vlen, err, errlen);
+	case CP_STRING:
+		if (vlen >= p->max_items)
+			return bad_value(p, val, vlen, "too long", err, errlen);
+		memcpy(p->dst, val, vlen);
+		((char *)p->dst)[vlen] = '\0';
+		return 0;
 	case CP_CHOICE:
 		idx = find_choice(p, val, vlen);
 		if (idx < 0)

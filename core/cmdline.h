@@ -10,6 +10,7 @@ enum cmdline_type {
 	CP_UINT_LIST,	/* comma-separated CP_UINT values, at most max_items */
 	CP_CHOICE,	/* one of choices[]: stores its index */
 	CP_CHOICE_SET,	/* comma-separated subset of choices[], or "all": a bitmask */
+	CP_STRING,	/* any text without blanks, at most max_items - 1 bytes */
 };
 
 #define CMDLINE_MAX_CHOICES	32
@@ -20,9 +21,10 @@ struct cmdline_param {
 	const char *desc;			/* one line, for `forklab list` */
 	u64 min, max;				/* CP_UINT, CP_UINT_LIST */
 	const char *const *choices;		/* CP_CHOICE*: NULL-terminated */
-	void *dst;	/* u64 * (UINT), u64[max_items] (UINT_LIST), u32 * (CHOICE, CHOICE_SET) */
+	void *dst;	/* u64 * (UINT), u64[max_items] (UINT_LIST), u32 * (CHOICE,
+			 * CHOICE_SET), char[max_items] (STRING) */
 	u32 *count;	/* CP_UINT_LIST: number of values stored */
-	u32 max_items;	/* CP_UINT_LIST: capacity of dst */
+	u32 max_items;	/* CP_UINT_LIST: capacity of dst; CP_STRING: its size */
 	bool seen;	/* set by cmdline_parse when the key was given */
 };
 

@@ -1,6 +1,13 @@
 /* core/main.c - kmain: from the boot code to the chosen mode. */
+#include "bench.h"
 #include "console.h"
 #include "desc.h"
+#include "elf.h"
+#include "fault.h"
+#include "mm.h"
+#include "pid.h"
+#include "task.h"
+#include "syscall.h"
 #include "io.h"
 #include "kmem.h"
 #include "layout.h"
@@ -12,11 +19,13 @@
 #include "qemu_exit.h"
 #include "selftest.h"
 #include "traps.h"
+#include "string.h"
 #include "version.h"
 
 #define LOW_MEMORY_END	0x100000	/* BIOS, VGA and real-mode leftovers */
 
 extern char _end_phys[];
+extern const u8 user_program_start[], user_program_end[];
 extern u64 boot_pml4[];
 extern const struct selftest __selftests_start[], __selftests_end[];
 
@@ -41,6 +50,18 @@ static void reserve_memory(const struct boot_info *bi)
 		       BOOT_DIRECT_MAP_GB);
 		memmap_reserve(&usable_ram, mapped_end, UINT64_MAX);
 	}
+}
+
+/* pmm_init_memmap - hand the usable ranges to the buddy allocator. */
+static int pmm_init_memmap(const struct memmap *m)
+{
+	struct mem_range ranges[MEMMAP_MAX];
+
+	for (int i = 0; i < m->nr; i++) {
+		ranges[i].start = m->range[i].start;
+		ranges[i].end = m->range[i].end;
+	}
+	return pmm_init(ranges, m->nr);
 }
 
 /* drop_identity_map - the lower half belongs to user processes from now on. */
@@ -92,6 +113,83 @@ static void list_everything(void)
 	params_print_keys();
 	for (int i = 0; i < kmem_nr_strategies(); i++)
 		printk("strategy,alloc,%s,%s\n", kmem_strategy(i)->name, kmem_strategy(i)->desc);
+	for (int i = 0; i < pt_nr_strategies(); i++)
+		printk("strategy,pt,%s,%s\n", pt_strategy(i)->name, pt_strategy(i)->desc);
+	for (int i = 0; i < pid_nr_strategies(); i++)
+		printk("strategy,pid,%s,%s\n", pid_strategy(i)->name, pid_strategy(i)->desc);
+	bench_list();
+}
+
+/* split_args - argv from "prog,arg1,arg2" in @buf (modified); returns argc. */
+static int split_args(char *buf, const char **argv, int max)
+{
+	int argc = 0;
+
+	while (*buf && argc < max - 1) {
+		argv[argc++] = buf;
+		while (*buf && *buf != ',')
+			buf++;
+		if (*buf)
+			*buf++ = '\0';
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+/* run_program - pid 1 runs the boot module if there is one, else the
+ * embedded user program; its fate becomes the run's exit status. */
+static __noreturn void run_program(const struct boot_info *bi)
+{
+	static char args[ARGS_MAX + 32];
+	const char *argv[33];
+	const void *image = user_program_start;
+	u64 size = user_program_end - user_program_start;
+	int status;
+
+	if (bi->nr_modules) {
+		image = __va(bi->modules[0].start);
+		size = bi->modules[0].end - bi->modules[0].start;
+	}
+	fl_snprintf(args, sizeof(args), "%s%s%s", bi->nr_modules ? "program" : "forklab-user",
+		    kparams.args[0] ? "," : "", kparams.args);
+	split_args(args, argv, ARRAY_SIZE(argv));
+	printk("forklab: running %s (%lu bytes) as pid 1 with alloc=%s pt=%s pid=%s\n",
+	       bi->nr_modules ? "the boot module" : "the embedded program", size,
+	       kmem_current()->name, pt_ops_current->name, pid_current()->name);
+	status = run_user_program(image, size, argv);
+	if (syscalls_via_fault)
+		printk("forklab: %lu system calls arrived as page faults (a nested-KVM quirk; "
+		       "each paid a fault and was completed by the #PF handler)\n",
+		       syscalls_via_fault);
+	if (status < 0)
+		qemu_exit(FL_EXIT_FAIL);
+	if (status & 0x7f) {
+		printk("forklab: pid 1 was killed by signal %d\n", status & 0x7f);
+		qemu_exit(FL_EXIT_PROGRAM_KILLED);
+	}
+	printk("forklab: pid 1 exited with status %d\n", (status >> 8) & 0xff);
+	qemu_exit(FL_EXIT_PROGRAM_BASE + ((status >> 8) & 63));
+}
+
+/* pick - the strategy index for a single run: the default when every
+ * strategy is selected (the default), else the first one selected. */
+static int pick(u32 mask, int nr, int dflt)
+{
+	return mask == (1U << nr) - 1 ? dflt : __builtin_ctz(mask);
+}
+
+/* setup_fork_path - allocator, page-table and pid strategies for mode=run
+ * and mode=test, then the caches fork allocates from. */
+static void setup_fork_path(void)
+{
+	kmem_select(kmem_strategy(pick(kparams.alloc_mask, kmem_nr_strategies(), 2)));
+	pt_ops_current = pt_strategy(pick(kparams.pt_mask, pt_nr_strategies(), 0));
+	if (strategies_setup(kmem_current(), pt_ops_current,
+			     pid_strategy(pick(kparams.pid_mask, pid_nr_strategies(), 0)),
+			     kparams.tasksize, kparams.pid_max)) {
+		printk("forklab: not enough memory for the fork caches\n");
+		qemu_exit(FL_EXIT_NOMEM);
+	}
 }
 
 /* kmain - C entry from boot/boot.S with the loader's magic and info pointer. */
@@ -100,9 +198,11 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	struct boot_info *bi = &boot_info_parsed;
 	char err[CMDLINE_ERR_MAX];
 
+	direct_map_base = PAGE_OFFSET;
 	console_init();
 	printk("forklab %s: long mode, higher half at %lx\n", FORKLAB_VERSION, (u64)KERNEL_VMA);
 	desc_init();
+	trap_init();
 	if (multiboot_parse(magic, info_phys, bi)) {
 		printk("forklab: unknown bootloader magic 0x%x; accepted: multiboot1 0x%x, "
 		       "multiboot2 0x%x\n", magic, MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC);
@@ -126,10 +226,18 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	}
 	printk("forklab: %lu MiB usable in %d ranges, %lu pages free\n",
 	       memmap_total(&usable_ram) >> 20, usable_ram.nr, nr_free_pages());
+	sched_init();
+	fpu_init();
+	syscall_init();
+	task_init_idle_objects();
 	crash_on_purpose(kparams.crash);
 
 	switch (kparams.mode) {
+	case MODE_RUN:
+		setup_fork_path();
+		run_program(bi);
 	case MODE_TEST:
+		setup_fork_path();
 		run_selftests();
 	case MODE_LIST:
 		list_everything();

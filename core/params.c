@@ -1,47 +1,92 @@
 /* core/params.c - the table of command-line keys the kernel accepts. */
 #include "params.h"
+#include "bench.h"
 #include "kmem.h"
+#include "mm.h"
+#include "pid.h"
 #include "printk.h"
+#include "sched.h"
 
 #define ITERS_MAX	10000000ULL
+#define PID_MAX_LIMIT	(1 << 22)	/* Linux's PID_MAX_LIMIT on 64-bit */
+#define PID_MAX_MIN	400	/* numbers wrap to RESERVED_PIDS + 1 = 301 */
 
-static const char *const mode_names[] = { "boot", "test", "bench", "list", NULL };
+static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", NULL };
 static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };
-static const char *const bench_names[] = { "alloc", NULL };
-static const char *alloc_names[KMEM_MAX_STRATEGIES + 1];
+static const char *bench_names[STRATEGIES_MAX + 1];
+static const char *alloc_names[STRATEGIES_MAX + 1];
+static const char *pt_names[STRATEGIES_MAX + 1];
+static const char *pid_names[STRATEGIES_MAX + 1];
 
 struct kernel_params kparams;
 
 static struct cmdline_param params[] = {
 	{ .key = "mode", .type = CP_CHOICE, .choices = mode_names, .dst = &kparams.mode,
-	  .desc = "what to do after boot: boot (banner, exit), test (self-tests), bench, list (keys)" },
+	  .desc = "run (the user program), boot (banner only), test (self-tests), bench, list" },
 	{ .key = "alloc", .type = CP_CHOICE_SET, .choices = alloc_names, .dst = &kparams.alloc_mask,
-	  .desc = "object allocator strategies to use/compare" },
+	  .desc = "object allocator strategies (the first one serves mode=run)" },
+	{ .key = "pt", .type = CP_CHOICE_SET, .choices = pt_names, .dst = &kparams.pt_mask,
+	  .desc = "page-table copy strategies at fork" },
+	{ .key = "pid", .type = CP_CHOICE_SET, .choices = pid_names, .dst = &kparams.pid_mask,
+	  .desc = "pid allocation and lookup strategies" },
 	{ .key = "bench", .type = CP_CHOICE_SET, .choices = bench_names, .dst = &kparams.bench_mask,
 	  .desc = "benchmarks to run in mode=bench" },
 	{ .key = "iters", .type = CP_UINT, .min = 1, .max = ITERS_MAX, .dst = &kparams.iters,
 	  .desc = "measured iterations per configuration" },
+	{ .key = "tasksize", .type = CP_UINT, .min = sizeof(struct task_struct),
+	  .max = TASKSIZE_MAX, .dst = &kparams.tasksize,
+	  .desc = "bytes per task_struct object, padding included (Linux: 6-10 KiB)" },
+	{ .key = "pid_max", .type = CP_UINT, .min = PID_MAX_MIN, .max = PID_MAX_LIMIT,
+	  .dst = &kparams.pid_max, .desc = "pids wrap around after this number" },
+	{ .key = "stress", .type = CP_UINT, .min = 1, .max = 100000000, .dst = &kparams.stress,
+	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
+	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,
+	  .desc = "the user program's arguments, comma-separated (args=bench,fork,1000)" },
 	{ .key = "seed", .type = CP_UINT, .min = 0, .max = UINT64_MAX, .dst = &kparams.seed,
 	  .desc = "seed for randomized self-tests" },
 	{ .key = "crash", .type = CP_CHOICE, .choices = crash_names, .dst = &kparams.crash,
 	  .desc = "fail on purpose (tests the host's decoding): pf, ud, panic, triple, hang" },
 };
 
+/* fill_names - copy a registry's names into a NULL-terminated array. */
+static u32 fill_names(const char **names, int nr, const char *(*name_of)(int))
+{
+	int i;
+
+	for (i = 0; i < nr && i < STRATEGIES_MAX; i++)
+		names[i] = name_of(i);
+	names[i] = NULL;
+	return (1U << i) - 1;
+}
+
+static const char *alloc_name(int i) { return kmem_strategy(i)->name; }
+static const char *pt_name(int i) { return pt_strategy(i)->name; }
+static const char *pid_name(int i) { return pid_strategy(i)->name; }
+static const char *bench_name(int i) { return benchmarks[i].name; }
+
 int params_parse(const char *cmdline, char *err, size_t errlen)
 {
-	int nr = kmem_nr_strategies();
-
-	for (int i = 0; i < nr && i < KMEM_MAX_STRATEGIES; i++)
-		alloc_names[i] = kmem_strategy(i)->name;
 	kparams = (struct kernel_params){
-		.mode = MODE_BOOT,
+		.mode = MODE_RUN,
 		.crash = CRASH_NONE,
-		.alloc_mask = (1U << nr) - 1,
-		.bench_mask = (1U << (ARRAY_SIZE(bench_names) - 1)) - 1,
+		.alloc_mask = fill_names(alloc_names, kmem_nr_strategies(), alloc_name),
+		.pt_mask = fill_names(pt_names, pt_nr_strategies(), pt_name),
+		.pid_mask = fill_names(pid_names, pid_nr_strategies(), pid_name),
+		.bench_mask = fill_names(bench_names, nr_benchmarks, bench_name),
 		.iters = 10000,
 		.seed = 1,
+		.tasksize = TASKSIZE_DEFAULT,
+		.pid_max = 32768,
+		.stress = 1000,
 	};
 	return cmdline_parse(cmdline, params, ARRAY_SIZE(params), err, errlen);
+}
+
+int first_selected(u32 mask, int prefer)
+{
+	if (prefer >= 0 && (mask >> prefer))
+		return prefer + __builtin_ctz(mask >> prefer);
+	return mask ? __builtin_ctz(mask) : -1;
 }
 
 void params_print_keys(void)

@@ -4,16 +4,25 @@
 
 #include "cmdline.h"
 
-enum boot_mode { MODE_BOOT, MODE_TEST, MODE_BENCH, MODE_LIST };
+enum boot_mode { MODE_RUN, MODE_BOOT, MODE_TEST, MODE_BENCH, MODE_LIST };
 enum crash_kind { CRASH_NONE, CRASH_PF, CRASH_UD, CRASH_PANIC, CRASH_TRIPLE, CRASH_HANG };
+
+#define STRATEGIES_MAX	16
+#define ARGS_MAX	256
 
 struct kernel_params {
 	u32 mode;		/* enum boot_mode */
 	u32 crash;		/* enum crash_kind: deliberate failures for host-side tests */
 	u32 alloc_mask;		/* bit i: kmem strategy i selected */
+	u32 pt_mask;		/* bit i: page-table strategy i selected */
+	u32 pid_mask;		/* bit i: pid strategy i selected */
 	u32 bench_mask;		/* bit i: benchmark i selected */
 	u64 iters;		/* measured iterations per configuration */
 	u64 seed;		/* PRNG seed for randomized self-tests */
+	u64 tasksize;		/* task_struct object size, padding included */
+	u64 pid_max;
+	u64 stress;		/* fork/exit/wait cycles per strategy in the self-tests */
+	char args[ARGS_MAX];	/* the user program's argv, comma-separated */
 };
 
 extern struct kernel_params kparams;
@@ -23,5 +32,8 @@ extern struct kernel_params kparams;
 int params_parse(const char *cmdline, char *err, size_t errlen);
 /* params_print_keys - print every key with its accepted values (mode=list). */
 void params_print_keys(void);
+/* first_selected - index of the lowest set bit of @mask at or after the
+ * preferred index @prefer, else the lowest set bit; -1 if none. */
+int first_selected(u32 mask, int prefer);
 
 #endif

@@ -1,6 +1,7 @@
 /* core/traps.c - exception handling: fixups through the exception table,
  * otherwise a register dump and an exit with FL_EXIT_EXCEPTION. */
 #include "traps.h"
+#include "fault.h"
 #include "io.h"
 #include "printk.h"
 #include "qemu_exit.h"
@@ -36,6 +37,14 @@ static u64 search_exception_table(u64 rip)
 	return 0;
 }
 
+/* trap_init - mask the legacy 8259 PICs: the BIOS leaves the PIT on IRQ 0,
+ * which the PIC would deliver as vector 8 (#DF) if interrupts were on. */
+void trap_init(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
 void show_regs(const struct pt_regs *regs)
 {
 	printk("vector %lu (%s) error code 0x%lx\n", regs->vector,
@@ -52,7 +61,13 @@ void show_regs(const struct pt_regs *regs)
 
 void do_exception(struct pt_regs *regs)
 {
-	u64 fixup = search_exception_table(regs->rip);
+	u64 fixup;
+
+	if (regs->vector == X86_TRAP_PF && do_page_fault(regs))
+		return;
+	if (user_mode(regs))
+		kill_current(regs, read_cr2());
+	fixup = search_exception_table(regs->rip);
 
 	if (fixup) {
 		last_fixed_exception = (struct exception_record){

@@ -68,12 +68,14 @@ void cmdline_selftest(void)
 {
 	u32 choice = 0, set = 0, nr = 0;
 	u64 num = 0, list[3];
+	char text[8] = "";
 	struct cmdline_param p[] = {
 		{ .key = "n", .type = CP_UINT, .min = 1, .max = 1000000, .dst = &num },
 		{ .key = "f", .type = CP_CHOICE, .choices = fruit, .dst = &choice },
 		{ .key = "fs", .type = CP_CHOICE_SET, .choices = fruit, .dst = &set },
 		{ .key = "l", .type = CP_UINT_LIST, .min = 0, .max = UINT64_MAX, .dst = list,
 		  .count = &nr, .max_items = 3 },
+		{ .key = "s", .type = CP_STRING, .dst = text, .max_items = sizeof(text) },
 	};
 	static const struct parse_case bad[] = {
 		{ "n=12x", -EINVAL, "n=12x: not a number; accepted: an integer from 1 to 1000000" },
@@ -84,18 +86,20 @@ void cmdline_selftest(void)
 		{ "fs=apple,kiwi", -EINVAL, "fs=apple,kiwi: unknown value" },
 		{ "fs=apple,,pear", -EINVAL, "empty list item" },
 		{ "l=1,2,3,4", -EINVAL, "too many items" },
-		{ "bogus=1", -EINVAL, "unknown key 'bogus'; accepted keys: n, f, fs, l" },
+		{ "bogus=1", -EINVAL, "unknown key 'bogus'; accepted keys: n, f, fs, l, s" },
+		{ "s=12345678", -EINVAL, "s=12345678: too long; accepted: text of at most 7 bytes" },
 		{ "justaword", -EINVAL, "'justaword' is not key=value" },
 		{ "n=5 /boot/forklab.elf", -EINVAL, "'/boot/forklab.elf' is not key=value" },
 	};
 	char err[CMDLINE_ERR_MAX];
 	int r;
 
-	r = cmdline_parse("n=4K f=pear fs=apple,plum l=0x10,7,1M",
+	r = cmdline_parse("n=4K f=pear fs=apple,plum l=0x10,7,1M s=a,b=c",
 			  p, ARRAY_SIZE(p), err, sizeof(err));
 	report(r == 0, "a good line parses (err: \"%s\")", err);
 	report(num == 4096 && choice == 1 && set == 5, "values stored: n=%lu f=%u fs=0x%x",
 	       num, choice, set);
+	report(!strcmp(text, "a,b=c"), "a string value is stored whole (\"%s\")", text);
 	report(nr == 3 && list[0] == 16 && list[1] == 7 && list[2] == 1 << 20,
 	       "a list of integers is stored in order");
 	r = cmdline_parse("fs=all n=1 n=7", p, ARRAY_SIZE(p), err, sizeof(err));

@@ -1,0 +1,99 @@
+/* bench/alloc_bench.c - bench=alloc: for each object size, hot pairs (free
+ * right after alloc: the fast paths) and cold ones (allocate N, then free
+ * N: refills and slab growth), each pair timed with the timer overhead
+ * subtracted. One CSV row per (mode, strategy, size). */
+#include "alloc_bench.h"
+#include "pmm.h"
+#include "printk.h"
+#include "stats.h"
+#include "timing.h"
+
+#define WARMUP		100
+#define COLD_BATCH	256
+
+static const size_t sizes[] = { 64, 256, 1024, 4096, 16384 };
+
+void bench_alloc_header(void)
+{
+	printk("alloc,mode,strategy,size,n,min,p50,p90,p99,max,mean,stddev,unit\n");
+}
+
+static void print_row(const char *mode, const struct kmem_ops *ops, size_t size,
+		      u64 *samples, u64 n)
+{
+	struct sample_stats st;
+
+	stats_compute(samples, n, &st);
+	printk("alloc,%s,%s,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,cycles\n", mode, ops->name, size,
+	       st.n, st.min, st.p50, st.p90, st.p99, st.max, st.mean, st.stddev);
+}
+
+static u64 elapsed(u64 t0, u64 t1)
+{
+	u64 d = t1 - t0;
+
+	return d > timer_overhead() ? d - timer_overhead() : 0;
+}
+
+static void bench_size(const struct kmem_ops *ops, size_t size, u64 iters, u64 *samples,
+		       void **objs)
+{
+	struct kmem_cache *c = ops->cache_create("bench", size, size >= PAGE_SIZE ? PAGE_SIZE : 8,
+						 NULL);
+	u64 n = 0;
+
+	if (!c) {
+		printk("alloc,error,%s,%lu,cache_create failed\n", ops->name, size);
+		return;
+	}
+	for (u64 i = 0; i < iters + WARMUP; i++) {
+		u64 t0 = tsc_open(), t1;
+		void *o = kmem_cache_alloc(c);
+
+		kmem_cache_free(c, o);
+		t1 = tsc_close();
+		if (i >= WARMUP)
+			samples[n++] = elapsed(t0, t1);
+	}
+	print_row("hot", ops, size, samples, n);
+
+	n = 0;
+	while (n < iters) {
+		u64 batch = MIN((u64)COLD_BATCH, iters - n), t0, t1;
+		u64 got = 0;
+
+		t0 = tsc_open();
+		for (; got < batch; got++) {
+			objs[got] = kmem_cache_alloc(c);
+			if (!objs[got])
+				break;
+		}
+		for (u64 i = 0; i < got; i++)
+			kmem_cache_free(c, objs[i]);
+		t1 = tsc_close();
+		if (!got)
+			break;
+		samples[n++] = elapsed(t0, t1) / got;
+	}
+	print_row("cold", ops, size, samples, n);
+	kmem_cache_destroy(c);
+}
+
+void bench_alloc_run(const struct kmem_ops *ops, u64 iters)
+{
+	unsigned int order = kmem_order_for(iters * sizeof(u64));
+	struct page *sp = alloc_pages(order), *op = alloc_pages(0);
+
+	if (!sp || !op) {
+		printk("alloc,error,%s,0,no memory for %lu samples\n", ops->name, iters);
+		if (sp)
+			__free_pages(sp, order);
+		if (op)
+			__free_page(op);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+		bench_size(ops, sizes[i], iters, page_address(sp), page_address(op));
+	__free_pages(sp, order);
+	__free_page(op);
+}

@@ -1,0 +1,36 @@
+/* bench/timing.h - cycle timestamps around a measured region:
+ * lfence;rdtsc;lfence to open, rdtscp;lfence to close (Intel's white paper
+ * "How to Benchmark Code Execution Times"). Under QEMU -icount the TSC
+ * counts guest instructions. */
+#ifndef FORKLAB_TIMING_H
+#define FORKLAB_TIMING_H
+
+#include "types.h"
+
+static inline u64 tsc_open(void)
+{
+	u32 lo, hi;
+
+	asm volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+static inline u64 tsc_close(void)
+{
+	u32 lo, hi, aux;
+
+	asm volatile("rdtscp\n\tlfence" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+/* timer_calibrate - measure the cost of an empty open/close pair (min and
+ * p50 of TIMER_SAMPLES); the min is what timed regions subtract. */
+void timer_calibrate(void);
+u64 timer_overhead(void);
+u64 timer_overhead_p50(void);
+
+/* tsc_khz - TSC frequency and where it came from ("cpuid 0x15",
+ * "hypervisor 0x40000010", "pit"); invariant TSC from CPUID 0x80000007. */
+u64 tsc_khz(const char **source, bool *invariant);
+
+#endif

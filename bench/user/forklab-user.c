@@ -1,0 +1,559 @@
+/* bench/user/forklab-user.c - the user program forklab runs as pid 1, and
+ * that runs unchanged on Linux: raw system calls only, no libc.
+ *
+ *   forklab-user semantics      fork/vfork/clone/wait4 checks; the same lines
+ *                               on forklab and on Linux; exit 0 iff all ok
+ *   forklab-user bench OP N     time OP from user space N times (after a
+ *                               warm-up); OP: fork vfork clone-thread
+ *                               clone-vm fork-exit-wait; prints a result row
+ *   forklab-user stress N       N fork/exit/wait cycles
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t u64;
+
+#define SYS_write		1
+#define SYS_mmap		9
+#define SYS_munmap		11
+#define SYS_brk			12
+#define SYS_sched_yield		24
+#define SYS_getpid		39
+#define SYS_clone		56
+#define SYS_fork		57
+#define SYS_vfork		58
+#define SYS_exit		60
+#define SYS_wait4		61
+#define SYS_getppid		110
+#define SYS_gettid		186
+
+#define CLONE_VM		0x00000100
+#define CLONE_FS		0x00000200
+#define CLONE_FILES		0x00000400
+#define CLONE_SIGHAND		0x00000800
+#define CLONE_THREAD		0x00010000
+#define CLONE_NEWNS		0x00020000
+#define CLONE_SYSVSEM		0x00040000
+#define CLONE_SETTLS		0x00080000
+#define CLONE_PARENT_SETTID	0x00100000
+#define CLONE_CHILD_CLEARTID	0x00200000
+#define CLONE_NEWUSER		0x10000000
+#define SIGCHLD			17
+#define THREAD_FLAGS		(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+				 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
+				 CLONE_CHILD_CLEARTID)
+#define PROT_RW			3
+#define MAP_PRIVATE_ANON	0x22
+#define STACK_SIZE		65536
+#define PAGE			4096
+#define MAX_SAMPLES		100000
+#define YIELD_LIMIT		100000
+
+static long sys6(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+#define sys0(n)			sys6(n, 0, 0, 0, 0, 0, 0)
+#define sys1(n, a)		sys6(n, a, 0, 0, 0, 0, 0)
+#define sys3(n, a, b, c)	sys6(n, a, b, c, 0, 0, 0)
+
+long clone_thread(long flags, void *stack, int *ptid, int *ctid, void *tls,
+		  int (*fn)(void *), void *arg);
+
+static __attribute__((noreturn)) void sys_exit(int code)
+{
+	sys1(SYS_exit, code);
+	__builtin_unreachable();
+}
+
+/* ---- output ---- */
+
+static char outbuf[512];
+static int outlen;
+
+static void flush(void)
+{
+	if (outlen)
+		sys3(SYS_write, 1, (long)outbuf, outlen);
+	outlen = 0;
+}
+
+static void putc_(char c)
+{
+	if (outlen == (int)sizeof(outbuf))
+		flush();
+	outbuf[outlen++] = c;
+}
+
+static void puts_(const char *s)
+{
+	while (*s)
+		putc_(*s++);
+}
+
+static void putu(u64 v)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (n)
+		putc_(tmp[--n]);
+}
+
+static void puti(long v)
+{
+	if (v < 0) {
+		putc_('-');
+		v = -v;
+	}
+	putu(v);
+}
+
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static u64 atou(const char *s)
+{
+	u64 v = 0;
+
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+/* ---- semantics ---- */
+
+static int nr_ok, nr_failed;
+
+static void check(int cond, const char *what, long detail)
+{
+	if (cond) {
+		nr_ok++;
+		puts_("ok ");
+		puts_(what);
+	} else {
+		nr_failed++;
+		puts_("FAIL ");
+		puts_(what);
+		puts_(": got ");
+		puti(detail);
+	}
+	putc_('\n');
+	flush();
+}
+
+static volatile int cow_global[3 * PAGE / sizeof(int)];
+static volatile int shared_word;
+static volatile int *volatile bad_address = (volatile int *)8;
+
+static int wait_child(long pid)
+{
+	int status = -1;
+	long r = sys6(SYS_wait4, pid, (long)&status, 0, 0, 0, 0);
+
+	return r == pid ? status : -1000 + (int)r;
+}
+
+static void semantics_fork(void)
+{
+	long me = sys0(SYS_getpid), pid;
+	volatile int stack_var = 1;
+	int status;
+
+	pid = sys0(SYS_fork);
+	if (pid == 0) {
+		long self = sys0(SYS_getpid);
+
+		/* report through the exit status: 1 bit per fact */
+		sys_exit((sys0(SYS_getppid) == me ? 1 : 0) | (self != me ? 2 : 0) |
+			 (self == sys0(SYS_gettid) ? 4 : 0));
+	}
+	check(pid > 0, "fork returns the child's pid to the parent", pid);
+	status = wait_child(pid);
+	check(status == 7 << 8, "the child sees fork return 0, its own pid, and the parent as getppid",
+	      status);
+
+	pid = sys0(SYS_fork);
+	if (pid == 0)
+		sys_exit(7);
+	status = wait_child(pid);
+	check(status == (7 << 8), "wait4 returns the child's pid and exit(7) as status 7<<8", status);
+
+	/* COW, parent to child: the child must not see the parent's later writes */
+	cow_global[0] = 1;
+	cow_global[PAGE / sizeof(int)] = 1;
+	stack_var = 1;
+	pid = sys0(SYS_fork);
+	if (pid == 0) {
+		for (int i = 0; i < YIELD_LIMIT / 1000; i++)
+			sys0(SYS_sched_yield);		/* let the parent write */
+		sys_exit(cow_global[0] == 1 && cow_global[PAGE / sizeof(int)] == 1 &&
+			 stack_var == 1 ? 0 : 1);
+	}
+	cow_global[0] = 2;
+	cow_global[PAGE / sizeof(int)] = 2;
+	stack_var = 2;
+	status = wait_child(pid);
+	check(status == 0, "COW: the parent's writes after fork stay out of the child", status);
+
+	/* COW, child to parent */
+	pid = sys0(SYS_fork);
+	if (pid == 0) {
+		cow_global[0] = 3;
+		cow_global[2 * PAGE / sizeof(int)] = 3;
+		stack_var = 3;
+		sys_exit(cow_global[0] == 3 ? 0 : 1);
+	}
+	status = wait_child(pid);
+	check(status == 0 && cow_global[0] == 2 && cow_global[2 * PAGE / sizeof(int)] == 0 &&
+	      stack_var == 2, "COW: the child's writes stay out of the parent", cow_global[0]);
+
+	pid = sys0(SYS_fork);
+	if (pid == 0) {
+		*bad_address = 1;		/* fault */
+		sys_exit(0);
+	}
+	status = wait_child(pid);
+	check(status == 11, "a child touching address 8 is killed by SIGSEGV (status 11)", status);
+}
+
+static void semantics_vfork(void)
+{
+	long pid;
+	int status;
+
+	shared_word = 0;
+	pid = sys0(SYS_vfork);
+	if (pid == 0) {
+		for (int i = 0; i < 100; i++)
+			sys0(SYS_sched_yield);	/* the parent must still not run */
+		shared_word = 42;
+		sys_exit(5);
+	}
+	check(shared_word == 42, "vfork: the parent resumes only after the child exits, "
+	      "and sees its writes", shared_word);
+	status = wait_child(pid);
+	check(status == 5 << 8, "vfork: the child is reaped with its status", status);
+}
+
+static int thread_tid;
+static int thread_ptid, thread_ctid;
+static u64 tls_block[4];
+
+static int thread_fn(void *arg)
+{
+	u64 self;
+
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(self));
+	thread_tid = (int)sys0(SYS_gettid);
+	shared_word = (self == (u64)tls_block) ? (int)(long)arg : -1;
+	*(volatile long *)&tls_block[1] = sys0(SYS_getpid);
+	return 0;
+}
+
+static int vm_child_fn(void *arg)
+{
+	shared_word = (int)(long)arg;
+	return 60;
+}
+
+static void *map_stack(void)
+{
+	long p = sys6(SYS_mmap, 0, STACK_SIZE, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+
+	return p < 0 ? 0 : (void *)p;
+}
+
+static void semantics_clone(void)
+{
+	char *stack = map_stack();
+	long tid, pid;
+	int status, i;
+
+	check(stack != 0, "mmap gives an anonymous stack", 0);
+	if (!stack)
+		return;
+	tls_block[0] = (u64)tls_block;		/* %fs:0 points at itself */
+	shared_word = 0;
+	thread_ctid = -1;
+	tid = clone_thread(THREAD_FLAGS, stack + STACK_SIZE, &thread_ptid, &thread_ctid,
+			   tls_block, thread_fn, (void *)77);
+	check(tid > 0, "clone(pthread flags) creates a thread", tid);
+	for (i = 0; i < YIELD_LIMIT && thread_ctid != 0; i++)
+		sys0(SYS_sched_yield);
+	check(thread_ctid == 0, "CLONE_CHILD_CLEARTID: the tid word is cleared when the thread exits",
+	      thread_ctid);
+	check(shared_word == 77, "the thread shares memory and has its TLS (SETTLS)", shared_word);
+	check((long)tls_block[1] == sys0(SYS_getpid), "the thread has the parent's pid (same tgid)",
+	      (long)tls_block[1]);
+	check(thread_tid == tid && tid != sys0(SYS_gettid), "the thread has its own tid", thread_tid);
+	check(thread_ptid == tid, "CLONE_PARENT_SETTID writes the tid for the parent", thread_ptid);
+	check(wait_child(-1) == -1000 - 10, "threads are not waited for: wait4 says ECHILD",
+	      wait_child(-1));
+
+	shared_word = 0;
+	pid = clone_thread(CLONE_VM | SIGCHLD, stack + STACK_SIZE, 0, 0, 0, vm_child_fn, (void *)5);
+	status = wait_child(pid);
+	check(pid > 0 && status == 60 << 8 && shared_word == 5,
+	      "clone(CLONE_VM|SIGCHLD): shared memory, reaped by wait4", status);
+	check(sys6(SYS_munmap, (long)stack, STACK_SIZE, 0, 0, 0, 0) == 0, "munmap of the stack", 0);
+}
+
+static void semantics_errors(void)
+{
+	static const struct { long flags; const char *what; } bad[] = {
+		{ CLONE_THREAD | SIGCHLD, "clone(CLONE_THREAD) without CLONE_SIGHAND is -EINVAL" },
+		{ CLONE_SIGHAND | SIGCHLD, "clone(CLONE_SIGHAND) without CLONE_VM is -EINVAL" },
+		{ CLONE_NEWNS | CLONE_FS | SIGCHLD, "clone(CLONE_NEWNS|CLONE_FS) is -EINVAL" },
+		{ CLONE_NEWUSER | CLONE_THREAD | CLONE_SIGHAND | CLONE_VM,
+		  "clone(CLONE_NEWUSER|CLONE_THREAD) is -EINVAL" },
+	};
+	long r;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = sys6(SYS_clone, bad[i].flags, 0, 0, 0, 0, 0);
+		if (r == 0)
+			sys_exit(99);		/* must not happen: a child was made */
+		check(r == -22, bad[i].what, r);
+	}
+	check(wait_child(-1) == -1000 - 10, "wait4 with no children is -ECHILD", wait_child(-1));
+	check(sys0(500) == -38, "an unknown system call is -ENOSYS", sys0(500));
+}
+
+static void semantics_orphan(void)
+{
+	long pid = sys0(SYS_fork);
+	int status;
+
+	if (pid == 0) {
+		long grandchild = sys0(SYS_fork);
+
+		if (grandchild == 0) {
+			for (int i = 0; i < 10; i++)
+				sys0(SYS_sched_yield);
+			sys_exit(3);
+		}
+		sys_exit(grandchild > 0 ? 4 : 1);	/* exits before its child */
+	}
+	status = wait_child(pid);
+	check(status == 4 << 8, "an orphaned grandchild does not disturb its grandparent", status);
+	check(wait_child(-1) == -1000 - 10, "the orphan was re-parented away (ECHILD here)",
+	      wait_child(-1));
+}
+
+static void semantics_memory(void)
+{
+	long base = sys1(SYS_brk, 0), top;
+	char *p;
+	int zero = 1;
+
+	top = sys1(SYS_brk, base + 3 * PAGE);
+	check(top == base + 3 * PAGE, "brk grows the heap", top - base);
+	p = (char *)base;
+	for (int i = 0; i < 3 * PAGE; i++)
+		zero &= p[i] == 0;
+	p[0] = 1;
+	p[3 * PAGE - 1] = 2;
+	check(zero && p[3 * PAGE - 1] == 2, "new heap memory is zeroed and writable", 0);
+	check(sys1(SYS_brk, base) == base, "brk shrinks it back", 0);
+}
+
+static int semantics(void)
+{
+	semantics_fork();
+	semantics_vfork();
+	semantics_clone();
+	semantics_errors();
+	semantics_orphan();
+	semantics_memory();
+	puts_("semantics: ");
+	putu(nr_ok);
+	puts_(" ok, ");
+	putu(nr_failed);
+	puts_(" failed\n");
+	flush();
+	return nr_failed ? 1 : 0;
+}
+
+/* ---- bench ---- */
+
+static inline u64 tsc_open(void)
+{
+	unsigned lo, hi;
+
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+static inline u64 tsc_close(void)
+{
+	unsigned lo, hi, aux;
+
+	__asm__ volatile("rdtscp; lfence" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+static u64 samples[MAX_SAMPLES];
+
+static void sort(u64 *a, long n)
+{
+	for (long gap = n / 2; gap > 0; gap /= 2)	/* shell sort */
+		for (long i = gap; i < n; i++) {
+			u64 t = a[i];
+			long j = i;
+
+			for (; j >= gap && a[j - gap] > t; j -= gap)
+				a[j] = a[j - gap];
+			a[j] = t;
+		}
+}
+
+static int quit_thread(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/* time_one - one measured call of @op; the child (if any) is reaped untimed. */
+static long time_one(const char *op, char *stack, u64 *cycles)
+{
+	u64 t0, t1;
+	long pid;
+
+	if (streq(op, "fork") || streq(op, "fork-exit-wait")) {
+		t0 = tsc_open();
+		pid = sys0(SYS_fork);
+		if (pid == 0)
+			sys_exit(0);
+		if (streq(op, "fork-exit-wait"))
+			wait_child(pid);
+		t1 = tsc_close();
+		if (streq(op, "fork"))
+			wait_child(pid);
+	} else if (streq(op, "vfork")) {
+		t0 = tsc_open();
+		pid = sys0(SYS_vfork);
+		if (pid == 0)
+			sys_exit(0);
+		t1 = tsc_close();
+		wait_child(pid);
+	} else if (streq(op, "clone-vm")) {
+		t0 = tsc_open();
+		pid = clone_thread(CLONE_VM | SIGCHLD, stack + STACK_SIZE, 0, 0, 0, quit_thread, 0);
+		t1 = tsc_close();
+		wait_child(pid);
+	} else if (streq(op, "clone-thread")) {
+		thread_ctid = -1;
+		t0 = tsc_open();
+		pid = clone_thread(THREAD_FLAGS, stack + STACK_SIZE, &thread_ptid, &thread_ctid,
+				   tls_block, quit_thread, 0);
+		t1 = tsc_close();
+		for (int i = 0; i < YIELD_LIMIT && thread_ctid != 0; i++)
+			sys0(SYS_sched_yield);
+	} else {
+		return -22;
+	}
+	*cycles = t1 - t0;
+	return pid;
+}
+
+static int bench(const char *op, u64 n)
+{
+	char *stack = map_stack();
+	u64 warmup = n / 10 + 1, sum = 0;
+	long r;
+
+	if (n > MAX_SAMPLES)
+		n = MAX_SAMPLES;
+	if (!stack || !n)
+		return 2;
+	tls_block[0] = (u64)tls_block;
+	for (u64 i = 0; i < warmup + n; i++) {
+		u64 c;
+
+		r = time_one(op, stack, &c);
+		if (r < 0) {
+			puts_("bench: ");
+			puts_(op);
+			puts_(r == -22 ? ": unknown op (fork vfork clone-thread clone-vm fork-exit-wait)\n"
+				       : ": call failed\n");
+			flush();
+			return 2;
+		}
+		if (i >= warmup)
+			samples[i - warmup] = c;
+	}
+	sort(samples, n);
+	for (u64 i = 0; i < n; i++)
+		sum += samples[i];
+	puts_("result,");
+	puts_(op);
+	putc_(',');
+	putu(n);
+	putc_(',');
+	putu(samples[0]);
+	putc_(',');
+	putu(samples[(n - 1) / 2]);
+	putc_(',');
+	putu(samples[(n * 90 + 99) / 100 - 1]);
+	putc_(',');
+	putu(samples[(n * 99 + 99) / 100 - 1]);
+	putc_(',');
+	putu(samples[n - 1]);
+	putc_(',');
+	putu(sum / n);
+	puts_(",cycles\n");
+	flush();
+	return 0;
+}
+
+static int stress(u64 n)
+{
+	for (u64 i = 0; i < n; i++) {
+		long pid = sys0(SYS_fork);
+
+		if (pid == 0)
+			sys_exit((int)(i & 0x7f));
+		if (pid < 0 || wait_child(pid) != (int)((i & 0x7f) << 8)) {
+			puts_("stress: cycle ");
+			putu(i);
+			puts_(" failed\n");
+			flush();
+			return 1;
+		}
+	}
+	puts_("stress: ");
+	putu(n);
+	puts_(" cycles ok\n");
+	flush();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || streq(argv[1], "semantics"))
+		return semantics();
+	if (streq(argv[1], "bench") && argc >= 4)
+		return bench(argv[2], atou(argv[3]));
+	if (streq(argv[1], "stress") && argc >= 3)
+		return stress(atou(argv[2]));
+	puts_("usage: forklab-user [semantics | bench OP N | stress N]\n");
+	flush();
+	return 2;
+}

@@ -1,0 +1,79 @@
+/* core/fork_selftest.c - guest self-tests of the fork path with real user
+ * processes: the semantics program, and fork/exit/wait cycles under every
+ * strategy with every page and object accounted for afterwards. */
+#include "kmem.h"
+#include "mm.h"
+#include "params.h"
+#include "pid.h"
+#include "pmm.h"
+#include "printk.h"
+#include "selftest.h"
+#include "task.h"
+
+extern const u8 user_program_start[], user_program_end[];
+
+static int run_embedded(const char *const *argv)
+{
+	return run_user_program(user_program_start, user_program_end - user_program_start, argv);
+}
+
+/* live_objects - what the fork path holds: tasks' objects, mms, pids. */
+static u64 live_objects(void)
+{
+	return fork_live_objects() + mm_live_objects() + pid_current()->nr_in_use();
+}
+
+static void test_semantics(void)
+{
+	const char *argv[] = { "forklab-user", "semantics", NULL };
+	u64 objs = live_objects();
+	int status = run_embedded(argv);
+
+	report(status == 0, "the semantics program passes in user mode (wait status 0x%x)", status);
+	report(live_objects() == objs, "every task, mm and pid is freed afterwards (%lu live)",
+	       live_objects() - objs);
+}
+DEFINE_SELFTEST(user_semantics, test_semantics);
+
+/* stress_one - kparams.stress fork/exit/wait cycles under one strategy set;
+ * pages and objects must come back exactly. */
+static void stress_one(const struct kmem_ops *a, const struct pt_ops *t, const struct pid_ops *p)
+{
+	char n[24];
+	const char *argv[] = { "forklab-user", "stress", n, NULL };
+	u64 free_before = nr_free_pages(), live;
+	int status;
+
+	fl_snprintf(n, sizeof(n), "%lu", kparams.stress);
+	if (strategies_setup(a, t, p, kparams.tasksize, kparams.pid_max)) {
+		report(false, "alloc=%s pt=%s pid=%s: set up", a->name, t->name, p->name);
+		return;
+	}
+	status = run_embedded(argv);
+	live = live_objects();
+	strategies_teardown();
+	report(status == 0 && live == 0 && nr_free_pages() == free_before,
+	       "alloc=%s pt=%s pid=%s: %lu fork/exit/wait cycles, status 0x%x, %lu objects "
+	       "and %ld pages unaccounted", a->name, t->name, p->name, kparams.stress, status,
+	       live, (long)(free_before - nr_free_pages()));
+}
+
+static void test_stress(void)
+{
+	const struct kmem_ops *a0 = kmem_current();
+	const struct pt_ops *t0 = pt_ops_current;
+	const struct pid_ops *p0 = pid_current();
+
+	strategies_teardown();
+	for (int a = 0; a < kmem_nr_strategies(); a++)
+		stress_one(kmem_strategy(a), t0, p0);
+	for (int t = 0; t < pt_nr_strategies(); t++)
+		if (pt_strategy(t) != t0)
+			stress_one(a0, pt_strategy(t), p0);
+	for (int p = 0; p < pid_nr_strategies(); p++)
+		if (pid_strategy(p) != p0)
+			stress_one(a0, t0, pid_strategy(p));
+	if (strategies_setup(a0, t0, p0, kparams.tasksize, kparams.pid_max))
+		report(false, "the original strategy set comes back");
+}
+DEFINE_SELFTEST(fork_stress, test_stress);

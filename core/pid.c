@@ -1,0 +1,103 @@
+/* core/pid.c - the pid strategy registry and the Linux-named entry points. */
+#include "pid.h"
+#include "kmem.h"
+#include "string.h"
+
+extern const struct pid_ops pid_hash_ops, pid_idr_ops, pid_array_ops;
+
+static const struct pid_ops *const pid_strategies[] = {
+	&pid_hash_ops,
+	&pid_idr_ops,
+	&pid_array_ops,
+};
+
+static const struct pid_ops *pid_ops_current;
+static struct kmem_cache *pid_cachep;	/* struct pid */
+
+int pid_nr_strategies(void)
+{
+	return ARRAY_SIZE(pid_strategies);
+}
+
+const struct pid_ops *pid_strategy(int i)
+{
+	return pid_strategies[i];
+}
+
+const struct pid_ops *pid_find_strategy(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pid_strategies); i++)
+		if (!strcmp(pid_strategies[i]->name, name))
+			return pid_strategies[i];
+	return NULL;
+}
+
+const struct pid_ops *pid_current(void)
+{
+	return pid_ops_current;
+}
+
+int pid_select(const struct pid_ops *ops, int pid_max)
+{
+	pid_unselect();
+	pid_cachep = kmem_cache_create("pid", sizeof(struct pid), 8, NULL);
+	if (!pid_cachep)
+		return -ENOMEM;
+	if (ops->init(pid_max)) {
+		kmem_cache_destroy(pid_cachep);
+		pid_cachep = NULL;
+		return -ENOMEM;
+	}
+	pid_ops_current = ops;
+	return 0;
+}
+
+void pid_unselect(void)
+{
+	if (!pid_cachep)
+		return;
+	pid_ops_current->destroy();
+	kmem_cache_destroy(pid_cachep);
+	pid_cachep = NULL;
+}
+
+struct pid *alloc_pid(void)
+{
+	struct pid *pid = kmem_cache_alloc(pid_cachep);
+	int r;
+
+	if (!pid)
+		return ERR_PTR(-ENOMEM);
+	pid->count = 1;
+	pid->task = NULL;
+	r = pid_ops_current->alloc_nr(pid);
+	if (r)
+		goto out_free;
+	return pid;
+
+out_free:
+	kmem_cache_free(pid_cachep, pid);
+	return ERR_PTR(r);
+}
+
+struct pid *find_pid(int nr)
+{
+	return pid_ops_current->find(nr);
+}
+
+void get_pid(struct pid *pid)
+{
+	pid->count++;
+}
+
+void put_pid(struct pid *pid)
+{
+	if (--pid->count == 0)
+		kmem_cache_free(pid_cachep, pid);
+}
+
+void free_pid(struct pid *pid)
+{
+	pid_ops_current->free_nr(pid);
+	put_pid(pid);
+}

@@ -1,0 +1,66 @@
+/* core/probe.h - phase probes on the fork path. Each probe stores a TSC
+ * reading for the current copy_process call; fork_probe_commit() hands the
+ * call's readings to whoever records them (the benchmark engine). Built
+ * with -DFORKLAB_NO_PROBES the probes compile to nothing. */
+#ifndef FORKLAB_PROBE_H
+#define FORKLAB_PROBE_H
+
+#include "types.h"
+
+enum fork_phase {
+	PH_ENTRY,		/* kernel_clone entered */
+	PH_FLAGS,		/* clone flags validated */
+	PH_DUP,			/* dup_task_struct done */
+	PH_SHARE,		/* copy_files .. copy_signal done */
+	PH_MM,			/* copy_mm done */
+	PH_THREAD,		/* copy_thread done */
+	PH_ALLOC_PID,		/* alloc_pid done */
+	PH_ATTACH,		/* attach_pid and list linkage done */
+	PH_WAKE,		/* wake_up_new_task done */
+	NR_FORK_PROBES
+};
+
+extern const char *const fork_phase_names[NR_FORK_PROBES];
+
+/* Where committed calls go: @n rows of NR_FORK_PROBES timestamps. */
+struct fork_probe_log {
+	u64 (*rows)[NR_FORK_PROBES];
+	u64 capacity;
+	u64 n;
+	u64 dropped;
+};
+
+extern u64 fork_probe_ts[NR_FORK_PROBES];
+extern struct fork_probe_log *fork_probe_log;
+
+static inline u64 probe_rdtsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+#ifdef FORKLAB_NO_PROBES
+#define fork_probe(ph)		do { } while (0)
+#define fork_probe_commit()	do { } while (0)
+#else
+#define fork_probe(ph)		(fork_probe_ts[ph] = probe_rdtsc())
+/* fork_probe_commit - append this call's timestamps to the log, if any. */
+static inline void fork_probe_commit(void)
+{
+	struct fork_probe_log *log = fork_probe_log;
+
+	if (!log)
+		return;
+	if (log->n >= log->capacity) {
+		log->dropped++;
+		return;
+	}
+	for (int i = 0; i < NR_FORK_PROBES; i++)
+		log->rows[log->n][i] = fork_probe_ts[i];
+	log->n++;
+}
+#endif
+
+#endif

@@ -1,0 +1,44 @@
+/* core/pt_copy.c - pt=copy: fork as Unix did before copy-on-write. Every
+ * present user page is copied at fork; nothing is shared, so no COW faults
+ * come later. The upper bound on fork cost, the lower bound on faults. */
+#include "mm.h"
+#include "pmm.h"
+#include "string.h"
+
+/* copy_pmd_eager - a new last-level table whose pages are fresh copies. */
+static int copy_pmd_eager(struct mm_struct *dst, u64 *dpmd, u64 *spmd)
+{
+	u64 *spt = __va(*spmd & PTE_ADDR_MASK), *dpt = pt_alloc_table(dst);
+
+	if (!dpt)
+		return -ENOMEM;
+	*dpmd = __pa(dpt) | (*spmd & ~PTE_ADDR_MASK);
+	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+		u64 e = spt[i];
+		struct page *page;
+
+		if (!(e & PTE_P))
+			continue;
+		page = alloc_page();
+		if (!page)
+			return -ENOMEM;
+		memcpy(page_address(page), __va(e & PTE_ADDR_MASK), PAGE_SIZE);
+		/* a page still COW-shared in the parent is private here */
+		if (e & PTE_COW)
+			e = (e & ~PTE_COW) | PTE_W;
+		dpt[i] = page_to_phys(page) | (e & ~PTE_ADDR_MASK);
+		dst->rss_pages++;
+	}
+	return 0;
+}
+
+static int copy_copy_page_range(struct mm_struct *dst, struct mm_struct *src)
+{
+	return copy_page_tables(dst, src, copy_pmd_eager);
+}
+
+const struct pt_ops pt_copy_ops = {
+	.name = "copy",
+	.desc = "copy every present user page at fork (pre-COW Unix)",
+	.copy_page_range = copy_copy_page_range,
+};

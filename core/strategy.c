@@ -1,0 +1,48 @@
+/* core/strategy.c - one strategy set for the fork path: the object
+ * allocator every cache uses, the page-table copy, the pid table. Set up
+ * and torn down as a whole, so a run can compare sets one after another
+ * and check that each gives back every page it took. */
+#include "task.h"
+#include "kmem.h"
+#include "mm.h"
+#include "pid.h"
+
+static bool active;
+
+int strategies_setup(const struct kmem_ops *alloc, const struct pt_ops *pt,
+		     const struct pid_ops *pid, u32 tasksize, int pid_max)
+{
+	int r;
+
+	if (active)
+		strategies_teardown();
+	kmem_select(alloc);
+	pt_ops_current = pt;
+	r = mm_init();
+	if (r)
+		return r;
+	r = pid_select(pid, pid_max);
+	if (r)
+		goto out_mm;
+	r = fork_init(tasksize);
+	if (r)
+		goto out_pid;
+	active = true;
+	return 0;
+
+out_pid:
+	pid_unselect();
+out_mm:
+	mm_exit();
+	return r;
+}
+
+void strategies_teardown(void)
+{
+	if (!active)
+		return;
+	fork_exit();
+	pid_unselect();
+	mm_exit();
+	active = false;
+}

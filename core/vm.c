@@ -1,0 +1,402 @@
+/* core/vm.c - user address spaces: mm_struct, VMAs, page-table walks,
+ * demand-zero and copy-on-write faults, and tear-down. The page-table copy
+ * at fork is delegated to the pt= strategy (pt_cow.c, ...). */
+#include "mm.h"
+#include "io.h"
+#include "kmem.h"
+#include "panic.h"
+#include "pmm.h"
+#include "string.h"
+
+extern u64 boot_pml4[];
+
+#define BOOT_PGD_PHYS	((u64)boot_pml4 - KERNEL_VMA)	/* in the image, not the direct map */
+
+static u64 *__walk_pte(struct mm_struct *mm, u64 va, bool alloc, bool modify);
+
+static struct kmem_cache *mm_cachep;	/* struct mm_struct */
+static u64 pte_nx;			/* PTE_NX when EFER.NXE is on, else 0 */
+
+/* mm_init - the mm_struct cache, from the allocator selected now. */
+int mm_init(void)
+{
+	mm_cachep = kmem_cache_create("mm_struct", sizeof(struct mm_struct), 64, NULL);
+	if (!mm_cachep)
+		return -ENOMEM;
+	pte_nx = (rdmsr(MSR_EFER) & (1 << 11)) ? PTE_NX : 0;
+	return 0;
+}
+
+u64 mm_live_objects(void)
+{
+	struct kmem_stats st;
+
+	if (!mm_cachep)
+		return 0;
+	kmem_cache_stats(mm_cachep, &st);
+	return st.live;
+}
+
+void mm_exit(void)
+{
+	if (mm_cachep)
+		kmem_cache_destroy(mm_cachep);
+	mm_cachep = NULL;
+}
+
+u64 pte_flags_for(u32 prot)
+{
+	u64 f = PTE_P | PTE_U;
+
+	if (prot & PROT_WRITE)
+		f |= PTE_W;
+	if (!(prot & PROT_EXEC))
+		f |= pte_nx;
+	return f;
+}
+
+/* pt_alloc_table - a zeroed page-table page charged to @mm; NULL on OOM. */
+u64 *pt_alloc_table(struct mm_struct *mm)
+{
+	struct page *page = alloc_page();
+	u64 *t;
+
+	if (!page)
+		return NULL;
+	t = page_address(page);
+	memset(t, 0, PAGE_SIZE);
+	mm->pt_pages++;
+	return t;
+}
+
+void pt_free_table(struct mm_struct *mm, u64 *table)
+{
+	put_page(virt_to_page(table));
+	mm->pt_pages--;
+}
+
+struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = kmem_cache_alloc(mm_cachep);
+
+	if (!mm)
+		return NULL;
+	memset(mm, 0, sizeof(*mm));
+	mm->pgd = pt_alloc_table(mm);
+	if (!mm->pgd) {
+		kmem_cache_free(mm_cachep, mm);
+		return NULL;
+	}
+	/* the kernel half is shared: same PDPTs as the boot page tables */
+	memcpy(mm->pgd + USER_PGD_ENTRIES, boot_pml4 + USER_PGD_ENTRIES,
+	       (PTRS_PER_TABLE - USER_PGD_ENTRIES) * sizeof(u64));
+	mm->mm_users = 1;
+	mm->mmap_top = USER_MMAP_BASE;
+	return mm;
+}
+
+/* free_level - release every entry below @table (level 3 = PDPT ... 0 = PT). */
+static void free_level(struct mm_struct *mm, u64 *table, int level)
+{
+	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+		u64 e = table[i];
+
+		if (!(e & PTE_P))
+			continue;
+		if (level == 0) {
+			put_page(phys_to_page(e & PTE_ADDR_MASK));
+			mm->rss_pages--;
+			continue;
+		}
+		/* a last-level table shared with another mm (pt=share): drop our
+		 * reference only; the last user frees what it maps */
+		if (level == 1 && page_count(virt_to_page(__va(e & PTE_ADDR_MASK))) > 1) {
+			pt_free_table(mm, __va(e & PTE_ADDR_MASK));
+			continue;
+		}
+		free_level(mm, __va(e & PTE_ADDR_MASK), level - 1);
+		pt_free_table(mm, __va(e & PTE_ADDR_MASK));
+	}
+}
+
+void exit_mmap(struct mm_struct *mm)
+{
+	for (int i = 0; i < USER_PGD_ENTRIES; i++) {
+		u64 e = mm->pgd[i];
+
+		if (!(e & PTE_P))
+			continue;
+		free_level(mm, __va(e & PTE_ADDR_MASK), 2);
+		pt_free_table(mm, __va(e & PTE_ADDR_MASK));
+	}
+	if (read_cr3() == __pa(mm->pgd))
+		write_cr3(BOOT_PGD_PHYS);
+	pt_free_table(mm, mm->pgd);
+	if (mm->pt_pages)
+		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
+	kmem_cache_free(mm_cachep, mm);
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (--mm->mm_users == 0)
+		exit_mmap(mm);
+}
+
+struct mm_struct *dup_mm(struct mm_struct *old)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	memcpy(mm->vma, old->vma, sizeof(mm->vma));
+	mm->nr_vmas = old->nr_vmas;
+	mm->start_brk = old->start_brk;
+	mm->brk = old->brk;
+	mm->mmap_top = old->mmap_top;
+	if (pt_ops_current->copy_page_range(mm, old)) {
+		exit_mmap(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+/* switch_mm - load @mm's page tables (the boot tables for kernel threads). */
+void switch_mm(struct mm_struct *mm)
+{
+	u64 cr3 = mm ? __pa(mm->pgd) : BOOT_PGD_PHYS;
+
+	if (read_cr3() != cr3)
+		write_cr3(cr3);
+}
+
+int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
+{
+	if (!IS_ALIGNED(start | end, PAGE_SIZE) || end <= start || end > USER_SPACE_END)
+		return -EINVAL;
+	for (int i = 0; i < mm->nr_vmas; i++)
+		if (start < mm->vma[i].end && end > mm->vma[i].start)
+			return -EINVAL;
+	if (mm->nr_vmas >= MM_MAX_VMAS)
+		return -ENOMEM;
+	mm->vma[mm->nr_vmas++] = (struct vm_area){ start, end, prot };
+	return 0;
+}
+
+struct vm_area *find_vma(struct mm_struct *mm, u64 addr)
+{
+	for (int i = 0; i < mm->nr_vmas; i++)
+		if (addr >= mm->vma[i].start && addr < mm->vma[i].end)
+			return &mm->vma[i];
+	return NULL;
+}
+
+/* unmap_range - drop the pages mapped in [start, end). */
+static void unmap_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		u64 *pte = __walk_pte(mm, va, false, true);
+
+		if (!pte || !(*pte & PTE_P))
+			continue;
+		put_page(phys_to_page(*pte & PTE_ADDR_MASK));
+		mm->rss_pages--;
+		*pte = 0;
+		invlpg(va);
+	}
+}
+
+int vma_remove(struct mm_struct *mm, u64 start, u64 end)
+{
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		if (mm->vma[i].start != start || mm->vma[i].end != end)
+			continue;
+		unmap_range(mm, start, end);
+		mm->vma[i] = mm->vma[--mm->nr_vmas];
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static u64 *next_table(struct mm_struct *mm, u64 *entry, bool alloc, bool modify)
+{
+	/* a write-protected PD entry is a last-level table shared at fork
+	 * (pt=share): changing anything under it needs a private copy */
+	if (modify && (*entry & (PTE_P | PTE_W)) == PTE_P)
+		return pte_table_unshare(mm, entry);
+	if (!(*entry & PTE_P)) {
+		u64 *t;
+
+		if (!alloc)
+			return NULL;
+		t = pt_alloc_table(mm);
+		if (!t)
+			return NULL;
+		*entry = __pa(t) | PTE_P | PTE_W | PTE_U;
+	}
+	return __va(*entry & PTE_ADDR_MASK);
+}
+
+/* __walk_pte - the last-level entry for @va; @alloc creates missing tables,
+ * @modify unshares a shared last-level table first. */
+static u64 *__walk_pte(struct mm_struct *mm, u64 va, bool alloc, bool modify)
+{
+	u64 *t = mm->pgd;
+
+	for (int level = 3; level > 0; level--) {
+		t = next_table(mm, &t[(va >> (PAGE_SHIFT + 9 * level)) & 511], alloc,
+			       modify && level == 1);
+		if (!t)
+			return NULL;
+	}
+	return &t[(va >> PAGE_SHIFT) & 511];
+}
+
+u64 *walk_pte(struct mm_struct *mm, u64 va, bool alloc)
+{
+	return __walk_pte(mm, va, alloc, alloc);
+}
+
+int copy_page_tables(struct mm_struct *dst, struct mm_struct *src,
+		     int (*copy_pmd)(struct mm_struct *dst, u64 *dpmd, u64 *spmd))
+{
+	for (int i = 0; i < USER_PGD_ENTRIES; i++) {
+		u64 *spud = __va(src->pgd[i] & PTE_ADDR_MASK), *dpud;
+
+		if (!(src->pgd[i] & PTE_P))
+			continue;
+		dpud = pt_alloc_table(dst);
+		if (!dpud)
+			return -ENOMEM;
+		dst->pgd[i] = __pa(dpud) | (src->pgd[i] & ~PTE_ADDR_MASK);
+		for (int j = 0; j < PTRS_PER_TABLE; j++) {
+			u64 *spmd = __va(spud[j] & PTE_ADDR_MASK), *dpmd;
+
+			if (!(spud[j] & PTE_P))
+				continue;
+			dpmd = pt_alloc_table(dst);
+			if (!dpmd)
+				return -ENOMEM;
+			dpud[j] = __pa(dpmd) | (spud[j] & ~PTE_ADDR_MASK);
+			for (int k = 0; k < PTRS_PER_TABLE; k++) {
+				int r;
+
+				if (!(spmd[k] & PTE_P))
+					continue;
+				r = copy_pmd(dst, &dpmd[k], &spmd[k]);
+				if (r)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+int map_new_page(struct mm_struct *mm, u64 va, u32 prot)
+{
+	u64 *pte = walk_pte(mm, va, true);
+	struct page *page;
+
+	if (!pte)
+		return -ENOMEM;
+	page = alloc_page();
+	if (!page)
+		return -ENOMEM;
+	memset(page_address(page), 0, PAGE_SIZE);
+	*pte = page_to_phys(page) | pte_flags_for(prot);
+	mm->rss_pages++;
+	return 0;
+}
+
+/* do_wp_page - break COW at @va: reuse the page if we hold the only
+ * reference, else copy it. */
+static int do_wp_page(u64 va, u64 *pte)
+{
+	struct page *old = phys_to_page(*pte & PTE_ADDR_MASK), *new;
+	u64 flags = (*pte & ~PTE_ADDR_MASK & ~PTE_COW) | PTE_W;
+
+	if (page_count(old) == 1) {
+		*pte = (*pte & PTE_ADDR_MASK) | flags;
+		invlpg(va);
+		return 0;
+	}
+	new = alloc_page();
+	if (!new)
+		return -ENOMEM;
+	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	*pte = page_to_phys(new) | flags;
+	invlpg(va);
+	put_page(old);
+	return 0;
+}
+
+int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+{
+	struct vm_area *vma = find_vma(mm, addr);
+	u64 va = addr & PAGE_MASK, *pte;
+
+	if (!vma)
+		return -EFAULT;
+	if ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE))
+		return -EFAULT;
+	pte = walk_pte(mm, va, true);
+	if (!pte)
+		return -ENOMEM;
+	if (!(*pte & PTE_P))
+		return map_new_page(mm, va, vma->prot);
+	if ((error_code & PF_WRITE) && (*pte & PTE_COW))
+		return do_wp_page(va, pte);
+	if (!(error_code & PF_WRITE) || (*pte & PTE_W)) {
+		invlpg(va);	/* a stale TLB entry: the PTE already allows it */
+		return 0;
+	}
+	return -EFAULT;
+}
+
+void flush_tlb_mm(struct mm_struct *mm)
+{
+	if (read_cr3() == __pa(mm->pgd))
+		write_cr3(__pa(mm->pgd));
+}
+
+/* The pt= strategies; adding one means adding its ops table here. */
+extern const struct pt_ops pt_cow_ops, pt_copy_ops, pt_share_ops;
+static const struct pt_ops *const pt_strategies[] = {
+	&pt_cow_ops,
+	&pt_copy_ops,
+	&pt_share_ops,
+};
+const struct pt_ops *pt_ops_current = &pt_cow_ops;
+
+int pt_nr_strategies(void)
+{
+	return ARRAY_SIZE(pt_strategies);
+}
+
+const struct pt_ops *pt_strategy(int i)
+{
+	return pt_strategies[i];
+}
+
+int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end)
+{
+	struct vm_area *vma;
+
+	if (old_end == start)
+		return vma_add(mm, start, new_end, PROT_READ | PROT_WRITE);
+	if (new_end == start)
+		return vma_remove(mm, start, old_end);
+	vma = find_vma(mm, start);
+	if (!vma || vma->start != start || vma->end != old_end)
+		return -EINVAL;
+	if (new_end < old_end) {
+		unmap_range(mm, new_end, old_end);
+	} else {
+		for (int i = 0; i < mm->nr_vmas; i++)
+			if (&mm->vma[i] != vma && mm->vma[i].start < new_end &&
+			    mm->vma[i].end > old_end)
+				return -EINVAL;
+	}
+	vma->end = new_end;
+	return 0;
+}

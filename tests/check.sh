@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# tests/check.sh - everything `make check` runs, counted check by check.
+# Usage: tests/check.sh HOST_TEST_BINARY...
+# Ends with one line "N passed, N failed"; exits non-zero if anything failed.
+set -u
+cd "$(dirname "$0")/.."
+FORKLAB=tools/forklab
+LOGDIR=build/check
+mkdir -p "$LOGDIR"
+passed=0
+failed=0
+failures=()
+
+# count_lines LOG NAME - add the PASS:/FAIL: lines of LOG to the totals.
+count_lines() {
+	local p f
+	p=$(grep -c '^PASS:' "$1")
+	f=$(grep -c '^FAIL:' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -gt 0 ] && failures+=("$2: $(grep -m3 '^FAIL:' "$1" | tr '\n' ' ')")
+	echo "  $2: $p passed, $f failed"
+}
+
+# check NAME CMD... - one check: passes iff CMD exits 0 (output in the log).
+check() {
+	local name=$1 log="$LOGDIR/$(echo "$1" | tr -c 'a-zA-Z0-9_-' _).log"
+	shift
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "  ok: $name"
+	else
+		failed=$((failed + 1))
+		failures+=("$name (log: $log): $(tail -n 2 "$log" | tr '\n' ' ')")
+		echo "  FAILED: $name (log: $log)"
+	fi
+}
+
+# suite NAME CMD... - a runner that prints PASS:/FAIL: lines; a crash or a
+# non-zero exit without FAIL lines counts as one more failure.
+suite() {
+	local name=$1 log="$LOGDIR/$1.log" rc
+	shift
+	"$@" >"$log" 2>&1
+	rc=$?
+	count_lines "$log" "$name"
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL:' "$log"; then
+		failed=$((failed + 1))
+		failures+=("$name exited $rc without a FAIL line (log: $log): $(tail -n 3 "$log" | tr '\n' ' ')")
+	fi
+}
+
+echo "== host unit tests (ASan/UBSan)"
+for bin in "$@"; do
+	suite "host-$(basename "$bin")" "$bin"
+done
+
+echo "== host tool tests (python unittest)"
+log="$LOGDIR/python.log"
+python3 -m unittest discover -s tests -p 'test_*.py' >"$log" 2>&1
+rc=$?
+ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$log" | tail -1)
+bad=$(sed -n 's/^FAILED (\(.*\))/\1/p' "$log" | grep -o '[0-9]\+' | awk '{s += $1} END {print s + 0}')
+ran=${ran:-0}; bad=${bad:-0}
+[ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
+passed=$((passed + ran - bad)); failed=$((failed + bad))
+[ "$bad" -gt 0 ] && failures+=("python unittest (log: $log)")
+echo "  python: $((ran - bad)) passed, $bad failed"
+
+echo "== guest self-tests (mode=test, ${FORKLAB_MODE:-kvm if usable})"
+suite guest-selftests $FORKLAB test --timeout 300
+
+echo "== guest exit statuses"
+check "alloc=nonsense is a bad command line" $FORKLAB expect badcmd --timeout 30 -- alloc=nonsense
+check "iters=12x is a bad command line" $FORKLAB expect badcmd --timeout 30 -- iters=12x
+check "an unknown key is a bad command line" $FORKLAB expect badcmd --timeout 30 -- frobnicate=1
+check "crash=pf ends with an exception dump" $FORKLAB expect exception --timeout 30 -- crash=pf
+check "crash=ud ends with an exception dump" $FORKLAB expect exception --timeout 30 -- crash=ud
+check "crash=panic ends with a panic" $FORKLAB expect panic --timeout 30 -- crash=panic
+check "crash=triple is seen as a triple fault" $FORKLAB expect triple --timeout 30 -- crash=triple
+check "crash=hang is stopped by the timeout" $FORKLAB expect timeout --timeout 5 -- crash=hang
+check "mode=boot exits passed" $FORKLAB expect pass --timeout 30 -- mode=boot
+check "the embedded program runs as pid 1 (semantics)" \
+	$FORKLAB expect program:0 --timeout 120 -- args=semantics
+check "a boot module runs instead (--program)" \
+	$FORKLAB expect program:0 --timeout 120 --program build/user/forklab-user -- args=semantics
+
+echo "== GRUB ISO boot (multiboot2, TCG)"
+iso_check() {
+	$FORKLAB boot --iso --mode tcg --timeout 120 >"$LOGDIR/iso.out" 2>&1 &&
+		grep -q '^forklab .*long mode' "$LOGDIR/iso.out" &&
+		grep -q 'multiboot2 from GRUB' "$LOGDIR/iso.out" &&
+		! grep -q '^FAIL:' "$LOGDIR/iso.out"
+}
+check "the ISO boots through GRUB into C and its self-tests pass" iso_check
+
+echo
+for f in "${failures[@]}"; do
+	echo "failed: $f"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,11 @@
+/* tests/kmem_conformance.h - one suite every allocator must pass, run on the
+ * host (ASan/UBSan) and in the guest (mode=test). */
+#ifndef FORKLAB_KMEM_CONFORMANCE_H
+#define FORKLAB_KMEM_CONFORMANCE_H
+
+#include "kmem.h"
+
+void pmm_conformance(void);
+void kmem_conformance(const struct kmem_ops *ops);
+
+#endif
