@@ -1,0 +1,83 @@
+"""Host tests of tools/forklab's decoding and mode selection (no QEMU)."""
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from forklablib import exitcodes, qemu  # noqa: E402
+
+
+class ExitStatus(unittest.TestCase):
+    def setUp(self):
+        self.table = exitcodes.load()
+
+    def rc(self, name):
+        return self.table[name][0] * 2 + 1
+
+    def test_header_parsed(self):
+        self.assertEqual(self.table["PASS"][0], 1)
+        self.assertIn("panic", self.table["PANIC"][1])
+
+    def test_pass_panic_badcmd(self):
+        self.assertEqual(exitcodes.decode(self.rc("PASS"), self.table).name, "pass")
+        self.assertEqual(exitcodes.decode(self.rc("PASS"), self.table).tool_status, 0)
+        o = exitcodes.decode(self.rc("PANIC"), self.table)
+        self.assertEqual((o.name, o.tool_status), ("panic", 2))
+        self.assertEqual(exitcodes.decode(self.rc("BADCMD"), self.table).tool_status, 3)
+
+    def test_triple_fault_and_qemu_failure(self):
+        self.assertEqual(exitcodes.decode(0, self.table).name, "triple")
+        self.assertEqual(exitcodes.decode(0, self.table).tool_status, 125)
+        self.assertEqual(exitcodes.decode(1, self.table).name, "qemu")
+        self.assertEqual(exitcodes.decode(1, self.table).tool_status, 126)
+
+    def test_program_exit_codes(self):
+        base = self.table["PROGRAM_BASE"][0]
+        for code in (0, 7, 63):
+            o = exitcodes.decode((base + code) * 2 + 1, self.table)
+            self.assertEqual((o.name, o.tool_status), (f"program:{code}", code))
+        o = exitcodes.decode(self.rc("PROGRAM_KILLED"), self.table)
+        self.assertEqual((o.name, o.tool_status), ("killed", 70))
+
+    def test_timeout(self):
+        self.assertEqual(exitcodes.decode(0, self.table, timed_out=True).tool_status, 124)
+
+    def test_broken_header(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".h", delete=False) as f:
+            f.write("#define FL_EXIT_PASS 1 /* passed */\n")
+        try:
+            with self.assertRaises(exitcodes.HeaderError):
+                exitcodes.load(f.name)
+        finally:
+            os.unlink(f.name)
+
+
+class Modes(unittest.TestCase):
+    def test_fallback_to_tcg(self):
+        said = []
+        mode = qemu.choose_mode("kvm", warn=said.append, probe=lambda: (False, "no /dev/kvm"))
+        self.assertEqual(mode, "tcg")
+        self.assertIn("falling back to TCG", said[0])
+
+    def test_kvm_kept_when_usable(self):
+        self.assertEqual(qemu.choose_mode("kvm", probe=lambda: (True, "")), "kvm")
+
+    def test_bad_mode(self):
+        with self.assertRaises(qemu.UsageError) as e:
+            qemu.choose_mode("fast")
+        self.assertIn("kvm, tcg, icount", str(e.exception))
+
+    def test_icount_command(self):
+        cmd = qemu.qemu_command("icount", kernel="k", args="mode=test")
+        self.assertIn("shift=0,sleep=off", cmd)
+        self.assertIn("isa-debug-exit,iobase=0xf4,iosize=0x04", cmd)
+        self.assertEqual(cmd[cmd.index("-append") + 1], "mode=test")
+
+    def test_kvm_command_drops_arch_capabilities(self):
+        cmd = qemu.qemu_command("kvm", kernel="k")
+        self.assertIn("host,-arch-capabilities", cmd)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,2 @@
+"""forklab host tooling: boot the kernel under QEMU, decode how it ended,
+collect benchmark results."""
