@@ -1,7 +1,10 @@
 /* bench/alloc_bench.c - bench=alloc: for each object size, hot pairs (free
  * right after alloc: the fast paths) and cold ones (allocate N, then free
- * N: refills and slab growth), each pair timed with the timer overhead
- * subtracted. One CSV row per (mode, strategy, size). */
+ * N: refills and slab growth; the batch is timed as a whole and divided by
+ * N), with the timer overhead subtracted. One CSV row per (op, strategy,
+ * size): bench,op,alloc,size,n,min,p50,p90,p99,max,mean,stddev,unit, e.g.
+ * alloc,hot,slub,64,10000,...,cycles. Sample buffers come from the buddy
+ * allocator and go back after. */
 #include "alloc_bench.h"
 #include "pmm.h"
 #include "printk.h"
@@ -15,7 +18,7 @@ static const size_t sizes[] = { 64, 256, 1024, 4096, 16384 };
 
 void bench_alloc_header(void)
 {
-	printk("alloc,mode,strategy,size,n,min,p50,p90,p99,max,mean,stddev,unit\n");
+	printk("bench,op,alloc,size,n,min,p50,p90,p99,max,mean,stddev,unit\n");
 }
 
 static void print_row(const char *mode, const struct kmem_ops *ops, size_t size,
@@ -50,6 +53,8 @@ static void bench_size(const struct kmem_ops *ops, size_t size, u64 iters, u64 *
 		u64 t0 = tsc_open(), t1;
 		void *o = kmem_cache_alloc(c);
 
+		if (unlikely(!o))
+			break;
 		kmem_cache_free(c, o);
 		t1 = tsc_close();
 		if (i >= WARMUP)
@@ -57,23 +62,27 @@ static void bench_size(const struct kmem_ops *ops, size_t size, u64 iters, u64 *
 	}
 	print_row("hot", ops, size, samples, n);
 
+	/* cold: ceil(iters / COLD_BATCH) samples of COLD_BATCH pairs each, so
+	 * about iters objects pass through (bump never gets them back) */
 	n = 0;
-	while (n < iters) {
-		u64 batch = MIN((u64)COLD_BATCH, iters - n), t0, t1;
-		u64 got = 0;
+	for (u64 done = 0; done < iters; done += COLD_BATCH) {
+		u64 got = 0, t0, t1;
 
 		t0 = tsc_open();
-		for (; got < batch; got++) {
+		for (; got < COLD_BATCH; got++) {
 			objs[got] = kmem_cache_alloc(c);
-			if (!objs[got])
+			if (unlikely(!objs[got]))
 				break;
 		}
 		for (u64 i = 0; i < got; i++)
 			kmem_cache_free(c, objs[i]);
 		t1 = tsc_close();
-		if (!got)
+		if (got < COLD_BATCH) {
+			printk("alloc,error,%s,%lu,out of memory after %lu cold samples\n",
+			       ops->name, size, n);
 			break;
-		samples[n++] = elapsed(t0, t1) / got;
+		}
+		samples[n++] = elapsed(t0, t1) / COLD_BATCH;
 	}
 	print_row("cold", ops, size, samples, n);
 	kmem_cache_destroy(c);

@@ -33,9 +33,30 @@ static void heapsort(u64 *a, size_t n)
 	}
 }
 
-u64 isqrt(u64 v)
+/* Sums of squared cycle counts need 128 bits. gcc inlines 128-bit adds,
+ * shifts and the 64x64->128 multiply; division would call libgcc, which
+ * the kernel does not link, so it is done here by hand. */
+typedef unsigned __int128 u128;
+
+/* div128 - @n / @d by shift-and-subtract. */
+static u128 div128(u128 n, u64 d)
 {
-	u64 r = 0, bit = 1ULL << 62;
+	u128 q = 0, r = 0;
+
+	for (int i = 127; i >= 0; i--) {
+		r = (r << 1) | ((n >> i) & 1);
+		if (r >= d) {
+			r -= d;
+			q |= (u128)1 << i;
+		}
+	}
+	return q;
+}
+
+/* isqrt128 - floor(sqrt(@v)), digit by digit. */
+static u64 isqrt128(u128 v)
+{
+	u128 r = 0, bit = (u128)1 << 126;
 
 	while (bit > v)
 		bit >>= 2;
@@ -48,7 +69,13 @@ u64 isqrt(u64 v)
 		}
 		bit >>= 2;
 	}
-	return r;
+	return (u64)r;
+}
+
+/* isqrt - floor(sqrt(@v)). */
+u64 isqrt(u64 v)
+{
+	return isqrt128(v);
 }
 
 /* percentile - nearest-rank percentile @p (0..100) of sorted @a. */
@@ -59,9 +86,11 @@ static u64 percentile(const u64 *a, size_t n, unsigned int p)
 	return a[rank ? rank - 1 : 0];
 }
 
+/* stats_compute - sort @samples in place; n, min, max, nearest-rank
+ * p50/p90/p99, the mean and the population stddev (both truncated). */
 void stats_compute(u64 *samples, size_t n, struct sample_stats *out)
 {
-	u64 sum = 0, var = 0;
+	u128 sum = 0, sq = 0;
 
 	*out = (struct sample_stats){ .n = n };
 	if (!n)
@@ -69,16 +98,18 @@ void stats_compute(u64 *samples, size_t n, struct sample_stats *out)
 	heapsort(samples, n);
 	for (size_t i = 0; i < n; i++)
 		sum += samples[i];
-	out->mean = sum / n;
+	out->mean = (u64)div128(sum, n);
+	/* sum of (x - mean)^2 over n, exactly: n*sum(x^2) - sum(x)^2 would
+	 * need 192 bits, deviations from the truncated mean do not */
 	for (size_t i = 0; i < n; i++) {
 		u64 d = samples[i] > out->mean ? samples[i] - out->mean : out->mean - samples[i];
 
-		var += d * d / n;
+		sq += (u128)d * d;
 	}
 	out->min = samples[0];
 	out->max = samples[n - 1];
 	out->p50 = percentile(samples, n, 50);
 	out->p90 = percentile(samples, n, 90);
 	out->p99 = percentile(samples, n, 99);
-	out->stddev = isqrt(var);
+	out->stddev = isqrt128(div128(sq, n));
 }

@@ -8,7 +8,9 @@
 #define TSC_CALIBRATE_MS	10
 
 static u64 overhead_min, overhead_p50;
+static bool calibrated;
 
+/* timer_calibrate - min and p50 of TIMER_SAMPLES empty open/close pairs. */
 void timer_calibrate(void)
 {
 	static u64 samples[TIMER_SAMPLES];
@@ -22,15 +24,21 @@ void timer_calibrate(void)
 	stats_compute(samples, TIMER_SAMPLES, &st);
 	overhead_min = st.min;
 	overhead_p50 = st.p50;
+	calibrated = true;
 }
 
+/* timer_overhead - what a timed region subtracts (calibrates on first use). */
 u64 timer_overhead(void)
 {
+	if (unlikely(!calibrated))
+		timer_calibrate();
 	return overhead_min;
 }
 
 u64 timer_overhead_p50(void)
 {
+	if (unlikely(!calibrated))
+		timer_calibrate();
 	return overhead_p50;
 }
 

@@ -24,7 +24,8 @@ static inline u64 tsc_close(void)
 }
 
 /* timer_calibrate - measure the cost of an empty open/close pair (min and
- * p50 of TIMER_SAMPLES); the min is what timed regions subtract. */
+ * p50 of TIMER_SAMPLES); the min is what timed regions subtract.
+ * timer_overhead() calibrates on its first call if nobody did. */
 void timer_calibrate(void);
 u64 timer_overhead(void);
 u64 timer_overhead_p50(void);

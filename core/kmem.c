@@ -1,6 +1,7 @@
 /* core/kmem.c - the allocator registry and the Linux-named entry points. */
 #include "kmem.h"
 #include "pmm.h"
+#include "printk.h"
 #include "string.h"
 
 /* The strategies, in the order benchmarks and listings show them. */
@@ -32,6 +33,18 @@ const struct kmem_ops *kmem_find(const char *name)
 	return NULL;
 }
 
+int kmem_names(char *buf, size_t size)
+{
+	int len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(kmem_strategies); i++)
+		len += fl_snprintf(buf + MIN((size_t)len, size), size - MIN((size_t)len, size),
+				   "%s%s", i ? ", " : "", kmem_strategies[i]->name);
+	return len;
+}
+
 void kmem_select(const struct kmem_ops *ops)
 {
 	kmem_selected = ops;
@@ -50,12 +63,19 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 
 int kmem_cache_destroy(struct kmem_cache *c)
 {
+	if (!c->ops->cache_destroy)
+		return -ENOTSUP;
 	return c->ops->cache_destroy(c);
 }
 
-void kmem_cache_stats(struct kmem_cache *c, struct kmem_stats *st)
+int kmem_cache_stats(struct kmem_cache *c, struct kmem_stats *st)
 {
+	if (!c->ops->stats) {
+		*st = (struct kmem_stats){ c->allocs, c->frees, c->allocs - c->frees, c->pages };
+		return -ENOTSUP;
+	}
 	c->ops->stats(c, st);
+	return 0;
 }
 
 size_t kmem_align(size_t align)
@@ -72,13 +92,16 @@ unsigned int kmem_order_for(size_t bytes)
 	return order;
 }
 
+/* kmem_desc_alloc - see kmem.h: one page from the buddy allocator, so a
+ * destroyed cache gives every page back. */
 void *kmem_desc_alloc(size_t bytes, const char *name, size_t size, size_t align,
 		      void (*ctor)(void *), const struct kmem_ops *ops)
 {
 	struct page *page;
 	struct kmem_cache *c;
 
-	if (bytes > PAGE_SIZE || !size || (align & (align - 1)) || align > PAGE_SIZE)
+	if (bytes > PAGE_SIZE || !size || size > KMEM_MAX_SIZE || (align & (align - 1)) ||
+	    align > PAGE_SIZE)
 		return NULL;
 	page = alloc_page();
 	if (!page)
@@ -98,9 +121,11 @@ void kmem_desc_free(void *desc)
 	__free_page(virt_to_page(desc));
 }
 
-#define SLAB_MIN_OBJECTS	8
-#define SLAB_MAX_ORDER		6
+#define SLAB_MIN_OBJECTS	8	/* per slab, unless that needs > SLAB_MAX_ORDER */
+#define SLAB_MAX_ORDER		5	/* 128 KiB: 8 kernel stacks of 16 KiB */
 
+/* kmem_slab_geometry - the smallest slab order (up to SLAB_MAX_ORDER, more
+ * only for objects that would not fit at all) holding SLAB_MIN_OBJECTS. */
 void kmem_slab_geometry(struct kmem_cache *c, struct slab_geometry *g, bool ptr_outside)
 {
 	size_t size = MAX(c->size, sizeof(void *));
@@ -111,9 +136,12 @@ void kmem_slab_geometry(struct kmem_cache *c, struct slab_geometry *g, bool ptr_
 	while (g->order < SLAB_MAX_ORDER &&
 	       (PAGE_SIZE << g->order) / g->stride < SLAB_MIN_OBJECTS)
 		g->order++;
+	while (g->order < MAX_ORDER - 1 && (PAGE_SIZE << g->order) < g->stride)
+		g->order++;
 	g->objects = (PAGE_SIZE << g->order) / g->stride;
 }
 
+/* kmem_slab_new - see kmem.h; the block's head page records the cache. */
 struct page *kmem_slab_new(struct kmem_cache *c, const struct slab_geometry *g,
 			   size_t first_offset)
 {

@@ -6,6 +6,8 @@
 
 #include "types.h"
 
+#define KMEM_MAX_SIZE	(PAGE_SIZE << 8)	/* 1 MiB: the largest object size */
+
 struct kmem_stats {
 	u64 allocs, frees;		/* calls that returned an object / took one back */
 	u64 live;			/* objects allocated and not freed */
@@ -27,6 +29,7 @@ struct kmem_ops {
 	/* cache_destroy - give every page back; -EBUSY (and nothing freed)
 	 * while objects are live. */
 	int (*cache_destroy)(struct kmem_cache *c);
+	/* stats - optional; the wrapper falls back on the common counters. */
 	void (*stats)(struct kmem_cache *c, struct kmem_stats *st);
 };
 
@@ -41,21 +44,37 @@ struct kmem_cache {
 	u64 pages;
 };
 
+/* The registry: strategies 0..kmem_nr_strategies()-1 in listing order. */
 int kmem_nr_strategies(void);
 const struct kmem_ops *kmem_strategy(int i);
+/* kmem_find - the strategy called @name, or NULL. */
 const struct kmem_ops *kmem_find(const char *name);
+/* kmem_names - "page, slab, slub, magazine, bump" into @buf (for error
+ * messages); returns the length the full list has, like snprintf. */
+int kmem_names(char *buf, size_t size);
+/* kmem_select - the strategy kmem_cache_create uses from now on; caches
+ * already made keep theirs. */
 void kmem_select(const struct kmem_ops *ops);
 const struct kmem_ops *kmem_current(void);
 
+/* kmem_cache_create - a cache from the selected strategy; NULL when out of
+ * memory or @size is 0 or @align is not a power of two <= PAGE_SIZE. */
 struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
 				     void (*ctor)(void *));
+/* kmem_cache_alloc/free - through the cache's own ops. */
 static inline void *kmem_cache_alloc(struct kmem_cache *c) { return c->ops->alloc(c); }
 static inline void kmem_cache_free(struct kmem_cache *c, void *obj) { c->ops->free(c, obj); }
+/* kmem_cache_destroy - 0, -EBUSY while objects are live, -ENOTSUP if the
+ * strategy cannot destroy caches. */
 int kmem_cache_destroy(struct kmem_cache *c);
-void kmem_cache_stats(struct kmem_cache *c, struct kmem_stats *st);
+/* kmem_cache_stats - fill @st; 0, or -ENOTSUP when the strategy has no
+ * stats op (then @st holds the common counters). */
+int kmem_cache_stats(struct kmem_cache *c, struct kmem_stats *st);
 
 /* Helpers for the strategies (kmem.c). */
-/* kmem_desc_alloc - a zeroed cache descriptor of @bytes (<= PAGE_SIZE). */
+/* kmem_desc_alloc - a zeroed cache descriptor of @bytes (<= PAGE_SIZE) with
+ * its common header filled in; NULL when out of memory or the size (0 or
+ * above KMEM_MAX_SIZE) or the alignment is invalid. */
 void *kmem_desc_alloc(size_t bytes, const char *name, size_t size, size_t align,
 		      void (*ctor)(void *), const struct kmem_ops *ops);
 void kmem_desc_free(void *desc);

@@ -1,7 +1,8 @@
 /* core/kmem_slab.c - alloc=slab: Bonwick's slab allocator (USENIX 1994).
  * A cache keeps slabs on three lists: partial, full and empty. Objects are
  * constructed once when their slab is created and stay constructed across
- * free, so the free-list link lives after the object, not in it. Slabs are
+ * free, so with a constructor the free-list link (bufctl) lives after the
+ * object, not in it; without one it reuses the object's first word. Slabs are
  * coloured (their first object shifted by a multiple of the alignment) to
  * spread objects across cache lines. At most SLAB_EMPTY_KEEP empty slabs are
  * kept; the rest go back to the buddy allocator. */
@@ -26,7 +27,8 @@ static struct kmem_cache *slab_cache_create(const char *name, size_t size, size_
 
 	if (!sc)
 		return NULL;
-	kmem_slab_geometry(&sc->base, &sc->geo, true);
+	/* constructed state must survive a free: then the link goes after it */
+	kmem_slab_geometry(&sc->base, &sc->geo, ctor != NULL);
 	sc->colours = ((PAGE_SIZE << sc->geo.order) - sc->geo.objects * sc->geo.stride) /
 		      sc->base.align + 1;
 	INIT_LIST_HEAD(&sc->partial);

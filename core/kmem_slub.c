@@ -9,9 +9,14 @@
 #include "pmm.h"
 
 #define SLUB_MIN_PARTIAL	1	/* empty slabs kept on the partial list */
+/* cpu->base with no cpu slab: a non-canonical address, so that the fast
+ * path's range check fails for every object (and for NULL). */
+#define SLUB_NO_SLAB		(1UL << 63)
 
+/* The fast path touches only this and s->slab_bytes / s->geo.free_offset. */
 struct kmem_cache_cpu {
 	void *freelist;			/* next free object of the cpu slab */
+	u64 base;			/* address of the cpu slab, or SLUB_NO_SLAB */
 	struct page *page;		/* the cpu slab, or NULL */
 	u64 allocs, frees;		/* fast-path counts */
 } __aligned(64);
@@ -19,6 +24,7 @@ struct kmem_cache_cpu {
 struct slub_cache {
 	struct kmem_cache base;
 	struct slab_geometry geo;
+	u64 slab_bytes;			/* PAGE_SIZE << geo.order */
 	struct list_head partial;
 	u32 nr_partial;
 	struct kmem_cache_cpu cpu_slab[NR_CPUS];
@@ -34,6 +40,9 @@ static struct kmem_cache *slub_cache_create(const char *name, size_t size, size_
 		return NULL;
 	/* with a constructor the object's contents must survive a free */
 	kmem_slab_geometry(&s->base, &s->geo, ctor != NULL);
+	s->slab_bytes = PAGE_SIZE << s->geo.order;
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		s->cpu_slab[cpu].base = SLUB_NO_SLAB;
 	INIT_LIST_HEAD(&s->partial);
 	s->base.pages = 1;
 	return &s->base;
@@ -64,6 +73,7 @@ static void deactivate_slab(struct slub_cache *s, struct kmem_cache_cpu *c)
 		obj = next;
 	}
 	c->page = NULL;
+	c->base = SLUB_NO_SLAB;
 	c->freelist = NULL;
 	if (page->inuse == 0 && s->nr_partial >= SLUB_MIN_PARTIAL) {
 		discard_slab(s, page);
@@ -73,9 +83,11 @@ static void deactivate_slab(struct slub_cache *s, struct kmem_cache_cpu *c)
 	}
 }
 
-/* __slab_alloc - the slow path: take the cpu slab's remote frees, else a
+/* __slab_alloc - the slow path (kept out of line so the fast path needs
+ * no saved registers): take the cpu slab's remote frees, else a
  * partial slab, else a new one, and freeze it as the cpu slab. */
-static void *__slab_alloc(struct slub_cache *s, struct kmem_cache_cpu *c)
+static __attribute__((noinline)) void *__slab_alloc(struct slub_cache *s,
+						    struct kmem_cache_cpu *c)
 {
 	struct page *page = c->page;
 	void *obj;
@@ -94,6 +106,7 @@ static void *__slab_alloc(struct slub_cache *s, struct kmem_cache_cpu *c)
 				return NULL;
 		}
 		c->page = page;
+		c->base = (u64)page_address(page);
 		c->freelist = page->freelist;
 	}
 	/* the cpu owns every object on its freelist: count them as in use */
@@ -106,6 +119,7 @@ static void *__slab_alloc(struct slub_cache *s, struct kmem_cache_cpu *c)
 	return obj;
 }
 
+/* slub_alloc - fast path: pop the cpu freelist. */
 static void *slub_alloc(struct kmem_cache *cache)
 {
 	struct slub_cache *s = (struct slub_cache *)cache;
@@ -121,8 +135,9 @@ static void *slub_alloc(struct kmem_cache *cache)
 
 /* __slab_free - the slow path: @obj belongs to a slab that is not this
  * cpu's; put it on that page's freelist and re-file the page. */
-static void __slab_free(struct slub_cache *s, struct page *page, void *obj)
+static __attribute__((noinline)) void __slab_free(struct slub_cache *s, void *obj)
 {
+	struct page *page = kmem_slab_of(obj, s->geo.order);
 	bool was_full = !page->freelist, frozen = false;
 
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
@@ -146,19 +161,20 @@ static void __slab_free(struct slub_cache *s, struct page *page, void *obj)
 	}
 }
 
+/* slub_free - fast path: push on the cpu freelist if @obj lies in the cpu
+ * slab (an address range check: no struct page is touched). */
 static void slub_free(struct kmem_cache *cache, void *obj)
 {
 	struct slub_cache *s = (struct slub_cache *)cache;
 	struct kmem_cache_cpu *c = &s->cpu_slab[smp_processor_id()];
-	struct page *page = kmem_slab_of(obj, s->geo.order);
 
-	if (likely(page == c->page)) {
+	if (likely((u64)obj - c->base < s->slab_bytes)) {
 		set_freepointer(obj, s->geo.free_offset, c->freelist);
 		c->freelist = obj;
 		c->frees++;
 		return;
 	}
-	__slab_free(s, page, obj);
+	__slab_free(s, obj);
 }
 
 static void slub_stats(struct kmem_cache *cache, struct kmem_stats *st)

@@ -6,30 +6,16 @@
 #include "string.h"
 
 u64 direct_map_base;
+u64 vmemmap_base;
 
 static struct page *memmap;		/* one entry per frame in [base_pfn, end_pfn) */
 static u64 base_pfn, end_pfn;
 static struct list_head free_area[MAX_ORDER];
 static struct pmm_stats stats;
 
-static inline u64 page_to_pfn(const struct page *p) { return base_pfn + (u64)(p - memmap); }
 static inline struct page *pfn_to_page(u64 pfn) { return &memmap[pfn - base_pfn]; }
 
-void *page_address(const struct page *page)
-{
-	return __va(page_to_pfn(page) << PAGE_SHIFT);
-}
-
-struct page *virt_to_page(const void *addr)
-{
-	return phys_to_page(__pa(addr));
-}
-
-u64 page_to_phys(const struct page *page)
-{
-	return page_to_pfn(page) << PAGE_SHIFT;
-}
-
+/* phys_to_page - the struct page of @pa; panics outside managed memory. */
 struct page *phys_to_page(u64 pa)
 {
 	u64 pfn = pa >> PAGE_SHIFT;
@@ -91,43 +77,60 @@ static void add_range(u64 start, u64 end)
 	}
 }
 
+static inline u64 range_first_pfn(const struct mem_range *r) { return ALIGN_UP(r->start, PAGE_SIZE) >> PAGE_SHIFT; }
+static inline u64 range_end_pfn(const struct mem_range *r) { return r->end >> PAGE_SHIFT; }
+
+/* pmm_init - manage the whole pages of @ranges. The memmap (a struct page
+ * for every frame between the lowest and the highest, holes included, as
+ * PG_reserved) is carved from the start of the largest range and never
+ * handed out. Returns 0, or -ENOMEM if no range can hold it. */
 int pmm_init(const struct mem_range *ranges, int nr)
 {
-	u64 lo = UINT64_MAX, hi = 0, size;
+	u64 lo = UINT64_MAX, hi = 0, size, len, best = 0;
 	int host = -1;
 
 	for (int i = 0; i < MAX_ORDER; i++)
 		INIT_LIST_HEAD(&free_area[i]);
 	memset(&stats, 0, sizeof(stats));
 	for (int i = 0; i < nr; i++) {
-		lo = MIN(lo, ranges[i].start >> PAGE_SHIFT);
-		hi = MAX(hi, ranges[i].end >> PAGE_SHIFT);
+		if (range_end_pfn(&ranges[i]) <= range_first_pfn(&ranges[i]))
+			continue;
+		lo = MIN(lo, range_first_pfn(&ranges[i]));
+		hi = MAX(hi, range_end_pfn(&ranges[i]));
 	}
-	if (!nr || hi <= lo)
+	if (hi <= lo)
 		return -ENOMEM;
-	size = ALIGN_UP((hi - lo) * sizeof(struct page), PAGE_SIZE);
-	for (int i = 0; i < nr; i++)
-		if (ranges[i].end - ranges[i].start >= size &&
-		    (host < 0 || ranges[i].end - ranges[i].start >
-				 ranges[host].end - ranges[host].start))
+	size = ALIGN_UP((hi - lo) * sizeof(struct page), PAGE_SIZE) >> PAGE_SHIFT;
+	for (int i = 0; i < nr; i++) {
+		len = range_end_pfn(&ranges[i]) > range_first_pfn(&ranges[i]) ?
+		      range_end_pfn(&ranges[i]) - range_first_pfn(&ranges[i]) : 0;
+		if (len > size && len > best) {
+			best = len;
 			host = i;
+		}
+	}
 	if (host < 0)
 		return -ENOMEM;
 	base_pfn = lo;
 	end_pfn = hi;
-	memmap = __va(ranges[host].start);
+	memmap = __va(range_first_pfn(&ranges[host]) << PAGE_SHIFT);
+	vmemmap_base = (u64)memmap - base_pfn * sizeof(struct page);
 	for (u64 i = 0; i < hi - lo; i++)
 		memmap[i] = (struct page){ .flags = PG_reserved, .lru = { NULL, NULL } };
 	for (int i = 0; i < nr; i++) {
-		u64 s = ranges[i].start >> PAGE_SHIFT, e = ranges[i].end >> PAGE_SHIFT;
+		u64 s = range_first_pfn(&ranges[i]), e = range_end_pfn(&ranges[i]);
 
 		if (i == host)
-			s += size >> PAGE_SHIFT;
-		add_range(s, e);
+			s += size;
+		if (s < e)
+			add_range(s, e);
 	}
 	return 0;
 }
 
+/* alloc_pages - a naturally aligned block of 2^@order pages with refcount
+ * 1, split off the smallest free block that fits; NULL when there is none
+ * (never panics). */
 struct page *alloc_pages(unsigned int order)
 {
 	unsigned int o = order;
@@ -155,6 +158,8 @@ struct page *alloc_pages(unsigned int order)
 	return p;
 }
 
+/* __free_pages - give back a block from alloc_pages(@order); panics if it
+ * is not one (double free, wrong order, reserved page). */
 void __free_pages(struct page *page, unsigned int order)
 {
 	if (page->flags & (PG_buddy | PG_reserved) || !(page->flags & PG_head) ||
@@ -170,6 +175,7 @@ void __free_pages(struct page *page, unsigned int order)
 	__free_block(page_to_pfn(page), order);
 }
 
+/* put_page - drop a reference to an order-0 page; the last one frees it. */
 void put_page(struct page *page)
 {
 	if (page->_refcount <= 0)

@@ -16,15 +16,22 @@
 
 struct kmem_cache;
 
+/* One per page frame. The buddy allocator owns flags/order/lru while a
+ * block is free; an object allocator owns lru and the slab fields of the
+ * head page of a block it holds. */
 struct page {
 	u32 flags;
 	u32 order;			/* block order: free blocks and allocated heads */
-	int _refcount;			/* 0 when free */
-	u32 inuse;			/* slab strategies: objects in use */
+	int _refcount;			/* 0 when free; COW shares raise it */
+	u32 inuse;			/* slab strategies: objects not on ->freelist */
 	struct list_head lru;		/* buddy free list, or a cache's slab list */
 	struct kmem_cache *slab_cache;	/* slab strategies: owner */
 	void *freelist;			/* slab strategies: first free object */
 };
+
+/* The memmap seen as an array indexed by pfn (memmap - base_pfn, kept as
+ * an integer); set by pmm_init. */
+extern u64 vmemmap_base;
 
 /* Virtual address of physical address 0 (the direct map). The kernel sets
  * PAGE_OFFSET; the host tests point it at their arena. */
@@ -50,22 +57,35 @@ struct pmm_stats {
 int pmm_init(const struct mem_range *ranges, int nr);
 /* alloc_pages - a block of 2^@order pages, refcount 1; NULL when none. */
 struct page *alloc_pages(unsigned int order);
-/* __free_pages - return a block from alloc_pages (its refcount is ignored). */
+/* __free_pages - return a block from alloc_pages (its refcount is ignored);
+ * merges it with its free buddies. Panics on a double free or a wrong order. */
 void __free_pages(struct page *page, unsigned int order);
 static inline struct page *alloc_page(void) { return alloc_pages(0); }
 static inline void __free_page(struct page *page) { __free_pages(page, 0); }
 
-void *page_address(const struct page *page);
-struct page *virt_to_page(const void *addr);
-u64 page_to_phys(const struct page *page);
+static inline u64 page_to_pfn(const struct page *page)
+{
+	return ((u64)page - vmemmap_base) / sizeof(struct page);
+}
+static inline u64 page_to_phys(const struct page *page) { return page_to_pfn(page) << PAGE_SHIFT; }
+static inline void *page_address(const struct page *page) { return __va(page_to_phys(page)); }
+/* __phys_to_page - unchecked: @pa must be managed memory (hot paths). */
+static inline struct page *__phys_to_page(u64 pa)
+{
+	return (struct page *)(vmemmap_base + (pa >> PAGE_SHIFT) * sizeof(struct page));
+}
+/* phys_to_page - checked: panics if @pa is outside managed memory. */
 struct page *phys_to_page(u64 pa);
+static inline struct page *virt_to_page(const void *addr) { return phys_to_page(__pa(addr)); }
 
 static inline void get_page(struct page *page) { page->_refcount++; }
 static inline int page_count(const struct page *page) { return page->_refcount; }
 /* put_page - drop a reference; the last one frees the (order-0) page. */
 void put_page(struct page *page);
 
+/* nr_free_pages - pages on the buddy free lists now. */
 u64 nr_free_pages(void);
+/* pmm_get_stats - a snapshot of the counters. */
 void pmm_get_stats(struct pmm_stats *st);
 
 #endif

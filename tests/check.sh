@@ -67,17 +67,26 @@ passed=$((passed + ran - bad)); failed=$((failed + bad))
 [ "$bad" -gt 0 ] && failures+=("python unittest (log: $log)")
 echo "  python: $((ran - bad)) passed, $bad failed"
 
-echo "== guest self-tests (mode=test, ${FORKLAB_MODE:-kvm if usable})"
-suite guest-selftests $FORKLAB test --timeout 300
+# The self-tests run under TCG unless FORKLAB_SELFTEST_MODE says otherwise:
+# on the development machines' nested KVM every system call arrives as a
+# page fault and page-table writes trap, so one fork/exit/wait cycle takes
+# ~80 ms there against ~1 ms under TCG. The KVM path is covered below by the
+# exit-status checks and the user program runs, in the default mode.
+STRESS=${FORKLAB_STRESS:-1000}
+SELFTEST_MODE=${FORKLAB_SELFTEST_MODE:-tcg}
+echo "== guest self-tests (mode=test stress=$STRESS, $SELFTEST_MODE)"
+suite guest-selftests $FORKLAB test --mode "$SELFTEST_MODE" --timeout 400 -- stress=$STRESS
 
-echo "== guest exit statuses"
+echo "== guest exit statuses (${FORKLAB_MODE:-kvm if usable})"
 check "alloc=nonsense is a bad command line" $FORKLAB expect badcmd --timeout 30 -- alloc=nonsense
 check "iters=12x is a bad command line" $FORKLAB expect badcmd --timeout 30 -- iters=12x
 check "an unknown key is a bad command line" $FORKLAB expect badcmd --timeout 30 -- frobnicate=1
 check "crash=pf ends with an exception dump" $FORKLAB expect exception --timeout 30 -- crash=pf
 check "crash=ud ends with an exception dump" $FORKLAB expect exception --timeout 30 -- crash=ud
 check "crash=panic ends with a panic" $FORKLAB expect panic --timeout 30 -- crash=panic
-check "crash=triple is seen as a triple fault" $FORKLAB expect triple --timeout 30 -- crash=triple
+# under the nested KVM a triple fault hangs the vCPU instead of resetting it
+check "crash=triple is seen as a triple fault (TCG)" \
+	$FORKLAB expect triple --mode tcg --timeout 30 -- crash=triple
 check "crash=hang is stopped by the timeout" $FORKLAB expect timeout --timeout 5 -- crash=hang
 check "mode=boot exits passed" $FORKLAB expect pass --timeout 30 -- mode=boot
 check "the embedded program runs as pid 1 (semantics)" \
@@ -88,7 +97,7 @@ check "a boot module runs instead (--program)" \
 echo "== GRUB ISO boot (multiboot2, TCG)"
 iso_check() {
 	$FORKLAB boot --iso --mode tcg --timeout 120 >"$LOGDIR/iso.out" 2>&1 &&
-		grep -q '^forklab .*long mode' "$LOGDIR/iso.out" &&
+		grep -q 'forklab .*long mode' "$LOGDIR/iso.out" &&
 		grep -q 'multiboot2 from GRUB' "$LOGDIR/iso.out" &&
 		! grep -q '^FAIL:' "$LOGDIR/iso.out"
 }
