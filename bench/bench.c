@@ -12,6 +12,8 @@
 #include "printk.h"
 #include "task.h"
 #include "timing.h"
+#include "probe.h"
+#include "stats.h"
 
 extern const u8 user_program_start[], user_program_end[];
 
@@ -41,15 +43,92 @@ static void bench_pid(void)
 	}
 }
 
-/* bench_fork - the user program's "bench" mode under every selected
- * strategy set; each run is announced by a config line. */
+#define RSS_SWEEP_MAX_DEFAULT	16384	/* pages: 64 MiB (rss= raises it, up to 1 GiB) */
+#define FORK_CYCLE_BUDGET	(200ULL << 20)	/* TSC ticks of work per configuration */
+
+static const char *const fork_ops[] = { "fork", "vfork", "clone-thread", "clone-vm",
+					"fork-exit-wait" };
+
+/* probe_overhead - ticks one fork_probe() costs (min over many). */
+static u64 probe_overhead(void)
+{
+	u64 best = UINT64_MAX;
+
+	for (int i = 0; i < 1000; i++) {
+		u64 t0 = tsc_open(), t1;
+
+		fork_probe(PH_ENTRY);
+		t1 = tsc_close();
+		best = MIN(best, t1 - t0);
+	}
+	return best > timer_overhead() ? best - timer_overhead() : 0;
+}
+
+/* print_phases - per-phase p50 over the calls the probe log holds (after
+ * @skip warm-up calls), as one "phases" row. */
+static void print_phases(struct fork_probe_log *log, u64 skip, u64 *scratch)
+{
+	struct sample_stats st;
+	u64 n = log->n > skip ? log->n - skip : 0;
+
+	printk("phases,n,%lu", n);
+	for (int ph = 1; ph <= NR_FORK_PROBES; ph++) {
+		int from = ph == NR_FORK_PROBES ? PH_ENTRY : ph - 1;
+		int to = ph == NR_FORK_PROBES ? PH_WAKE : ph;
+
+		for (u64 i = 0; i < n; i++)
+			scratch[i] = log->rows[skip + i][to] - log->rows[skip + i][from];
+		stats_compute(scratch, n, &st);
+		printk(",%s,%lu", ph == NR_FORK_PROBES ? "total" : fork_phase_names[ph], st.p50);
+	}
+	printk("\n");
+}
+
+/* run_fork_op - the user program times @op @iters times at @rss pages;
+ * the kernel logs the phases of each call meanwhile. */
+static void run_fork_op(const char *op, u64 iters, u64 rss)
+{
+	char n[24], r[24];
+	const char *argv[] = { "forklab-user", "bench", op, n, r, NULL };
+	u64 calls = iters + iters / 10 + 8;
+	unsigned int order = kmem_order_for(calls * sizeof(u64) * (NR_FORK_PROBES + 1));
+	struct page *pg = alloc_pages(order);
+	struct fork_probe_log log = { 0 };
+	int status;
+
+	fl_snprintf(n, sizeof(n), "%lu", iters);
+	fl_snprintf(r, sizeof(r), "%lu", rss);
+	if (pg) {
+		log.rows = page_address(pg);
+		log.capacity = calls;
+		fork_probe_log = &log;
+	}
+	printk("config,op,%s,alloc,%s,pt,%s,pid,%s,rss_pages,%lu\n", op, kmem_current()->name,
+	       pt_ops_current->name, pid_current()->name, rss);
+	status = run_user_program(user_program_start, user_program_end - user_program_start, argv);
+	fork_probe_log = NULL;
+	if (status)
+		printk("error,op,%s,rss_pages,%lu,status,0x%x\n", op, rss, status);
+	else if (pg)
+		print_phases(&log, iters / 10 + 1, (u64 *)(log.rows + calls));
+	if (pg)
+		__free_pages(pg, order);
+}
+
+/* fork_iters - iterations for one configuration: iters=, cut so that big
+ * resident sizes stay within a cycle budget (as kvm-unit-tests does). */
+static u64 fork_iters(u64 rss)
+{
+	u64 per_call = 2000 + 300 * rss;	/* rough TSC ticks per fork, for the budget */
+
+	return MAX(MIN(kparams.iters, FORK_CYCLE_BUDGET / per_call), 5ULL);
+}
+
+/* bench_fork - every selected strategy set: each op at one page, then fork
+ * across the resident-size sweep (1 page .. rss_max in powers of 4). */
 static void bench_fork(void)
 {
-	static const char *const ops[] = { "fork", "vfork", "clone-thread", "clone-vm",
-					   "fork-exit-wait" };
-	char iters[24];
-
-	fl_snprintf(iters, sizeof(iters), "%lu", kparams.iters);
+	printk("probe,overhead,%lu,cycles\n", probe_overhead());
 	for (int a = 0; a < kmem_nr_strategies(); a++) {
 		for (int t = 0; t < pt_nr_strategies(); t++) {
 			for (int p = 0; p < pid_nr_strategies(); p++) {
@@ -58,19 +137,14 @@ static void bench_fork(void)
 					continue;
 				if (strategies_setup(kmem_strategy(a), pt_strategy(t), pid_strategy(p),
 						     kparams.tasksize, kparams.pid_max)) {
-					printk("forklab: bench fork: out of memory for %s/%s/%s\n",
-					       kmem_strategy(a)->name, pt_strategy(t)->name,
-					       pid_strategy(p)->name);
+					printk("error,setup,%s/%s/%s,out of memory\n", kmem_strategy(a)->name,
+					       pt_strategy(t)->name, pid_strategy(p)->name);
 					continue;
 				}
-				for (size_t o = 0; o < ARRAY_SIZE(ops); o++) {
-					const char *argv[] = { "forklab-user", "bench", ops[o], iters, NULL };
-
-					printk("config,alloc=%s,pt=%s,pid=%s\n", kmem_strategy(a)->name,
-					       pt_strategy(t)->name, pid_strategy(p)->name);
-					run_user_program(user_program_start,
-							 user_program_end - user_program_start, argv);
-				}
+				for (size_t o = 0; o < ARRAY_SIZE(fork_ops); o++)
+					run_fork_op(fork_ops[o], fork_iters(1), 1);
+				for (u64 rss = 4; rss <= kparams.rss_max; rss *= 4)
+					run_fork_op("fork", fork_iters(rss), rss);
 				strategies_teardown();
 			}
 		}

@@ -1,10 +1,20 @@
 /* core/lib.c - freestanding memory and string routines for the kernel. */
 #include "string.h"
 
+/* memset/memcpy move 8 bytes a step when they can (clear_page and
+ * copy_page in Linux use rep stosq/movsq too); under QEMU -icount every
+ * step of a rep counts as one instruction. */
 void *memset(void *s, int c, size_t n)
 {
 	void *ret = s;
 
+	if (!(n & 7) && !((u64)s & 7)) {
+		u64 v = 0x0101010101010101ULL * (u8)c;
+
+		n >>= 3;
+		asm volatile("rep stosq" : "+D"(s), "+c"(n) : "a"(v) : "memory");
+		return ret;
+	}
 	asm volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }
@@ -13,6 +23,11 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
 
+	if (!(n & 7)) {
+		n >>= 3;
+		asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+		return ret;
+	}
 	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return ret;
 }

@@ -38,6 +38,8 @@ static struct cmdline_param params[] = {
 	  .desc = "bytes per task_struct object, padding included (Linux: 6-10 KiB)" },
 	{ .key = "pid_max", .type = CP_UINT, .min = PID_MAX_MIN, .max = PID_MAX_LIMIT,
 	  .dst = &kparams.pid_max, .desc = "pids wrap around after this number" },
+	{ .key = "rss_max", .type = CP_UINT, .min = 1, .max = 262144, .dst = &kparams.rss_max,
+	  .desc = "bench=fork: the largest resident size in pages (sweep 1, 4, 16, ...; 262144 = 1 GiB)" },
 	{ .key = "stress", .type = CP_UINT, .min = 1, .max = 100000000, .dst = &kparams.stress,
 	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
 	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,
@@ -78,6 +80,7 @@ int params_parse(const char *cmdline, char *err, size_t errlen)
 		.tasksize = TASKSIZE_DEFAULT,
 		.pid_max = 32768,
 		.stress = 1000,
+		.rss_max = 16384,
 	};
 	return cmdline_parse(cmdline, params, ARRAY_SIZE(params), err, errlen);
 }

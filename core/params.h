@@ -21,6 +21,7 @@ struct kernel_params {
 	u64 seed;		/* PRNG seed for randomized self-tests */
 	u64 tasksize;		/* task_struct object size, padding included */
 	u64 pid_max;
+	u64 rss_max;		/* bench=fork: the largest resident size, in pages */
 	u64 stress;		/* fork/exit/wait cycles per strategy in the self-tests */
 	char args[ARGS_MAX];	/* the user program's argv, comma-separated */
 };

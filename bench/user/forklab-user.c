@@ -3,9 +3,10 @@
  *
  *   forklab-user semantics      fork/vfork/clone/wait4 checks; the same lines
  *                               on forklab and on Linux; exit 0 iff all ok
- *   forklab-user bench OP N     time OP from user space N times (after a
- *                               warm-up); OP: fork vfork clone-thread
- *                               clone-vm fork-exit-wait; prints a result row
+ *   forklab-user bench OP N [RSS]  time OP from user space N times (after a
+ *                               warm-up) with RSS pages resident; OP: fork
+ *                               vfork clone-thread clone-vm fork-exit-wait;
+ *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  */
 #include <stddef.h>
@@ -473,11 +474,35 @@ static long time_one(const char *op, char *stack, u64 *cycles)
 	return pid;
 }
 
-static int bench(const char *op, u64 n)
+/* touch_pages - make @pages pages of anonymous memory resident (the RSS
+ * a fork then has to copy or share); returns 0 or -1. */
+static int touch_pages(u64 pages)
+{
+	long p;
+
+	if (pages <= 1)
+		return 0;			/* the program's own pages */
+	p = sys6(SYS_mmap, 0, (long)(pages * PAGE), PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+	if (p < 0)
+		return -1;
+	for (u64 i = 0; i < pages; i++)
+		((volatile char *)p)[i * PAGE] = 1;
+	return 0;
+}
+
+static int bench(const char *op, u64 n, u64 rss_pages)
 {
 	char *stack = map_stack();
 	u64 warmup = n / 10 + 1, sum = 0;
 	long r;
+
+	if (touch_pages(rss_pages)) {
+		puts_("bench: cannot make ");
+		putu(rss_pages);
+		puts_(" pages resident\n");
+		flush();
+		return 2;
+	}
 
 	if (n > MAX_SAMPLES)
 		n = MAX_SAMPLES;
@@ -504,6 +529,8 @@ static int bench(const char *op, u64 n)
 		sum += samples[i];
 	puts_("result,");
 	puts_(op);
+	putc_(',');
+	putu(rss_pages);
 	putc_(',');
 	putu(n);
 	putc_(',');
@@ -550,7 +577,7 @@ int main(int argc, char **argv)
 	if (argc < 2 || streq(argv[1], "semantics"))
 		return semantics();
 	if (streq(argv[1], "bench") && argc >= 4)
-		return bench(argv[2], atou(argv[3]));
+		return bench(argv[2], atou(argv[3]), argc >= 5 ? atou(argv[4]) : 1);
 	if (streq(argv[1], "stress") && argc >= 3)
 		return stress(atou(argv[2]));
 	puts_("usage: forklab-user [semantics | bench OP N | stress N]\n");

@@ -1,0 +1,438 @@
+"""forklab run / plot / report / compare / gate: benchmark runs as result
+directories (results.csv, meta.json, log.txt, plots, report.html)."""
+import argparse
+import csv
+import datetime
+import html
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+
+from . import qemu
+from .exitcodes import ROOT
+
+PHASES = ["flags", "dup_task_struct", "copy_files..signal", "copy_mm", "copy_thread",
+          "alloc_pid", "attach_pid", "wake_up_new_task", "total"]
+COLUMNS = (["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live", "n", "min",
+            "p50", "p90", "p99", "max", "mean", "stddev", "unit"] +
+           ["phase_" + p.replace("..", "_to_") for p in PHASES])
+KEY = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live"]
+FORK_OPS = 5
+
+
+def warn(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def parse_log(lines):
+    """Serial lines -> result rows (dicts with COLUMNS) and metadata."""
+    rows, meta, config, row = [], {}, None, None
+    for line in lines:
+        f = line.strip().split(",")
+        if f[0] == "tsc" and len(f) >= 7:
+            meta.update(tsc_khz=int(f[2]), tsc_source=f[4], invariant_tsc=f[6] == "1")
+        elif f[0] == "timer" and len(f) >= 5:
+            meta.update(timer_overhead_min=int(f[2]), timer_overhead_p50=int(f[4]))
+        elif f[0] == "probe" and len(f) >= 3:
+            meta["probe_overhead"] = int(f[2])
+        elif f[0] == "pmu" and len(f) >= 2:
+            meta["pmu"] = ",".join(f[1:])
+        elif f[0] == "config" and len(f) >= 11:
+            config = dict(zip(f[1::2], f[2::2]))
+        elif f[0] == "result" and config and len(f) >= 11:
+            row = {c: "" for c in COLUMNS}
+            row.update(bench="fork", op=f[1], alloc=config["alloc"], pt=config["pt"],
+                       pid=config["pid"], rss_pages=f[2], n=f[3], min=f[4], p50=f[5], p90=f[6],
+                       p99=f[7], max=f[8], mean=f[9], unit="cycles")
+            rows.append(row)
+        elif f[0] == "phases" and row is not None and len(f) >= 3 + 2 * len(PHASES) - 2:
+            vals = dict(zip(f[3::2], f[4::2]))
+            for p in PHASES:
+                row["phase_" + p.replace("..", "_to_")] = vals.get(p, "")
+            row, config = None, None
+        elif f[0] == "alloc" and len(f) == 13 and f[1] in ("hot", "cold"):
+            r = {c: "" for c in COLUMNS}
+            r.update(bench="alloc", op=f[1], alloc=f[2], size=f[3], n=f[4], min=f[5], p50=f[6],
+                     p90=f[7], p99=f[8], max=f[9], mean=f[10], stddev=f[11], unit=f[12])
+            rows.append(r)
+        elif f[0] == "pid" and len(f) == 13 and f[1] == "alloc+find+free":
+            r = {c: "" for c in COLUMNS}
+            r.update(bench="pid", op=f[1], pid=f[2], live=f[3], n=f[4], min=f[5], p50=f[6],
+                     p90=f[7], p99=f[8], max=f[9], mean=f[10], stddev=f[11], unit=f[12])
+            rows.append(r)
+    return rows, meta
+
+
+def write_csv(path, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def read_csv(path):
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise qemu.UsageError(f"cannot read {path}: {e.strerror}")
+    if rows and set(KEY + ["p50"]) - set(rows[0]):
+        raise qemu.UsageError(f"{path} is not a forklab results.csv (columns missing)")
+    return rows
+
+
+def run_dir(mode):
+    host = platform.node().split(".")[0] or "host"
+    base = os.path.join(ROOT, "results",
+                        f"{datetime.date.today().isoformat()}-{host}-{mode}")
+    path, i = base, 2
+    while os.path.exists(path):
+        path, i = f"{base}-{i}", i + 1
+    os.makedirs(path)
+    return path
+
+
+def command_output(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown"
+
+
+def host_cpu():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+class Progress:
+    """configuration k of N, elapsed, estimate: on a terminal only."""
+
+    def __init__(self, total):
+        self.total, self.k, self.start = total, 0, time.monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def step(self):
+        self.k += 1
+        if not self.tty:
+            return
+        el = time.monotonic() - self.start
+        eta = el / self.k * (self.total - self.k) if self.k else 0
+        width = 30
+        done = int(width * min(self.k, self.total) / max(self.total, 1))
+        sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] configuration "
+                         f"{self.k}/{self.total}  {el:.0f} s elapsed, ~{eta:.0f} s left ")
+        sys.stderr.flush()
+
+    def done(self):
+        if self.tty:
+            sys.stderr.write("\n")
+
+
+def count_configs(opts):
+    def n(v, total):
+        return total if v == "all" else len(v.split(","))
+    sweep = 0
+    r = 4
+    while r <= opts.rss_max:
+        sweep, r = sweep + 1, r * 4
+    per_set = FORK_OPS + sweep
+    total = 0
+    if "fork" in opts.bench:
+        total += n(opts.alloc, 5) * n(opts.pt, 3) * n(opts.pid, 3) * per_set
+    return max(total, 1)
+
+
+def cmd_run(argv):
+    p = argparse.ArgumentParser(prog="forklab run",
+                                description="Run benchmarks; write results/<date>-<host>-<mode>/.")
+    p.add_argument("--mode", help="kvm (default if usable), tcg, icount")
+    p.add_argument("--alloc", default="all", help="allocators: names or all (default all)")
+    p.add_argument("--pt", default="all", help="page-table strategies (default all)")
+    p.add_argument("--pid", default="all", help="pid strategies (default all)")
+    p.add_argument("--bench", default="fork,alloc,pid", help="benchmarks (default fork,alloc,pid)")
+    p.add_argument("--iters", type=int, default=200, help="iterations per configuration")
+    p.add_argument("--rss-max", type=int, default=16384,
+                   help="largest resident size for the fork sweep, pages (default 16384 = 64 MiB)")
+    p.add_argument("--mem", type=int, default=0, help="guest MiB (default: enough for --rss-max)")
+    p.add_argument("--timeout", type=float, default=3600)
+    p.add_argument("--out", help="result directory (default results/<date>-<host>-<mode>)")
+    p.add_argument("--no-plots", action="store_true")
+    opts = p.parse_args(argv)
+    mode = qemu.choose_mode(opts.mode, warn=warn)
+    mem = opts.mem or max(512, opts.rss_max * 4 // 1024 * 3 + 256)
+    args = (f"mode=bench bench={opts.bench} alloc={opts.alloc} pt={opts.pt} pid={opts.pid} "
+            f"iters={opts.iters} rss_max={opts.rss_max}")
+    out = opts.out or run_dir(mode)
+    os.makedirs(out, exist_ok=True)
+    progress = Progress(count_configs(opts))
+
+    def echo(line):
+        if line.startswith("config,"):
+            progress.step()
+        elif line.startswith(("error,", "forklab: bad command line", "KERNEL PANIC")):
+            warn(line)
+    res = qemu.boot(mode, args=args, mem=mem, timeout=opts.timeout, echo=echo,
+                    log=os.path.join(out, "log.txt"))
+    progress.done()
+    rows, meta = parse_log(res.lines)
+    write_csv(os.path.join(out, "results.csv"), rows)
+    meta.update(
+        date=datetime.datetime.now().isoformat(timespec="seconds"), mode=mode,
+        host_cpu=host_cpu(), host_kernel=platform.release(),
+        qemu=command_output([qemu.QEMU, "--version"]),
+        compiler=command_output(["gcc", "--version"]),
+        git_commit=command_output(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
+        kernel_args=args, qemu_command=res.command, guest_mem_mib=mem,
+        outcome=res.outcome.words, rows=len(rows), wall_s=round(res.wall_s, 1))
+    meta.setdefault("pmu", "unavailable")
+    with open(os.path.join(out, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=2)
+    if res.outcome.name != "pass":
+        last = next((l for l in reversed(res.lines) if l.startswith("config,")), "nothing")
+        warn(f"forklab: the run ended early ({res.outcome.words}); kept {len(rows)} rows "
+             f"in {out}; last configuration started: {last}")
+        return res.outcome.tool_status or 1
+    print(f"forklab: {len(rows)} result rows in {os.path.relpath(out)}")
+    if not opts.no_plots:
+        plot(out)
+        report(out)
+    return 0
+
+
+# ---- plots ----
+
+def fnum(row, col):
+    try:
+        return float(row[col])
+    except (KeyError, ValueError):
+        return None
+
+
+def write_dat(path, header, lines):
+    with open(path, "w") as f:
+        f.write(header + "\n")
+        for line in lines:
+            f.write(" ".join(str(x) for x in line) + "\n")
+
+
+def plot(out):
+    """Write the data files and run the gnuplot scripts in plot/."""
+    if not shutil.which("gnuplot"):
+        warn("forklab: gnuplot not found (run `make deps`); no plots")
+        return []
+    rows = read_csv(os.path.join(out, "results.csv"))
+    meta = {}
+    try:
+        with open(os.path.join(out, "meta.json")) as f:
+            meta = json.load(f)
+    except OSError:
+        pass
+    mode = meta.get("mode", "?")
+    made = []
+    fork = [r for r in rows if r["bench"] == "fork"]
+
+    # 1. fork latency vs resident size, one curve per pt (first alloc, first pid)
+    if fork:
+        allocs = {r["alloc"] for r in fork}
+        a0 = "slub" if "slub" in allocs else fork[0]["alloc"]
+        p0 = "hash" if "hash" in {r["pid"] for r in fork} else fork[0]["pid"]
+        pts = sorted({r["pt"] for r in fork})
+        for pt in pts:
+            pts_rows = sorted((r for r in fork if r["op"] == "fork" and r["pt"] == pt and
+                               r["alloc"] == a0 and r["pid"] == p0), key=lambda r: int(r["rss_pages"]))
+            write_dat(os.path.join(out, f"rss-{pt}.dat"), "rss_kib p50 p90 n",
+                      [(int(r["rss_pages"]) * 4, r["p50"], r["p90"], r["n"]) for r in pts_rows])
+        made += gnuplot("fork_rss.gp", out, mode=mode, series=" ".join(pts),
+                        subtitle=f"alloc={a0} pid={p0}")
+
+        # 2. phases of a 1-page fork, per allocator (first pt, first pid)
+        t0 = "cow" if "cow" in {r["pt"] for r in fork} else fork[0]["pt"]
+        lines = []
+        for r in fork:
+            if r["op"] == "fork" and r["rss_pages"] == "1" and r["pt"] == t0 and r["pid"] == p0:
+                lines.append([r["alloc"]] + [r["phase_" + p.replace("..", "_to_")] or 0
+                                             for p in PHASES[:-1]])
+        write_dat(os.path.join(out, "phases.dat"), "alloc " + " ".join(PHASES[:-1]), lines)
+        made += gnuplot("fork_phases.gp", out, mode=mode, subtitle=f"pt={t0} pid={p0}, 1-page fork")
+
+        # 3. fork, vfork, clone per allocator at 1 page
+        ops = ["fork", "vfork", "clone-thread", "clone-vm", "fork-exit-wait"]
+        lines = []
+        for a in sorted({r["alloc"] for r in fork}, key=[r["alloc"] for r in fork].index):
+            vals = {r["op"]: r["p50"] for r in fork if r["alloc"] == a and r["pt"] == t0 and
+                    r["pid"] == p0 and r["rss_pages"] == "1"}
+            lines.append([a] + [vals.get(o, 0) for o in ops])
+        write_dat(os.path.join(out, "ops.dat"), "alloc " + " ".join(ops), lines)
+        made += gnuplot("fork_ops.gp", out, mode=mode, subtitle=f"pt={t0} pid={p0}, 1 page")
+
+    # 4. allocator microbenchmark
+    alloc = [r for r in rows if r["bench"] == "alloc" and r["op"] == "hot"]
+    if alloc:
+        sizes = sorted({int(r["size"]) for r in alloc})
+        strategies = sorted({r["alloc"] for r in alloc}, key=[r["alloc"] for r in alloc].index)
+        lines = []
+        for s in sizes:
+            vals = {r["alloc"]: r["p50"] for r in alloc if int(r["size"]) == s}
+            lines.append([s] + [vals.get(a, 0) for a in strategies])
+        write_dat(os.path.join(out, "alloc.dat"), "size " + " ".join(strategies), lines)
+        made += gnuplot("alloc.gp", out, mode=mode, series=" ".join(strategies))
+
+    # 5. pid cost against live tasks
+    pid = [r for r in rows if r["bench"] == "pid"]
+    if pid:
+        strategies = sorted({r["pid"] for r in pid})
+        for s in strategies:
+            write_dat(os.path.join(out, f"pid-{s}.dat"), "live p50 p90",
+                      sorted(((int(r["live"]), r["p50"], r["p90"]) for r in pid if r["pid"] == s)))
+        made += gnuplot("pid.gp", out, mode=mode, series=" ".join(strategies))
+    return made
+
+
+def gnuplot(script, out, **variables):
+    path = os.path.join(ROOT, "plot", script)
+    made = []
+    for term in ("png", "svg"):
+        cmd = ["gnuplot", "-e", f"dir='{out}'", "-e", f"term='{term}'"]
+        for k, v in variables.items():
+            cmd += ["-e", f"{k}='{v}'"]
+        r = subprocess.run(cmd + [path], capture_output=True, text=True)
+        if r.returncode:
+            warn(f"forklab: gnuplot {script}: {r.stderr.strip().splitlines()[-1:]}")
+            return made
+        made.append(os.path.join(out, script.replace(".gp", "." + term)))
+    return made
+
+
+def cmd_plot(argv):
+    p = argparse.ArgumentParser(prog="forklab plot", description="Draw the plots of a run.")
+    p.add_argument("run")
+    opts = p.parse_args(argv)
+    check_run(opts.run)
+    for f in plot(opts.run):
+        print(f)
+    return 0
+
+
+def check_run(path):
+    if not os.path.isfile(os.path.join(path, "results.csv")):
+        raise qemu.UsageError(f"'{path}' is not a run directory (no results.csv)")
+
+
+# ---- report ----
+
+def report(out):
+    """One self-contained HTML page: plots (inline SVG), tables, metadata."""
+    rows = read_csv(os.path.join(out, "results.csv"))
+    try:
+        with open(os.path.join(out, "meta.json")) as f:
+            meta = json.load(f)
+    except OSError:
+        meta = {}
+    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>forklab run</title>",
+             "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+             "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;"
+             "padding:2px 6px;text-align:right}th{background:#eee}svg{max-width:100%;height:auto}"
+             "</style></head><body>",
+             f"<h1>forklab run: {html.escape(os.path.basename(os.path.abspath(out)))}</h1>",
+             "<p>Cycles are TSC ticks measured from user space around each call (fork rows) or "
+             "in the kernel (alloc, pid rows); under <b>icount</b> a tick is one guest "
+             "instruction. Phase columns are the kernel's per-phase p50s of copy_process.</p>"]
+    for name in ("fork_rss", "fork_ops", "fork_phases", "alloc", "pid"):
+        svg = os.path.join(out, name + ".svg")
+        if os.path.exists(svg):
+            with open(svg) as f:
+                body = f.read()
+            body = body[body.find("<svg"):]
+            parts.append(f"<h2>{name}</h2>{body}")
+    parts.append("<h2>Results</h2><table><tr>" +
+                 "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS) + "</tr>")
+    for r in rows:
+        parts.append("<tr>" + "".join(f"<td>{html.escape(r.get(c, ''))}</td>" for c in COLUMNS)
+                     + "</tr>")
+    parts.append("</table><h2>Metadata</h2><table>")
+    for k, v in meta.items():
+        parts.append(f"<tr><th>{html.escape(str(k))}</th><td style='text-align:left'>"
+                     f"{html.escape(str(v))}</td></tr>")
+    parts.append("</table></body></html>")
+    path = os.path.join(out, "report.html")
+    with open(path, "w") as f:
+        f.write("\n".join(parts))
+    print(f"forklab: report in {os.path.relpath(path)}")
+    return path
+
+
+def cmd_report(argv):
+    p = argparse.ArgumentParser(prog="forklab report", description="Write RUN/report.html.")
+    p.add_argument("run")
+    opts = p.parse_args(argv)
+    check_run(opts.run)
+    if not os.path.exists(os.path.join(opts.run, "fork_rss.svg")):
+        plot(opts.run)
+    report(opts.run)
+    return 0
+
+
+# ---- compare and the regression gate ----
+
+def keyed(rows):
+    return {tuple(r[k] for k in KEY): r for r in rows}
+
+
+def compare_rows(base, now, metrics=("p50", "phase_total"), tolerance=2.0):
+    """[(key, metric, base, now, change %, verdict)] for rows in both."""
+    b, n = keyed(base), keyed(now)
+    out = []
+    for k in b:
+        if k not in n:
+            out.append((k, "-", None, None, None, "missing"))
+            continue
+        for m in metrics:
+            x, y = fnum(b[k], m), fnum(n[k], m)
+            if x is None or y is None:
+                continue
+            change = (y - x) / x * 100 if x else 0.0
+            verdict = "worse" if change > tolerance else "better" if change < -tolerance else "same"
+            out.append((k, m, x, y, change, verdict))
+    return out
+
+
+def print_table(result):
+    print(f"{'configuration':<58} {'metric':<12} {'baseline':>10} {'now':>10} {'change':>8}  verdict")
+    for k, m, x, y, ch, v in result:
+        name = "/".join(p for p in k if p)
+        if x is None:
+            print(f"{name:<58} {'-':<12} {'-':>10} {'-':>10} {'-':>8}  {v}")
+        else:
+            print(f"{name:<58} {m:<12} {x:>10.0f} {y:>10.0f} {ch:>+7.2f}%  {v}")
+
+
+def cmd_compare(argv):
+    p = argparse.ArgumentParser(prog="forklab compare",
+                                description="p50 ratio B/A per configuration of two runs.")
+    p.add_argument("run_a")
+    p.add_argument("run_b")
+    p.add_argument("--tolerance", type=float, default=2.0, help="percent (default 2)")
+    opts = p.parse_args(argv)
+    for r in (opts.run_a, opts.run_b):
+        check_run(r)
+    result = compare_rows(read_csv(os.path.join(opts.run_a, "results.csv")),
+                          read_csv(os.path.join(opts.run_b, "results.csv")),
+                          metrics=("p50",), tolerance=opts.tolerance)
+    print_table(result)
+    worse = sum(1 for r in result if r[5] == "worse")
+    better = sum(1 for r in result if r[5] == "better")
+    print(f"{len(result)} compared: {worse} worse, {better} better beyond {opts.tolerance}%")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "plot": cmd_plot, "report": cmd_report, "compare": cmd_compare}
