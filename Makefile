@@ -32,7 +32,7 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all kernel iso check bench soak deps clean host-tests FORCE
+.PHONY: all kernel iso check bench soak baseline deps clean host-tests FORCE
 all: kernel
 
 kernel: $(BUILD)/forklab.elf
@@ -78,11 +78,19 @@ HOST_TEST_BINS += $(BUILD)/host/test_core
 
 host-tests: $(HOST_TEST_BINS)
 
-check: deps kernel iso host-tests
+# A kernel with work injected into copy_process: the gate must catch it.
+$(BUILD)/slow/forklab.elf: FORCE
+	@$(MAKE) -s BUILD=$(BUILD)/slow KEXTRA=-DFORKLAB_INJECT_SLOWDOWN=500 $@
+
+check: deps kernel iso host-tests $(BUILD)/user/forklab-user $(BUILD)/slow/forklab.elf
 	@bash tests/check.sh $(HOST_TEST_BINS)
 
 bench: deps kernel
-	@tools/forklab boot --timeout 600 -- mode=bench
+	@tools/forklab run
+
+# baseline - regenerate the icount regression baseline on purpose.
+baseline: deps kernel
+	@tools/forklab gate --update
 
 # soak - the long leak check: 1 000 000 fork/exit/wait cycles per strategy.
 soak: deps kernel

@@ -301,6 +301,12 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	retval = check_clone_flags(clone_flags);
 	if (retval)
 		return ERR_PTR(retval);
+#ifdef FORKLAB_INJECT_SLOWDOWN
+	/* make check proves the regression gate can fail: this build flag adds
+	 * FORKLAB_INJECT_SLOWDOWN loop iterations to every copy_process */
+	for (volatile int i = 0; i < FORKLAB_INJECT_SLOWDOWN; i++)
+		;
+#endif
 	fork_probe(PH_FLAGS);
 
 	p = dup_task_struct(current);

@@ -94,6 +94,23 @@ check "the embedded program runs as pid 1 (semantics)" \
 check "a boot module runs instead (--program)" \
 	$FORKLAB expect program:0 --timeout 120 --program build/user/forklab-user -- args=semantics
 
+echo "== icount regression gate (results/baseline-icount.csv)"
+check "the gate passes against the committed baseline" $FORKLAB gate
+gate_catches_slowdown() {
+	! $FORKLAB gate --kernel build/slow/forklab.elf --out build/gate-slow \
+		>"$LOGDIR/gate-slow.out" 2>&1 &&
+		grep -q '^gate: worst: fork/.*phase_total' "$LOGDIR/gate-slow.out"
+}
+check "the gate catches work injected into copy_process" gate_catches_slowdown
+two_runs_agree() {
+	$FORKLAB run --mode icount --iters 10 --rss-max 4 --bench fork --alloc slub --pt cow \
+		--pid hash --no-plots --out build/check/icount-a >/dev/null 2>&1 &&
+	$FORKLAB run --mode icount --iters 10 --rss-max 4 --bench fork --alloc slub --pt cow \
+		--pid hash --no-plots --out build/check/icount-b >/dev/null 2>&1 &&
+	cmp build/check/icount-a/results.csv build/check/icount-b/results.csv
+}
+check "two icount runs give identical numbers" two_runs_agree
+
 echo "== GRUB ISO boot (multiboot2, TCG)"
 iso_check() {
 	$FORKLAB boot --iso --mode tcg --timeout 120 >"$LOGDIR/iso.out" 2>&1 &&

@@ -5,7 +5,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from forklablib import exitcodes, qemu  # noqa: E402
+from forklablib import exitcodes, qemu, runs  # noqa: E402
 
 
 class ExitStatus(unittest.TestCase):
@@ -77,6 +77,40 @@ class Modes(unittest.TestCase):
     def test_kvm_command_drops_arch_capabilities(self):
         cmd = qemu.qemu_command("kvm", kernel="k")
         self.assertIn("host,-arch-capabilities", cmd)
+
+
+LOG = """config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1
+result,fork,1,50,100,110,120,130,140,111,cycles
+phases,n,50,flags,1,dup_task_struct,2,copy_files..signal,3,copy_mm,4,copy_thread,5,alloc_pid,6,attach_pid,7,wake_up_new_task,8,total,40
+alloc,hot,slub,64,100,20,27,27,30,40,28,1,cycles
+pid,alloc+find+free,idr,1000,100,50,60,70,80,90,61,2,cycles
+""".splitlines()
+
+
+class Results(unittest.TestCase):
+    def test_parse_log(self):
+        rows, meta = runs.parse_log(LOG)
+        self.assertEqual(len(rows), 3)
+        fork = rows[0]
+        self.assertEqual((fork["op"], fork["alloc"], fork["pt"], fork["p50"]), ("fork", "slub", "cow", "110"))
+        self.assertEqual((fork["phase_copy_mm"], fork["phase_total"]), ("4", "40"))
+        self.assertEqual((rows[1]["bench"], rows[1]["size"], rows[1]["p50"]), ("alloc", "64", "27"))
+        self.assertEqual((rows[2]["pid"], rows[2]["live"]), ("idr", "1000"))
+
+    def test_compare_flags_regressions(self):
+        base, _ = runs.parse_log(LOG)
+        now = [dict(r) for r in base]
+        now[0]["p50"] = "120"		# +9%
+        now[1]["p50"] = "26"		# -3.7%
+        verdicts = {(k[0], m): v for k, m, x, y, ch, v in runs.compare_rows(base, now)}
+        self.assertEqual(verdicts[("fork", "p50")], "worse")
+        self.assertEqual(verdicts[("alloc", "p50")], "better")
+        self.assertEqual(verdicts[("pid", "p50")], "same")
+
+    def test_missing_row_is_reported(self):
+        base, _ = runs.parse_log(LOG)
+        result = runs.compare_rows(base, base[1:])
+        self.assertIn("missing", [r[5] for r in result])
 
 
 if __name__ == "__main__":

@@ -167,6 +167,7 @@ def cmd_run(argv):
     p.add_argument("--timeout", type=float, default=3600)
     p.add_argument("--out", help="result directory (default results/<date>-<host>-<mode>)")
     p.add_argument("--no-plots", action="store_true")
+    p.add_argument("--kernel", help="kernel ELF (default build/forklab.elf)")
     opts = p.parse_args(argv)
     mode = qemu.choose_mode(opts.mode, warn=warn)
     mem = opts.mem or max(512, opts.rss_max * 4 // 1024 * 3 + 256)
@@ -181,7 +182,7 @@ def cmd_run(argv):
             progress.step()
         elif line.startswith(("error,", "forklab: bad command line", "KERNEL PANIC")):
             warn(line)
-    res = qemu.boot(mode, args=args, mem=mem, timeout=opts.timeout, echo=echo,
+    res = qemu.boot(mode, args=args, mem=mem, timeout=opts.timeout, echo=echo, kernel=opts.kernel,
                     log=os.path.join(out, "log.txt"))
     progress.done()
     rows, meta = parse_log(res.lines)
@@ -435,4 +436,75 @@ def cmd_compare(argv):
     return 0
 
 
-COMMANDS = {"run": cmd_run, "plot": cmd_plot, "report": cmd_report, "compare": cmd_compare}
+BASELINE = os.path.join(ROOT, "results", "baseline-icount.csv")
+GATE_ARGS = ["--mode", "icount", "--iters", "10", "--rss-max", "16", "--bench", "fork,alloc,pid",
+             "--no-plots"]
+WIDEN = 5.0	# tolerance factor when the compiler or QEMU differ from the baseline's
+
+
+def toolchain():
+    return {"compiler": command_output(["gcc", "--version"]),
+            "qemu": command_output([qemu.QEMU, "--version"])}
+
+
+def gate_run(out, kernel=None):
+    argv = GATE_ARGS + ["--out", out]
+    if kernel:
+        argv += ["--kernel", kernel]
+    return cmd_run(argv)
+
+
+def cmd_gate(argv):
+    p = argparse.ArgumentParser(prog="forklab gate",
+                                description="The deterministic regression gate: an icount run "
+                                "of every strategy compared with the committed baseline.")
+    p.add_argument("--baseline", default=BASELINE)
+    p.add_argument("--tolerance", type=float, default=2.0, help="percent (default 2)")
+    p.add_argument("--kernel", help="kernel to test (default build/forklab.elf)")
+    p.add_argument("--out", help="where the gate's run goes (default build/gate)")
+    p.add_argument("--update", action="store_true", help="write the baseline instead (make baseline)")
+    opts = p.parse_args(argv)
+    out = opts.out or os.path.join(ROOT, "build", "gate")
+    shutil.rmtree(out, ignore_errors=True)
+    rc = gate_run(out, opts.kernel)
+    if rc:
+        warn("forklab gate: the icount run failed")
+        return rc
+    now = read_csv(os.path.join(out, "results.csv"))
+    side = os.path.splitext(opts.baseline)[0] + ".json"
+    if opts.update:
+        shutil.copy(os.path.join(out, "results.csv"), opts.baseline)
+        with open(side, "w") as f:
+            json.dump(toolchain(), f, indent=2)
+        print(f"forklab gate: baseline written to {os.path.relpath(opts.baseline)} "
+              f"({len(now)} rows)")
+        return 0
+    if not os.path.isfile(opts.baseline):
+        raise qemu.UsageError(f"no baseline at {opts.baseline}; make one with `make baseline`")
+    base = read_csv(opts.baseline)
+    tol = opts.tolerance
+    try:
+        with open(side) as f:
+            recorded = json.load(f)
+    except (OSError, ValueError):
+        recorded = {}
+    differs = [k for k, v in toolchain().items() if recorded.get(k) != v]
+    if differs:
+        tol *= WIDEN
+        print(f"forklab gate: {' and '.join(differs)} differ from the baseline's "
+              f"({'; '.join(recorded.get(k, '?') for k in differs)}); tolerance widened to {tol}%")
+    result = compare_rows(base, now, tolerance=tol)
+    print_table([r for r in result if r[5] != "same"] or result[:10])
+    worse = sorted((r for r in result if r[5] in ("worse", "missing")),
+                   key=lambda r: -(r[4] or 1e9))
+    better = [r for r in result if r[5] == "better"]
+    print(f"gate: {len(result)} metrics, {len(worse)} worse, {len(better)} better "
+          f"(tolerance {tol}%)")
+    for k, m, x, y, ch, v in worse[:5]:
+        name = "/".join(part for part in k if part)
+        print(f"gate: worst: {name} {m} " + (f"{x:.0f} -> {y:.0f} ({ch:+.2f}%)" if x else v))
+    return 1 if worse else 0
+
+
+COMMANDS = {"run": cmd_run, "plot": cmd_plot, "report": cmd_report, "compare": cmd_compare,
+            "gate": cmd_gate}
