@@ -61,12 +61,29 @@ struct pt_ops {
 
 extern const struct pt_ops *pt_ops_current;
 
+/* copy_pmd_fn - fill @dst's PD entry @dpmd for the addresses [start, end)
+ * under @src's present entry @spmd (called once per VMA that overlaps it,
+ * so @dpmd may already be present); 0 or -ENOMEM. */
+typedef int (*copy_pmd_fn)(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end);
 /* copy_page_tables - give @dst the upper levels (PML4, PDPT, PD) of @src's
- * user half and call @copy_pmd for every present PD entry, which fills
- * @dst's entry; 0 or the first error. */
-int copy_page_tables(struct mm_struct *dst, struct mm_struct *src,
-		     int (*copy_pmd)(struct mm_struct *dst, u64 *dpmd, u64 *spmd));
-void copy_pte_table(struct mm_struct *dst, u64 *dpt, u64 *spt);
+ * VMAs and call @copy_pmd for every present PD entry inside them; 0 or the
+ * first error. */
+int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pmd_fn copy_pmd);
+/* copy_pte_range - copy entries [from, to) of a last-level table, arming
+ * COW on both sides (pt_cow.c); copy_pte_table does all 512. */
+void copy_pte_range(struct mm_struct *dst, u64 *dpt, u64 *spt, int from, int to);
+static inline void copy_pte_table(struct mm_struct *dst, u64 *dpt, u64 *spt)
+{
+	copy_pte_range(dst, dpt, spt, 0, PTRS_PER_TABLE);
+}
+/* pte_index_range - the entries of one last-level table that [start, end) covers. */
+static inline void pte_index_range(u64 start, u64 end, int *from, int *to)
+{
+	*from = (start >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
+	*to = *from + (int)((end - start + PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+/* pmd_table - @dst's table under @dpmd, made if absent; NULL on OOM. */
+u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd);
 /* pte_table_unshare - make the table under PD entry @pmd private to @mm
  * (pt=share); returns the table, or NULL when out of memory. */
 u64 *pte_table_unshare(struct mm_struct *mm, u64 *pmd);

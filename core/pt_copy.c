@@ -5,15 +5,17 @@
 #include "pmm.h"
 #include "string.h"
 
-/* copy_pmd_eager - a new last-level table whose pages are fresh copies. */
-static int copy_pmd_eager(struct mm_struct *dst, u64 *dpmd, u64 *spmd)
+/* copy_pmd_eager - @dst's last-level table, with fresh copies of the
+ * pages in range. */
+static int copy_pmd_eager(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end)
 {
-	u64 *spt = __va(*spmd & PTE_ADDR_MASK), *dpt = pt_alloc_table(dst);
+	u64 *spt = __va(*spmd & PTE_ADDR_MASK), *dpt = pmd_table(dst, dpmd, *spmd);
+	int from, to;
 
 	if (!dpt)
 		return -ENOMEM;
-	*dpmd = __pa(dpt) | (*spmd & ~PTE_ADDR_MASK);
-	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+	pte_index_range(start, end, &from, &to);
+	for (int i = from; i < to; i++) {
 		u64 e = spt[i];
 		struct page *page;
 

@@ -4,12 +4,12 @@
 #include "mm.h"
 #include "pmm.h"
 
-/* copy_pte_table - copy one last-level table, arming COW on both sides:
- * writable entries lose W and gain PTE_COW, every page gains a reference.
- * Also how pt=share unshares a table (pt_share.c). */
-void copy_pte_table(struct mm_struct *dst, u64 *dpt, u64 *spt)
+/* copy_pte_range - copy entries [from, to) of a last-level table, arming
+ * COW on both sides: writable entries lose W and gain PTE_COW, every page
+ * gains a reference. Also how pt=share unshares a table (pt_share.c). */
+void copy_pte_range(struct mm_struct *dst, u64 *dpt, u64 *spt, int from, int to)
 {
-	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+	for (int i = from; i < to; i++) {
 		u64 e = spt[i];
 
 		if (!(e & PTE_P))
@@ -24,15 +24,16 @@ void copy_pte_table(struct mm_struct *dst, u64 *dpt, u64 *spt)
 	}
 }
 
-/* cow_copy_pmd - a new last-level table for @dst, entries shared COW. */
-static int cow_copy_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd)
+/* cow_copy_pmd - @dst's last-level table, entries in range shared COW. */
+static int cow_copy_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end)
 {
-	u64 *table = pt_alloc_table(dst);
+	u64 *table = pmd_table(dst, dpmd, *spmd);
+	int from, to;
 
 	if (!table)
 		return -ENOMEM;
-	copy_pte_table(dst, table, __va(*spmd & PTE_ADDR_MASK));
-	*dpmd = __pa(table) | (*spmd & ~PTE_ADDR_MASK);
+	pte_index_range(start, end, &from, &to);
+	copy_pte_range(dst, table, __va(*spmd & PTE_ADDR_MASK), from, to);
 	return 0;
 }
 

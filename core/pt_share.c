@@ -7,9 +7,13 @@
 #include "mm.h"
 #include "pmm.h"
 
-/* share_pmd - share the last-level table under @spmd with @dst. */
-static int share_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd)
+/* share_pmd - share the last-level table under @spmd with @dst (once,
+ * however many VMAs it holds). */
+static int share_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end)
 {
+	(void)start, (void)end;
+	if (*dpmd & PTE_P)
+		return 0;
 	*spmd &= ~PTE_W;
 	*dpmd = *spmd;
 	get_page(virt_to_page(__va(*spmd & PTE_ADDR_MASK)));

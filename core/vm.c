@@ -257,37 +257,63 @@ u64 *walk_pte(struct mm_struct *mm, u64 va, bool alloc)
 	return __walk_pte(mm, va, alloc, alloc);
 }
 
-int copy_page_tables(struct mm_struct *dst, struct mm_struct *src,
-		     int (*copy_pmd)(struct mm_struct *dst, u64 *dpmd, u64 *spmd))
+/* copy_range - copy the tables of [start, end) below table @st (@level 3 =
+ * PML4 ... 1 = PD) into @dt; only entries inside the range are visited,
+ * as Linux walks VMA by VMA rather than scanning whole tables. */
+static int copy_range(struct mm_struct *dst, u64 *dt, u64 *st, int level, u64 start, u64 end,
+		      copy_pmd_fn copy_pmd)
 {
-	for (int i = 0; i < USER_PGD_ENTRIES; i++) {
-		u64 *spud = __va(src->pgd[i] & PTE_ADDR_MASK), *dpud;
+	u64 size = 1UL << (PAGE_SHIFT + 9 * level);
 
-		if (!(src->pgd[i] & PTE_P))
+	for (u64 addr = start; addr < end;) {
+		int i = (addr >> (PAGE_SHIFT + 9 * level)) & (PTRS_PER_TABLE - 1);
+		u64 next = MIN(end, ALIGN_DOWN(addr, size) + size);
+		int r = 0;
+
+		if (!(st[i] & PTE_P)) {
+			addr = next;
 			continue;
-		dpud = pt_alloc_table(dst);
-		if (!dpud)
-			return -ENOMEM;
-		dst->pgd[i] = __pa(dpud) | (src->pgd[i] & ~PTE_ADDR_MASK);
-		for (int j = 0; j < PTRS_PER_TABLE; j++) {
-			u64 *spmd = __va(spud[j] & PTE_ADDR_MASK), *dpmd;
-
-			if (!(spud[j] & PTE_P))
-				continue;
-			dpmd = pt_alloc_table(dst);
-			if (!dpmd)
-				return -ENOMEM;
-			dpud[j] = __pa(dpmd) | (spud[j] & ~PTE_ADDR_MASK);
-			for (int k = 0; k < PTRS_PER_TABLE; k++) {
-				int r;
-
-				if (!(spmd[k] & PTE_P))
-					continue;
-				r = copy_pmd(dst, &dpmd[k], &spmd[k]);
-				if (r)
-					return r;
-			}
 		}
+		if (level == 1) {
+			r = copy_pmd(dst, &dt[i], &st[i], addr, next);
+		} else {
+			if (!(dt[i] & PTE_P)) {
+				u64 *child = pt_alloc_table(dst);
+
+				if (!child)
+					return -ENOMEM;
+				dt[i] = __pa(child) | (st[i] & ~PTE_ADDR_MASK);
+			}
+			r = copy_range(dst, __va(dt[i] & PTE_ADDR_MASK), __va(st[i] & PTE_ADDR_MASK),
+				       level - 1, addr, next, copy_pmd);
+		}
+		if (r)
+			return r;
+		addr = next;
+	}
+	return 0;
+}
+
+u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd)
+{
+	u64 *table;
+
+	if (*dpmd & PTE_P)
+		return __va(*dpmd & PTE_ADDR_MASK);
+	table = pt_alloc_table(dst);
+	if (table)
+		*dpmd = __pa(table) | (spmd & ~PTE_ADDR_MASK);
+	return table;
+}
+
+int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pmd_fn copy_pmd)
+{
+	for (int v = 0; v < src->nr_vmas; v++) {
+		int r = copy_range(dst, dst->pgd, src->pgd, 3, src->vma[v].start, src->vma[v].end,
+				   copy_pmd);
+
+		if (r)
+			return r;
 	}
 	return 0;
 }
