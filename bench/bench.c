@@ -13,6 +13,7 @@
 #include "task.h"
 #include "timing.h"
 #include "probe.h"
+#include "pmu.h"
 #include "stats.h"
 
 extern const u8 user_program_start[], user_program_end[];
@@ -94,6 +95,7 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	unsigned int order = kmem_order_for(calls * sizeof(u64) * (NR_FORK_PROBES + 1));
 	struct page *pg = alloc_pages(order);
 	struct fork_probe_log log = { 0 };
+	struct pmu_counts before, after;
 	int status;
 
 	fl_snprintf(n, sizeof(n), "%lu", iters);
@@ -105,8 +107,23 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	}
 	printk("config,op,%s,alloc,%s,pt,%s,pid,%s,rss_pages,%lu\n", op, kmem_current()->name,
 	       pt_ops_current->name, pid_current()->name, rss);
+	if (pmu_start(kparams.pmu_events, kparams.nr_pmu_events) >= 0)
+		pmu_read(&before);
 	status = run_user_program(user_program_start, user_program_end - user_program_start, argv);
 	fork_probe_log = NULL;
+	if (pmu_detect(NULL)) {
+		pmu_read(&after);
+		pmu_stop();
+		/* whole-run totals (warm-up, children and reaping included) per call */
+		printk("pmu,op,%s,calls,%lu,inst,%lu,cycles,%lu,ref,%lu,gp0,%lu,gp1,%lu,gp2,%lu,gp3,%lu\n",
+		       op, log.n, (after.fixed[0] - before.fixed[0]) / MAX(log.n, (u64)1),
+		       (after.fixed[1] - before.fixed[1]) / MAX(log.n, (u64)1),
+		       (after.fixed[2] - before.fixed[2]) / MAX(log.n, (u64)1),
+		       (after.gp[0] - before.gp[0]) / MAX(log.n, (u64)1),
+		       (after.gp[1] - before.gp[1]) / MAX(log.n, (u64)1),
+		       (after.gp[2] - before.gp[2]) / MAX(log.n, (u64)1),
+		       (after.gp[3] - before.gp[3]) / MAX(log.n, (u64)1));
+	}
 	if (status)
 		printk("error,op,%s,rss_pages,%lu,status,0x%x\n", op, rss, status);
 	else if (pg)
@@ -176,6 +193,7 @@ void bench_main(void)
 	printk("tsc,khz,%lu,source,%s,invariant,%d\n", khz, source, invariant);
 	printk("timer,overhead_min,%lu,overhead_p50,%lu,cycles\n", timer_overhead(),
 	       timer_overhead_p50());
+	pmu_describe();
 	for (int i = 0; i < nr_benchmarks; i++) {
 		if (!(kparams.bench_mask & (1U << i)))
 			continue;

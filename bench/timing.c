@@ -6,6 +6,7 @@
 #define TIMER_SAMPLES		1001
 #define PIT_HZ			1193182
 #define TSC_CALIBRATE_MS	10
+#define PIT_SPIN_MAX		1000000	/* port reads before giving up on the PIT */
 
 static u64 overhead_min, overhead_p50;
 static bool calibrated;
@@ -53,8 +54,9 @@ static u64 pit_calibrate(void)
 	outb(0x42, count & 0xff);
 	outb(0x42, count >> 8);
 	t0 = tsc_open();
-	while (!(inb(0x61) & 0x20))
-		;
+	for (u64 spins = 0; !(inb(0x61) & 0x20); spins++)
+		if (spins > PIT_SPIN_MAX)
+			return 0;	/* no PIT output: frequency unknown */
 	t1 = tsc_close();
 	return (t1 - t0) / TSC_CALIBRATE_MS;
 }
@@ -62,6 +64,7 @@ static u64 pit_calibrate(void)
 u64 tsc_khz(const char **source, bool *invariant)
 {
 	u32 a, b, c, d, max, hv_max;
+	u64 khz;
 
 	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
 	*invariant = false;
@@ -88,6 +91,7 @@ u64 tsc_khz(const char **source, bool *invariant)
 			}
 		}
 	}
-	*source = "pit";
-	return pit_calibrate();
+	khz = pit_calibrate();
+	*source = khz ? "pit" : "unknown (no cpuid leaf, PIT silent)";
+	return khz;
 }

@@ -1,7 +1,6 @@
 /* bench/timing.h - cycle timestamps around a measured region:
- * lfence;rdtsc;lfence to open, rdtscp;lfence to close (Intel's white paper
- * "How to Benchmark Code Execution Times"). Under QEMU -icount the TSC
- * counts guest instructions. */
+ * lfence;rdtsc;lfence to open and to close (see tsc_close). Under QEMU
+ * -icount the TSC counts guest instructions. */
 #ifndef FORKLAB_TIMING_H
 #define FORKLAB_TIMING_H
 
@@ -15,11 +14,14 @@ static inline u64 tsc_open(void)
 	return ((u64)hi << 32) | lo;
 }
 
+/* tsc_close - lfence;rdtsc;lfence. The design asked for rdtscp;lfence, but
+ * RDTSCP hangs the vCPU on the development machines' nested KVM; an lfence
+ * before rdtsc also waits for every earlier instruction to complete. */
 static inline u64 tsc_close(void)
 {
-	u32 lo, hi, aux;
+	u32 lo, hi;
 
-	asm volatile("rdtscp\n\tlfence" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
+	asm volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
 	return ((u64)hi << 32) | lo;
 }
 

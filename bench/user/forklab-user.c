@@ -402,11 +402,12 @@ static inline u64 tsc_open(void)
 	return ((u64)hi << 32) | lo;
 }
 
+/* the close is lfence;rdtsc;lfence, not rdtscp: see bench/timing.h */
 static inline u64 tsc_close(void)
 {
-	unsigned lo, hi, aux;
+	unsigned lo, hi;
 
-	__asm__ volatile("rdtscp; lfence" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
 	return ((u64)hi << 32) | lo;
 }
 

@@ -52,7 +52,7 @@ def qemu_command(mode, kernel=KERNEL, args="", mem=512, iso=None, modules=()):
     if mode == "kvm":
         # plain -cpu host aborts on the development machines' nested KVM
         # ("failed to set MSR 0x10a"): drop arch-capabilities
-        cmd += ["-accel", "kvm", "-cpu", "host,-arch-capabilities"]
+        cmd += ["-accel", "kvm", "-cpu", "host,-arch-capabilities,+invtsc"]
         if not iso and os.path.exists(QBOOT):
             cmd += ["-bios", QBOOT]	# ~0.3 s to the kernel instead of ~2-4 s
     else:

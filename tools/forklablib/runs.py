@@ -39,7 +39,7 @@ def parse_log(lines):
             meta.update(timer_overhead_min=int(f[2]), timer_overhead_p50=int(f[4]))
         elif f[0] == "probe" and len(f) >= 3:
             meta["probe_overhead"] = int(f[2])
-        elif f[0] == "pmu" and len(f) >= 2:
+        elif f[0] == "pmu" and len(f) >= 2 and f[1] in ("available", "unavailable"):
             meta["pmu"] = ",".join(f[1:])
         elif f[0] == "config" and len(f) >= 11:
             config = dict(zip(f[1::2], f[2::2]))
