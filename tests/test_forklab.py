@@ -76,7 +76,7 @@ class Modes(unittest.TestCase):
 
     def test_kvm_command_drops_arch_capabilities(self):
         cmd = qemu.qemu_command("kvm", kernel="k")
-        self.assertIn("host,-arch-capabilities", cmd)
+        self.assertIn("host,-arch-capabilities,+invtsc", cmd)
 
 
 LOG = """config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1
