@@ -33,7 +33,12 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .PHONY: all kernel iso check bench soak baseline deps clean host-tests FORCE
-all: kernel
+all: kernel $(BUILD)/pfm-encode
+
+# tools/pfm-encode: libpfm4 event names to raw IA32_PERFEVTSELx codes.
+$(BUILD)/pfm-encode: tools/pfm-encode.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $< -lpfm
 
 kernel: $(BUILD)/forklab.elf
 
@@ -82,7 +87,12 @@ host-tests: $(HOST_TEST_BINS)
 $(BUILD)/slow/forklab.elf: FORCE
 	@$(MAKE) -s BUILD=$(BUILD)/slow KEXTRA=-DFORKLAB_INJECT_SLOWDOWN=500 $@
 
-check: deps kernel iso host-tests $(BUILD)/user/forklab-user $(BUILD)/slow/forklab.elf
+# An ordinary musl C program, run as pid 1 by make check.
+$(BUILD)/user/musl-fork: tests/musl_fork.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+check: deps kernel iso host-tests $(BUILD)/pfm-encode $(BUILD)/user/musl-fork $(BUILD)/user/forklab-user $(BUILD)/slow/forklab.elf
 	@bash tests/check.sh $(HOST_TEST_BINS)
 
 bench: deps kernel
@@ -98,7 +108,8 @@ soak: deps kernel
 
 # deps - install what is missing (Debian package names); a no-op when all is there.
 DEP_CMDS := qemu-system-x86_64:qemu-system-x86 grub-mkrescue:grub-common \
-	    xorriso:xorriso mformat:mtools gnuplot:gnuplot-nox gcc:gcc python3:python3
+	    xorriso:xorriso mformat:mtools gnuplot:gnuplot-nox gcc:gcc python3:python3 \
+	    musl-gcc:musl-tools
 DEP_FILES := /usr/lib/grub/i386-pc/moddep.lst:grub-pc-bin \
 	     /usr/include/perfmon/pfmlib.h:libpfm4-dev
 deps:

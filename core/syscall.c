@@ -186,6 +186,29 @@ static long sys_munmap(u64 addr, u64 len)
 	return vma_remove(current->mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
 }
 
+/* Signals are not modelled: handlers and masks are accepted and ignored,
+ * which is what a program that never receives a signal can tell. */
+static long sys_rt_sigaction(u64 sig, u64 act, u64 oact, u64 size)
+{
+	(void)act;
+	if (sig == 0 || sig > 64 || size != 8)
+		return -EINVAL;
+	if (oact) {
+		u64 zero[4] = { 0 };
+
+		return copy_to_user(oact, zero, sizeof(zero));
+	}
+	return 0;
+}
+
+static long sys_rt_sigprocmask(u64 how, u64 set, u64 oset, u64 size)
+{
+	(void)set;
+	if (how > 2 || size != 8)
+		return -EINVAL;
+	return oset ? put_user_u64(0, oset) : 0;
+}
+
 static long sys_ioctl(void)
 {
 	return -ENOTTY;
@@ -197,6 +220,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SC(__NR_mmap, sys_mmap),
 	SC(__NR_munmap, sys_munmap),
 	SC(__NR_brk, sys_brk),
+	SC(__NR_rt_sigaction, sys_rt_sigaction),
+	SC(__NR_rt_sigprocmask, sys_rt_sigprocmask),
 	SC(__NR_ioctl, sys_ioctl),
 	SC(__NR_writev, sys_writev),
 	SC(__NR_sched_yield, sys_sched_yield),

@@ -8,6 +8,8 @@
 #define __NR_mmap		9
 #define __NR_munmap		11
 #define __NR_brk		12
+#define __NR_rt_sigaction	13
+#define __NR_rt_sigprocmask	14
 #define __NR_ioctl		16
 #define __NR_writev		20
 #define __NR_sched_yield	24

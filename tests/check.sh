@@ -74,6 +74,18 @@ echo "  python: $((ran - bad)) passed, $bad failed"
 # exit-status checks and the user program runs, in the default mode.
 STRESS=${FORKLAB_STRESS:-1000}
 SELFTEST_MODE=${FORKLAB_SELFTEST_MODE:-tcg}
+echo "== tools/pfm-encode (libpfm4)"
+pfm_known() {
+	[ "$(build/pfm-encode --pmu skl INST_RETIRED:ANY_P CPU_CLK_UNHALTED:THREAD_P)" = \
+		"0x5300c0,0x53003c" ]
+}
+check "Skylake INST_RETIRED:ANY_P and CPU_CLK_UNHALTED:THREAD_P encode to 0x5300c0,0x53003c" pfm_known
+pfm_unknown() {
+	! build/pfm-encode --pmu skl NO_SUCH_EVENT 2>"$LOGDIR/pfm.err" &&
+		grep -q "cannot encode 'NO_SUCH_EVENT'" "$LOGDIR/pfm.err"
+}
+check "an unknown event name is refused with its name" pfm_unknown
+
 echo "== guest self-tests (mode=test stress=$STRESS, $SELFTEST_MODE)"
 suite guest-selftests $FORKLAB test --mode "$SELFTEST_MODE" --timeout 400 -- stress=$STRESS
 
@@ -93,6 +105,9 @@ check "the embedded program runs as pid 1 (semantics)" \
 	$FORKLAB expect program:0 --timeout 120 -- args=semantics
 check "a boot module runs instead (--program)" \
 	$FORKLAB expect program:0 --timeout 120 --program build/user/forklab-user -- args=semantics
+
+check "a musl-gcc static program (stdio, malloc, fork, waitpid) runs as pid 1" \
+	$FORKLAB expect program:3 --timeout 120 --program build/user/musl-fork
 
 echo "== icount regression gate (results/baseline-icount.csv)"
 check "the gate passes against the committed baseline" $FORKLAB gate

@@ -138,6 +138,16 @@ class Progress:
             sys.stderr.write("\n")
 
 
+def encode_events(events, model=None):
+    """Event names -> "0x..,0x.." through tools/pfm-encode (built if missing)."""
+    tool = qemu.ensure_built("build/pfm-encode")
+    cmd = [tool] + (["--pmu", model] if model else []) + events.split(",")
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        raise qemu.UsageError(r.stderr.strip().replace("pfm-encode: ", "") or "pfm-encode failed")
+    return r.stdout.strip()
+
+
 def count_configs(opts):
     def n(v, total):
         return total if v == "all" else len(v.split(","))
@@ -168,11 +178,17 @@ def cmd_run(argv):
     p.add_argument("--out", help="result directory (default results/<date>-<host>-<mode>)")
     p.add_argument("--no-plots", action="store_true")
     p.add_argument("--kernel", help="kernel ELF (default build/forklab.elf)")
+    p.add_argument("--events", help="PMU events for the general counters, e.g. "
+                   "INST_RETIRED:ANY_P,CPU_CLK_UNHALTED:THREAD_P (encoded by tools/pfm-encode)")
+    p.add_argument("--pmu-model", help="libpfm4 PMU to encode for when the host has none (e.g. skl)")
     opts = p.parse_args(argv)
     mode = qemu.choose_mode(opts.mode, warn=warn)
+    pmu_arg = ""
+    if opts.events:
+        pmu_arg = " pmu=" + encode_events(opts.events, opts.pmu_model)
     mem = opts.mem or max(512, opts.rss_max * 4 // 1024 * 3 + 256)
     args = (f"mode=bench bench={opts.bench} alloc={opts.alloc} pt={opts.pt} pid={opts.pid} "
-            f"iters={opts.iters} rss_max={opts.rss_max}")
+            f"iters={opts.iters} rss_max={opts.rss_max}{pmu_arg}")
     out = opts.out or run_dir(mode)
     os.makedirs(out, exist_ok=True)
     progress = Progress(count_configs(opts))
