@@ -12,6 +12,7 @@
 #include "printk.h"
 #include "task.h"
 #include "timing.h"
+#include "string.h"
 #include "probe.h"
 #include "pmu.h"
 #include "stats.h"
@@ -127,7 +128,8 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	if (status)
 		printk("error,op,%s,rss_pages,%lu,status,0x%x\n", op, rss, status);
 	else if (pg)
-		print_phases(&log, iters / 10 + 1, (u64 *)(log.rows + calls));
+		print_phases(&log, strcmp(op, "cow-write") ? iters / 10 + 1 : 0,
+			     (u64 *)(log.rows + calls));
 	if (pg)
 		__free_pages(pg, order);
 }
@@ -162,6 +164,9 @@ static void bench_fork(void)
 					run_fork_op(fork_ops[o], fork_iters(1), 1);
 				for (u64 rss = 4; rss <= kparams.rss_max; rss *= 4)
 					run_fork_op("fork", fork_iters(rss), rss);
+				/* the cost fork deferred: the child's first writes */
+				for (u64 rss = 4; rss <= kparams.rss_max; rss *= 16)
+					run_fork_op("cow-write", 1, rss);
 				strategies_teardown();
 			}
 		}

@@ -5,7 +5,9 @@
  *                               on forklab and on Linux; exit 0 iff all ok
  *   forklab-user bench OP N [RSS]  time OP from user space N times (after a
  *                               warm-up) with RSS pages resident; OP: fork
- *                               vfork clone-thread clone-vm fork-exit-wait;
+ *                               vfork clone-thread clone-vm fork-exit-wait,
+ *                               or cow-write: one fork, the child times its
+ *                               first write to each of the RSS pages;
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  */
@@ -475,6 +477,8 @@ static long time_one(const char *op, char *stack, u64 *cycles)
 	return pid;
 }
 
+static char *resident;		/* the pages touch_pages made resident */
+
 /* touch_pages - make @pages pages of anonymous memory resident (the RSS
  * a fork then has to copy or share); returns 0 or -1. */
 static int touch_pages(u64 pages)
@@ -486,15 +490,69 @@ static int touch_pages(u64 pages)
 	p = sys6(SYS_mmap, 0, (long)(pages * PAGE), PROT_RW, MAP_PRIVATE_ANON, -1, 0);
 	if (p < 0)
 		return -1;
+	resident = (char *)p;
 	for (u64 i = 0; i < pages; i++)
 		((volatile char *)p)[i * PAGE] = 1;
 	return 0;
 }
 
+static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
+{
+	u64 sum = 0;
+
+	sort(v, n);
+	for (u64 i = 0; i < n; i++)
+		sum += v[i];
+	puts_("result,");
+	puts_(op);
+	putc_(',');
+	putu(rss_pages);
+	putc_(',');
+	putu(n);
+	putc_(',');
+	putu(v[0]);
+	putc_(',');
+	putu(v[(n - 1) / 2]);
+	putc_(',');
+	putu(v[(n * 90 + 99) / 100 - 1]);
+	putc_(',');
+	putu(v[(n * 99 + 99) / 100 - 1]);
+	putc_(',');
+	putu(v[n - 1]);
+	putc_(',');
+	putu(sum / n);
+	puts_(",cycles\n");
+	flush();
+}
+
+/* cow_write - fork once; the child times its first write to each resident
+ * page (the copy-on-write cost fork deferred) and prints the distribution. */
+static int cow_write(u64 rss_pages)
+{
+	long pid;
+	int status;
+
+	if (!resident || rss_pages > MAX_SAMPLES)
+		return 2;
+	pid = sys0(SYS_fork);
+	if (pid == 0) {
+		for (u64 i = 0; i < rss_pages; i++) {
+			u64 t0 = tsc_open();
+
+			resident[i * PAGE] = 2;
+			samples[i] = tsc_close() - t0;
+		}
+		print_result("cow-write", rss_pages, samples, rss_pages);
+		sys_exit(0);
+	}
+	status = wait_child(pid);
+	return status == 0 ? 0 : 1;
+}
+
 static int bench(const char *op, u64 n, u64 rss_pages)
 {
 	char *stack = map_stack();
-	u64 warmup = n / 10 + 1, sum = 0;
+	u64 warmup = n / 10 + 1;
 	long r;
 
 	if (touch_pages(rss_pages)) {
@@ -510,6 +568,8 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 	if (!stack || !n)
 		return 2;
 	tls_block[0] = (u64)tls_block;
+	if (streq(op, "cow-write"))
+		return cow_write(rss_pages);
 	for (u64 i = 0; i < warmup + n; i++) {
 		u64 c;
 
@@ -525,29 +585,7 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 		if (i >= warmup)
 			samples[i - warmup] = c;
 	}
-	sort(samples, n);
-	for (u64 i = 0; i < n; i++)
-		sum += samples[i];
-	puts_("result,");
-	puts_(op);
-	putc_(',');
-	putu(rss_pages);
-	putc_(',');
-	putu(n);
-	putc_(',');
-	putu(samples[0]);
-	putc_(',');
-	putu(samples[(n - 1) / 2]);
-	putc_(',');
-	putu(samples[(n * 90 + 99) / 100 - 1]);
-	putc_(',');
-	putu(samples[(n * 99 + 99) / 100 - 1]);
-	putc_(',');
-	putu(samples[n - 1]);
-	putc_(',');
-	putu(sum / n);
-	puts_(",cycles\n");
-	flush();
+	print_result(op, rss_pages, samples, n);
 	return 0;
 }
 
