@@ -8,6 +8,7 @@
 #include "pid.h"
 #include "printk.h"
 #include "probe.h"
+#include "failslab.h"
 #include "string.h"
 
 const char *const fork_phase_names[NR_FORK_PROBES] = {
@@ -110,12 +111,15 @@ void free_task(struct task_struct *p)
  * byte copy of @orig's (padding included, as arch_dup_task_struct does). */
 static struct task_struct *dup_task_struct(struct task_struct *orig)
 {
-	struct task_struct *tsk = kmem_cache_alloc(task_struct_cachep);
+	struct task_struct *tsk;
 	void *stack;
 
+	if (should_fail(FAIL_TASK_STRUCT))
+		return NULL;
+	tsk = kmem_cache_alloc(task_struct_cachep);
 	if (!tsk)
 		return NULL;
-	stack = kmem_cache_alloc(kstack_cachep);
+	stack = should_fail(FAIL_KERNEL_STACK) ? NULL : kmem_cache_alloc(kstack_cachep);
 	if (!stack) {
 		kmem_cache_free(task_struct_cachep, tsk);
 		return NULL;
@@ -137,7 +141,7 @@ static int copy_files(u64 clone_flags, struct task_struct *tsk)
 		old->count++;
 		return 0;
 	}
-	new = kmem_cache_alloc(files_cachep);
+	new = should_fail(FAIL_FILES) ? NULL : kmem_cache_alloc(files_cachep);
 	if (!new)
 		return -ENOMEM;
 	memcpy(new, old, sizeof(*new));		/* dup_fd */
@@ -163,7 +167,7 @@ static int copy_fs(u64 clone_flags, struct task_struct *tsk)
 		current->fs->users++;
 		return 0;
 	}
-	new = kmem_cache_alloc(fs_cachep);
+	new = should_fail(FAIL_FS) ? NULL : kmem_cache_alloc(fs_cachep);
 	if (!new)
 		return -ENOMEM;
 	memcpy(new, current->fs, sizeof(*new));
@@ -189,7 +193,7 @@ static int copy_sighand(u64 clone_flags, struct task_struct *tsk)
 		current->sighand->count++;
 		return 0;
 	}
-	sig = kmem_cache_alloc(sighand_cachep);
+	sig = should_fail(FAIL_SIGHAND) ? NULL : kmem_cache_alloc(sighand_cachep);
 	if (!sig)
 		return -ENOMEM;
 	memcpy(sig->action, current->sighand->action, sizeof(sig->action));
@@ -212,7 +216,7 @@ static int copy_signal(u64 clone_flags, struct task_struct *tsk)
 		current->signal->sigcnt++;
 		return 0;
 	}
-	sig = kmem_cache_alloc(signal_cachep);
+	sig = should_fail(FAIL_SIGNAL) ? NULL : kmem_cache_alloc(signal_cachep);
 	if (!sig)
 		return -ENOMEM;
 	memset(sig, 0, sizeof(*sig));
@@ -342,7 +346,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	copy_thread(p, args);
 	fork_probe(PH_THREAD);
 
-	pid = alloc_pid();
+	pid = should_fail(FAIL_PID) ? ERR_PTR(-EAGAIN) : alloc_pid();
 	if (IS_ERR(pid)) {
 		retval = PTR_ERR(pid);
 		goto bad_fork_cleanup_mm;
@@ -406,7 +410,9 @@ long kernel_clone(struct kernel_clone_args *args)
 	int nr;
 
 	fork_probe(PH_ENTRY);
+	fork_fail_window(true);
 	p = copy_process(args);
+	fork_fail_window(false);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	nr = p->pid;

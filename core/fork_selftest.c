@@ -9,6 +9,7 @@
 #include "printk.h"
 #include "selftest.h"
 #include "task.h"
+#include "failslab.h"
 
 extern const u8 user_program_start[], user_program_end[];
 
@@ -77,3 +78,67 @@ static void test_stress(void)
 		report(false, "the original strategy set comes back");
 }
 DEFINE_SELFTEST(fork_stress, test_stress);
+
+#define FAIL_NTH_MAX	16	/* deepest allocation count walked per site */
+
+/* inject_one - fail the @nth allocation at @site in one fork; true while
+ * the site still had an @nth allocation (the walk goes on). */
+static bool inject_one(enum fail_site site, u64 nth, int *bad, int *leaks)
+{
+	const char *argv[] = { "forklab-user", "fork-once", NULL };
+	u64 live0 = live_objects();
+	int status, want = site == FAIL_PID ? EAGAIN : ENOMEM;
+	bool fired;
+
+	fail_arm(site, nth);
+	status = run_embedded(argv);
+	fired = fail_fired();
+	fail_arm(FAIL_NONE, 0);
+	/* objects must all be back now; pages may sit in the caches until the
+	 * strategy set is torn down (checked by the caller) */
+	if (live_objects() != live0)
+		(*leaks)++;
+	if (fired && status != want << 8)
+		(*bad)++;
+	if (!fired && status != 107 << 8)
+		(*bad)++;
+	return fired;
+}
+
+/* test_fault_injection - every allocation site of the fork path, every
+ * allocation there, under every allocator and page-table strategy: fork
+ * returns -ENOMEM (-EAGAIN for pids), the parent goes on, nothing leaks. */
+static void test_fault_injection(void)
+{
+	const struct kmem_ops *a0 = kmem_current();
+	const struct pt_ops *t0 = pt_ops_current;
+	const struct pid_ops *p0 = pid_current();
+
+	strategies_teardown();
+	for (int a = 0; a < kmem_nr_strategies(); a++) {
+		for (int t = 0; t < pt_nr_strategies(); t++) {
+			int injected = 0, bad = 0, leaks = 0;
+			u64 free0 = nr_free_pages();
+
+			if (strategies_setup(kmem_strategy(a), pt_strategy(t), p0, kparams.tasksize,
+					     kparams.pid_max)) {
+				report(false, "alloc=%s pt=%s: set up", kmem_strategy(a)->name,
+				       pt_strategy(t)->name);
+				continue;
+			}
+			for (int site = FAIL_NONE + 1; site < NR_FAIL_SITES; site++)
+				for (u64 nth = 1; nth <= FAIL_NTH_MAX &&
+				     inject_one(site, nth, &bad, &leaks); nth++)
+					injected++;
+			strategies_teardown();
+			report(injected > 0 && !bad && !leaks && nr_free_pages() == free0,
+			       "alloc=%s pt=%s: %d injected failures across the fork path: %d wrong "
+			       "results, %d object leaks, %ld pages missing after teardown",
+			       kmem_strategy(a)->name, pt_strategy(t)->name, injected, bad, leaks,
+			       (long)(free0 - nr_free_pages()));
+		}
+	}
+	if (strategies_setup(a0, t0, p0, kparams.tasksize, kparams.pid_max))
+		report(false, "the original strategy set comes back");
+}
+DEFINE_SELFTEST(fault_injection, test_fault_injection);

@@ -1,5 +1,6 @@
 /* core/params.c - the table of command-line keys the kernel accepts. */
 #include "params.h"
+#include "failslab.h"
 #include "bench.h"
 #include "kmem.h"
 #include "mm.h"
@@ -47,6 +48,8 @@ static struct cmdline_param params[] = {
 	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
 	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,
 	  .desc = "the user program's arguments, comma-separated (args=bench,fork,1000)" },
+	{ .key = "fail", .type = CP_STRING, .dst = kparams.fail, .max_items = sizeof(kparams.fail),
+	  .desc = "fault injection: fail=SITE:N fails the N-th allocation at SITE in fork" },
 	{ .key = "seed", .type = CP_UINT, .min = 0, .max = UINT64_MAX, .dst = &kparams.seed,
 	  .desc = "seed for randomized self-tests" },
 	{ .key = "crash", .type = CP_CHOICE, .choices = crash_names, .dst = &kparams.crash,
@@ -85,7 +88,9 @@ int params_parse(const char *cmdline, char *err, size_t errlen)
 		.stress = 1000,
 		.rss_max = 16384,
 	};
-	return cmdline_parse(cmdline, params, ARRAY_SIZE(params), err, errlen);
+	if (cmdline_parse(cmdline, params, ARRAY_SIZE(params), err, errlen))
+		return -EINVAL;
+	return kparams.fail[0] ? fail_parse(kparams.fail, err, errlen) : 0;
 }
 
 int first_selected(u32 mask, int prefer)

@@ -25,7 +25,8 @@ struct kernel_params {
 	u64 pmu_events[4];	/* raw IA32_PERFEVTSELx codes (pmu=) */
 	u32 nr_pmu_events;
 	u64 stress;		/* fork/exit/wait cycles per strategy in the self-tests */
-	char args[ARGS_MAX];	/* the user program's argv, comma-separated */
+	char args[ARGS_MAX];
+	char fail[64];		/* fail=SITE:N, see core/failslab.h */	/* the user program's argv, comma-separated */
 };
 
 extern struct kernel_params kparams;

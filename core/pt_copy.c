@@ -4,6 +4,7 @@
 #include "mm.h"
 #include "pmm.h"
 #include "string.h"
+#include "failslab.h"
 
 /* copy_pmd_eager - @dst's last-level table, with fresh copies of the
  * pages in range. */
@@ -21,7 +22,7 @@ static int copy_pmd_eager(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start
 
 		if (!(e & PTE_P))
 			continue;
-		page = alloc_page();
+		page = should_fail(FAIL_COPY_PAGE) ? NULL : alloc_page();
 		if (!page)
 			return -ENOMEM;
 		memcpy(page_address(page), __va(e & PTE_ADDR_MASK), PAGE_SIZE);

@@ -7,6 +7,7 @@
 #include "panic.h"
 #include "pmm.h"
 #include "string.h"
+#include "failslab.h"
 
 extern u64 boot_pml4[];
 
@@ -58,7 +59,7 @@ u64 pte_flags_for(u32 prot)
 /* pt_alloc_table - a zeroed page-table page charged to @mm; NULL on OOM. */
 u64 *pt_alloc_table(struct mm_struct *mm)
 {
-	struct page *page = alloc_page();
+	struct page *page = should_fail(FAIL_PGTABLE) ? NULL : alloc_page();
 	u64 *t;
 
 	if (!page)
@@ -77,7 +78,7 @@ void pt_free_table(struct mm_struct *mm, u64 *table)
 
 struct mm_struct *mm_alloc(void)
 {
-	struct mm_struct *mm = kmem_cache_alloc(mm_cachep);
+	struct mm_struct *mm = should_fail(FAIL_MM) ? NULL : kmem_cache_alloc(mm_cachep);
 
 	if (!mm)
 		return NULL;

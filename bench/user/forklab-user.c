@@ -10,6 +10,7 @@
  *                               first write to each of the RSS pages;
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
+ *   forklab-user fork-once      one fork: exit -errno, or 107 when it worked
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -611,15 +612,32 @@ static int stress(u64 n)
 	return 0;
 }
 
+/* fork_once - one fork for the fault-injection tests: exit code -errno if
+ * fork failed, 100 + the child's code if it worked. */
+static int fork_once(void)
+{
+	long pid = sys0(SYS_fork);
+	int status;
+
+	if (pid == 0)
+		sys_exit(7);
+	if (pid < 0)
+		return (int)-pid;
+	status = wait_child(pid);
+	return status == 7 << 8 ? 107 : 99;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || streq(argv[1], "semantics"))
 		return semantics();
 	if (streq(argv[1], "bench") && argc >= 4)
 		return bench(argv[2], atou(argv[3]), argc >= 5 ? atou(argv[4]) : 1);
+	if (streq(argv[1], "fork-once"))
+		return fork_once();
 	if (streq(argv[1], "stress") && argc >= 3)
 		return stress(atou(argv[2]));
-	puts_("usage: forklab-user [semantics | bench OP N | stress N]\n");
+	puts_("usage: forklab-user [semantics | bench OP N [RSS] | stress N | fork-once]\n");
 	flush();
 	return 2;
 }
