@@ -22,6 +22,7 @@
 #define FL_EXIT_EXCEPTION	5	/* unexpected CPU exception in the kernel */
 #define FL_EXIT_NOMEM		6	/* out of memory during boot */
 #define FL_EXIT_BADBOOT		7	/* unsupported boot: no long mode or an unknown bootloader */
+#define FL_EXIT_BADPROG		8	/* the user program could not be loaded (not a static x86-64 ELF) */
 #define FL_EXIT_PROGRAM_BASE	16	/* user program exited: status = base + (exit code & 63) */
 #define FL_EXIT_PROGRAM_KILLED	80	/* user program killed by a fault */
 

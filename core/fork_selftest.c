@@ -59,6 +59,24 @@ static void stress_one(const struct kmem_ops *a, const struct pt_ops *t, const s
 	       live, (long)(free_before - nr_free_pages()));
 }
 
+/* semantics_under - the semantics program with page-table strategy @t:
+ * COW isolation both ways, vfork, threads, under every pt=. */
+static void semantics_under(const struct kmem_ops *a, const struct pt_ops *t,
+			    const struct pid_ops *p)
+{
+	const char *argv[] = { "forklab-user", "semantics", NULL };
+	int status;
+
+	if (strategies_setup(a, t, p, kparams.tasksize, kparams.pid_max)) {
+		report(false, "pt=%s: set up", t->name);
+		return;
+	}
+	status = run_embedded(argv);
+	report(status == 0 && live_objects() == 0,
+	       "pt=%s: the semantics program passes (status 0x%x)", t->name, status);
+	strategies_teardown();
+}
+
 static void test_stress(void)
 {
 	const struct kmem_ops *a0 = kmem_current();
@@ -66,6 +84,8 @@ static void test_stress(void)
 	const struct pid_ops *p0 = pid_current();
 
 	strategies_teardown();
+	for (int t = 0; t < pt_nr_strategies(); t++)
+		semantics_under(a0, pt_strategy(t), p0);
 	for (int a = 0; a < kmem_nr_strategies(); a++)
 		stress_one(kmem_strategy(a), t0, p0);
 	for (int t = 0; t < pt_nr_strategies(); t++)

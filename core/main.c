@@ -161,6 +161,8 @@ static __noreturn void run_program(const struct boot_info *bi)
 		printk("forklab: %lu system calls arrived as page faults (a nested-KVM quirk; "
 		       "each paid a fault and was completed by the #PF handler)\n",
 		       syscalls_via_fault);
+	if (status == -ENOEXEC)
+		qemu_exit(FL_EXIT_BADPROG);
 	if (status < 0)
 		qemu_exit(FL_EXIT_FAIL);
 	if (status & 0x7f) {

@@ -109,6 +109,9 @@ check "a boot module runs instead (--program)" \
 check "a musl-gcc static program (stdio, malloc, fork, waitpid) runs as pid 1" \
 	$FORKLAB expect program:3 --timeout 120 --program build/user/musl-fork
 
+check "a corrupt ELF as pid 1 is refused with a message, not a crash" \
+	$FORKLAB expect badprog --timeout 60 --program tests/check.sh
+
 echo "== icount regression gate (results/baseline-icount.csv)"
 check "the gate passes against the committed baseline" $FORKLAB gate
 gate_catches_slowdown() {

@@ -165,6 +165,8 @@ static void check(int cond, const char *what, long detail)
 static volatile int cow_global[3 * PAGE / sizeof(int)];
 static volatile int shared_word;
 static volatile int *volatile bad_address = (volatile int *)8;
+/* the top 2 GiB, where Linux and forklab both keep kernel text */
+static volatile int *volatile kernel_address = (volatile int *)0xffffffff81000000UL;
 
 static int wait_child(long pid)
 {
@@ -235,6 +237,21 @@ static void semantics_fork(void)
 	}
 	status = wait_child(pid);
 	check(status == 11, "a child touching address 8 is killed by SIGSEGV (status 11)", status);
+
+	pid = sys0(SYS_fork);
+	if (pid == 0) {
+		sys_exit(*kernel_address == 0x12345678 ? 1 : 2);	/* must fault first */
+	}
+	status = wait_child(pid);
+	check(status == 11, "a child reading kernel memory is killed by SIGSEGV", status);
+
+	pid = sys0(SYS_fork);
+	if (pid == 0) {
+		*kernel_address = 1;
+		sys_exit(2);
+	}
+	status = wait_child(pid);
+	check(status == 11, "a child writing kernel memory is killed by SIGSEGV", status);
 }
 
 static void semantics_vfork(void)

@@ -8,12 +8,13 @@ from . import exitcodes, qemu
 BOOT_EPILOG = """exit status:
   0 passed (or the user program exited 0); 1 self-test failure; 2 kernel panic;
   3 bad kernel command line; 4 CPU exception in the kernel; 5 out of memory;
-  6 unsupported boot; N the user program's exit code (1..63); 70 user program
+  6 unsupported boot; 7 user program not loadable; N the user program's exit
+  code (1..63); 70 user program
   killed by a fault; 124 timeout; 125 triple fault or reset; 126 QEMU failed;
   127 QEMU not installed; 2 also for bad options to this tool.
 """
 
-OUTCOMES = ("pass", "fail", "panic", "badcmd", "exception", "nomem", "badboot", "triple",
+OUTCOMES = ("pass", "fail", "panic", "badcmd", "exception", "nomem", "badboot", "badprog", "triple",
             "timeout", "killed", "program:N")
 
 

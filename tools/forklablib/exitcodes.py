@@ -11,7 +11,7 @@ _LINE = re.compile(r"^#define\s+FL_EXIT_(\w+)\s+(\d+)\s*/\*\s*(.*?)\s*\*/")
 # The tool's own exit statuses (documented in `forklab boot --help`).
 TOOL_STATUS = {
     "PASS": 0, "FAIL": 1, "PANIC": 2, "BADCMD": 3, "EXCEPTION": 4, "NOMEM": 5,
-    "BADBOOT": 6, "PROGRAM_KILLED": 70,
+    "BADBOOT": 6, "BADPROG": 7, "PROGRAM_KILLED": 70,
 }
 TIMEOUT = 124
 TRIPLE_FAULT = 125
