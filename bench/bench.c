@@ -91,7 +91,8 @@ static void print_phases(struct fork_probe_log *log, u64 skip, u64 *scratch)
 static void run_fork_op(const char *op, u64 iters, u64 rss)
 {
 	char n[24], r[24];
-	const char *argv[] = { "forklab-user", "bench", op, n, r, NULL };
+	const char *argv[] = { "forklab-user", "bench", op, n, r,
+			       kparams.samples ? "samples" : NULL, NULL };
 	u64 calls = iters + iters / 10 + 8;
 	unsigned int order = kmem_order_for(calls * sizeof(u64) * (NR_FORK_PROBES + 1));
 	struct page *pg = alloc_pages(order);

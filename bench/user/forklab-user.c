@@ -567,6 +567,22 @@ static int cow_write(u64 rss_pages)
 	return status == 0 ? 0 : 1;
 }
 
+static int want_samples;		/* "samples" after RSS: print every sample */
+
+static void print_samples(const char *op, u64 rss_pages, const u64 *v, u64 n)
+{
+	for (u64 i = 0; i < n; i++) {
+		puts_("sample,");
+		puts_(op);
+		putc_(',');
+		putu(rss_pages);
+		putc_(',');
+		putu(v[i]);
+		putc_('\n');
+	}
+	flush();
+}
+
 static int bench(const char *op, u64 n, u64 rss_pages)
 {
 	char *stack = map_stack();
@@ -603,6 +619,8 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 		if (i >= warmup)
 			samples[i - warmup] = c;
 	}
+	if (want_samples)
+		print_samples(op, rss_pages, samples, n);	/* in call order */
 	print_result(op, rss_pages, samples, n);
 	return 0;
 }
@@ -648,6 +666,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2 || streq(argv[1], "semantics"))
 		return semantics();
+	want_samples = argc >= 6 && streq(argv[5], "samples");
 	if (streq(argv[1], "bench") && argc >= 4)
 		return bench(argv[2], atou(argv[3]), argc >= 5 ? atou(argv[4]) : 1);
 	if (streq(argv[1], "fork-once"))

@@ -28,6 +28,23 @@ def warn(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
+SAMPLE_COLUMNS = ["op", "alloc", "pt", "pid", "rss_pages", "i", "cycles"]
+
+
+def parse_samples(lines):
+    """The raw per-call samples (forklab run --samples) as rows of SAMPLE_COLUMNS."""
+    out, config, i = [], None, 0
+    for line in lines:
+        f = line.strip().split(",")
+        if f[0] == "config" and len(f) >= 11:
+            config, i = dict(zip(f[1::2], f[2::2])), 0
+        elif f[0] == "sample" and config and len(f) == 4:
+            out.append({"op": f[1], "alloc": config["alloc"], "pt": config["pt"],
+                        "pid": config["pid"], "rss_pages": f[2], "i": i, "cycles": f[3]})
+            i += 1
+    return out
+
+
 def parse_log(lines):
     """Serial lines -> result rows (dicts with COLUMNS) and metadata."""
     rows, meta, config, row = [], {}, None, None
@@ -181,6 +198,8 @@ def cmd_run(argv):
     p.add_argument("--events", help="PMU events for the general counters, e.g. "
                    "INST_RETIRED:ANY_P,CPU_CLK_UNHALTED:THREAD_P (encoded by tools/pfm-encode)")
     p.add_argument("--pmu-model", help="libpfm4 PMU to encode for when the host has none (e.g. skl)")
+    p.add_argument("--samples", action="store_true",
+                   help="keep every sample of the fork benchmarks (samples.csv, CDF plots)")
     opts = p.parse_args(argv)
     mode = qemu.choose_mode(opts.mode, warn=warn)
     pmu_arg = ""
@@ -188,7 +207,8 @@ def cmd_run(argv):
         pmu_arg = " pmu=" + encode_events(opts.events, opts.pmu_model)
     mem = opts.mem or max(512, opts.rss_max * 4 // 1024 * 3 + 256)
     args = (f"mode=bench bench={opts.bench} alloc={opts.alloc} pt={opts.pt} pid={opts.pid} "
-            f"iters={opts.iters} rss_max={opts.rss_max}{pmu_arg}")
+            f"iters={opts.iters} rss_max={opts.rss_max}{pmu_arg}"
+            f"{' samples=1' if opts.samples else ''}")
     out = opts.out or run_dir(mode)
     os.makedirs(out, exist_ok=True)
     progress = Progress(count_configs(opts))
@@ -203,6 +223,12 @@ def cmd_run(argv):
     progress.done()
     rows, meta = parse_log(res.lines)
     write_csv(os.path.join(out, "results.csv"), rows)
+    samples = parse_samples(res.lines)
+    if samples:
+        with open(os.path.join(out, "samples.csv"), "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=SAMPLE_COLUMNS)
+            w.writeheader()
+            w.writerows(samples)
     meta.update(
         date=datetime.datetime.now().isoformat(timespec="seconds"), mode=mode,
         host_cpu=host_cpu(), host_kernel=platform.release(),
@@ -292,6 +318,25 @@ def plot(out):
         write_dat(os.path.join(out, "ops.dat"), "alloc " + " ".join(ops), lines)
         made += gnuplot("fork_ops.gp", out, mode=mode, subtitle=f"pt={t0} pid={p0}, 1 page")
 
+    # 3b. CDF per op at one resident page, one curve per allocator
+    spath = os.path.join(out, "samples.csv")
+    if fork and os.path.exists(spath):
+        with open(spath, newline="") as f:
+            samples = list(csv.DictReader(f))
+        for op in ["fork", "vfork", "clone-thread", "clone-vm", "fork-exit-wait"]:
+            curves = []
+            for a in sorted({r["alloc"] for r in samples}):
+                v = sorted(int(r["cycles"]) for r in samples if r["op"] == op and r["alloc"] == a
+                           and r["pt"] == t0 and r["pid"] == p0 and r["rss_pages"] == "1")
+                if not v:
+                    continue
+                write_dat(os.path.join(out, f"cdf-{op}-{a}.dat"), "cycles fraction",
+                          [(x, (i + 1) / len(v)) for i, x in enumerate(v)])
+                curves.append(a)
+            if curves:
+                made += gnuplot("cdf.gp", out, mode=mode, op=op, series=" ".join(curves),
+                                subtitle=f"pt={t0} pid={p0}, 1 page, n={len(v)} each")
+
     # 4. allocator microbenchmark
     alloc = [r for r in rows if r["bench"] == "alloc" and r["op"] == "hot"]
     if alloc:
@@ -364,7 +409,8 @@ def report(out):
              "<p>Cycles are TSC ticks measured from user space around each call (fork rows) or "
              "in the kernel (alloc, pid rows); under <b>icount</b> a tick is one guest "
              "instruction. Phase columns are the kernel's per-phase p50s of copy_process.</p>"]
-    for name in ("fork_rss", "fork_ops", "fork_phases", "alloc", "pid"):
+    cdfs = sorted(n[:-4] for n in os.listdir(out) if n.startswith("cdf-") and n.endswith(".svg"))
+    for name in ["fork_rss", "fork_ops", "fork_phases"] + cdfs + ["alloc", "pid"]:
         svg = os.path.join(out, name + ".svg")
         if os.path.exists(svg):
             with open(svg) as f:
