@@ -86,14 +86,11 @@ static void test_stress(void)
 	strategies_teardown();
 	for (int t = 0; t < pt_nr_strategies(); t++)
 		semantics_under(a0, pt_strategy(t), p0);
+	/* every combination of allocator, page-table and pid strategy */
 	for (int a = 0; a < kmem_nr_strategies(); a++)
-		stress_one(kmem_strategy(a), t0, p0);
-	for (int t = 0; t < pt_nr_strategies(); t++)
-		if (pt_strategy(t) != t0)
-			stress_one(a0, pt_strategy(t), p0);
-	for (int p = 0; p < pid_nr_strategies(); p++)
-		if (pid_strategy(p) != p0)
-			stress_one(a0, t0, pid_strategy(p));
+		for (int t = 0; t < pt_nr_strategies(); t++)
+			for (int p = 0; p < pid_nr_strategies(); p++)
+				stress_one(kmem_strategy(a), pt_strategy(t), pid_strategy(p));
 	if (strategies_setup(a0, t0, p0, kparams.tasksize, kparams.pid_max))
 		report(false, "the original strategy set comes back");
 }
