@@ -1,5 +1,7 @@
 /* boot/idt.S - the 256 interrupt entry stubs and the common path that builds
  * a struct pt_regs (core/ptrace.h) and calls the C handler. */
+#include "../core/calling.h"
+
 	.text
 	.code64
 
@@ -30,42 +32,14 @@ interrupt_common:
 	testb	$3, 24(%rsp)
 	jz	1f
 	swapgs
-1:	push	%rdi
-	push	%rsi
-	push	%rdx
-	push	%rcx
-	push	%rax
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+1:	PUSH_REGS
 	mov	%rsp, %rdi
 	call	do_interrupt
 /* common_interrupt_return - unwind a struct pt_regs at %rsp and iretq;
  * also the way back to user mode for system calls and new tasks. */
 	.global common_interrupt_return
 common_interrupt_return:
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rax
-	pop	%rcx
-	pop	%rdx
-	pop	%rsi
-	pop	%rdi
+	POP_REGS
 	add	$16, %rsp		/* vector and error code */
 	testb	$3, 8(%rsp)
 	jz	2f

@@ -3,6 +3,7 @@
  * interrupt path's (boot/idt.S), so both leave through common_interrupt_return. */
 #include "layout.h"
 #include "percpu.h"
+#include "calling.h"
 
 	.text
 	.code64
@@ -21,21 +22,7 @@ entry_SYSCALL_64:
 	pushq	%rcx			/* rip */
 	pushq	$0			/* error code */
 	pushq	%rax			/* vector: the syscall number */
-	push	%rdi
-	push	%rsi
-	push	%rdx
-	push	%rcx
-	push	%rax
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	PUSH_REGS
 	mov	%rsp, %rdi
 	call	do_syscall_64
 	jmp	common_interrupt_return

@@ -2,6 +2,7 @@
  * conformance suite of the object allocators. Uses only report() and the
  * pmm/kmem API, so the same code runs on the host (ASan/UBSan, over an
  * arena) and in the guest (mode=test, over real RAM). */
+#include "xorshift.h"
 #include "kmem_conformance.h"
 #include "pmm.h"
 #include "printk.h"
@@ -20,10 +21,7 @@ static u64 rng_state;
 /* xorshift - Marsaglia's xorshift64: fixed seed, same walk everywhere. */
 static u64 xorshift(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return xorshift64(&rng_state);
 }
 
 /* A hoard: every block the buddy allocator would give, chained through

@@ -1,5 +1,6 @@
 /* tests/test_stats.c - host unit tests of bench/stats.c: the heapsort,
  * nearest-rank percentiles, integer mean, stddev and square root. */
+#include "xorshift.h"
 #include <stdlib.h>
 #include "selftest.h"
 #include "stats.h"
@@ -10,10 +11,7 @@ static u64 rng = 0x2545f4914f6cdd1dULL;
 
 static u64 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static void test_isqrt(void)
