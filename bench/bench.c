@@ -32,7 +32,7 @@ static void bench_alloc(void)
 /* bench_pid - the fork path's pid table is set aside while this runs. */
 static void bench_pid(void)
 {
-	printk("pid,op,strategy,live,n,min,p50,p90,p99,max,mean,unit\n");
+	printk("pid,op,strategy,live,n,min,p50,p90,p99,max,mean,stddev,unit\n");
 	for (int i = 0; i < pid_nr_strategies(); i++) {
 		if (!(kparams.pid_mask & (1U << i)))
 			continue;

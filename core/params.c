@@ -10,7 +10,7 @@
 
 #define ITERS_MAX	10000000ULL
 #define PID_MAX_LIMIT	(1 << 22)	/* Linux's PID_MAX_LIMIT on 64-bit */
-#define PID_MAX_MIN	400	/* numbers wrap to RESERVED_PIDS + 1 = 301 */
+#define PID_MAX_MIN	400	/* above RESERVED_PIDS, so wrapped numbers restart at 300 as in Linux */
 
 static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", NULL };
 static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };

@@ -6,7 +6,9 @@
 #include "list.h"
 
 #define PID_MAX_DEFAULT	32768
-#define RESERVED_PIDS	300		/* after a wrap, numbers restart above these */
+/* Numbers below this are handed out only before the first wrap (Linux's
+ * RESERVED_PIDS): afterwards allocation restarts at RESERVED_PIDS itself. */
+#define RESERVED_PIDS	300
 
 struct task_struct;
 
@@ -22,38 +24,54 @@ struct pid_ops {
 	const char *desc;
 	int (*init)(int pid_max);	/* 0 or -ENOMEM */
 	void (*destroy)(void);		/* every number must have been freed */
-	/* alloc_nr - a free number, cyclically after the last one handed out
-	 * (wrapping at pid_max to RESERVED_PIDS + 1, as Linux does); stores it
-	 * in pid->nr and makes @pid findable. 0, -EAGAIN (all taken), -ENOMEM. */
+	/* alloc_nr - the first free number in [pid_first(last), pid_max), else
+	 * in [pid_min(last), pid_first(last)) (idr_alloc_cyclic, as Linux's
+	 * alloc_pid does); stores it in pid->nr and makes @pid findable.
+	 * 0, -EAGAIN (all taken) or -ENOMEM (then @pid is untouched). */
 	int (*alloc_nr)(struct pid *pid);
-	void (*free_nr)(struct pid *pid);
-	struct pid *(*find)(int nr);
+	void (*free_nr)(struct pid *pid);	/* @pid must be live */
+	struct pid *(*find)(int nr);		/* NULL unless @nr is live */
 	int (*nr_in_use)(void);
 };
 
 int pid_nr_strategies(void);
 const struct pid_ops *pid_strategy(int i);
 const struct pid_ops *pid_find_strategy(const char *name);
-/* pid_select - make @ops current with numbers 1..@pid_max, with struct pid
- * from a new cache of the current allocator; 0 or -ENOMEM. */
+/* pid_select - make @ops current with numbers 1..@pid_max-1, with struct pid
+ * from a new cache of the current allocator; 0, -EINVAL (@pid_max < 2) or
+ * -ENOMEM. A table already selected is torn down first. */
 int pid_select(const struct pid_ops *ops, int pid_max);
 void pid_unselect(void);
 const struct pid_ops *pid_current(void);
 
-/* alloc_pid - a new struct pid with a number; ERR_PTR(-EAGAIN/-ENOMEM). */
+/* alloc_pid - a new struct pid with a number and one reference;
+ * ERR_PTR(-EAGAIN) when every number is taken, ERR_PTR(-ENOMEM). */
 struct pid *alloc_pid(void);
+/* find_pid - the live struct pid numbered @nr, or NULL (takes no reference). */
 struct pid *find_pid(int nr);
 void get_pid(struct pid *pid);
+/* put_pid - drop a reference (NULL is ignored); the last one frees @pid. */
 void put_pid(struct pid *pid);
 /* free_pid - release the number (it may be reused) and drop a reference. */
 void free_pid(struct pid *pid);
 void attach_pid(struct task_struct *t);
 void detach_pid(struct task_struct *t);
 
-/* pid_next_candidate - the cyclic successor of @last below @pid_max. */
-static inline int pid_next_candidate(int last, int pid_max)
+/* The cyclic order every strategy follows, from the last number handed out
+ * (0 before the first). As in Linux, numbers 1..RESERVED_PIDS-1 are used
+ * only until the allocator has passed RESERVED_PIDS once. Linux refuses a
+ * pid_max of RESERVED_PIDS or less; here such a table (the tests use 64)
+ * never passes it, so it simply wraps back to 1. */
+/* pid_min - the lowest number that may be handed out after @last. */
+static inline int pid_min(int last)
 {
-	return last + 1 >= pid_max ? RESERVED_PIDS + 1 : last + 1;
+	return last >= RESERVED_PIDS ? RESERVED_PIDS : 1;
+}
+
+/* pid_first - where the search for the number after @last starts. */
+static inline int pid_first(int last, int pid_max)
+{
+	return last + 1 < pid_max ? last + 1 : pid_min(last);
 }
 
 #endif

@@ -1,16 +1,20 @@
-/* core/pid_array.c - pid=array: xv6's process table. A fixed table of
- * slots is scanned for a free one; a candidate number is checked against
- * every live one by scanning too, and a lookup scans for a match. The naive
- * baseline that shows what the pid hash and the radix tree buy. */
+/* core/pid_array.c - pid=array: xv6's process table. Live pids sit in a
+ * fixed table of pid_max slots, filled lowest slot first; a lookup scans
+ * the slots in use (up to the high-water mark) for the number, and so does
+ * the check that a candidate number is free. The naive baseline that shows
+ * what the pid hash and the radix tree buy: its cost grows with the number
+ * of live pids. */
 #include "pid.h"
 #include "kmem.h"
 #include "pmm.h"
 #include "string.h"
 
 static struct pid **table;
-static int nr_slots, pid_max, last_pid, in_use;
+static int nr_slots;		/* slots below this may be in use */
+static int pid_max, last_pid, in_use;
 static unsigned int table_order;
 
+/* array_init - a zeroed table of @max slots; 0 or -ENOMEM. */
 static int array_init(int max)
 {
 	struct page *page;
@@ -21,7 +25,7 @@ static int array_init(int max)
 		return -ENOMEM;
 	table = page_address(page);
 	memset(table, 0, PAGE_SIZE << table_order);
-	nr_slots = max;
+	nr_slots = 0;
 	pid_max = max;
 	last_pid = 0;
 	in_use = 0;
@@ -41,24 +45,24 @@ static struct pid *array_find(int nr)
 	return NULL;
 }
 
+/* array_alloc_nr - the first number in cyclic order that no slot holds, in
+ * the lowest free slot. Numbers in use < pid_max = slots, so a free number
+ * always has a free slot. */
 static int array_alloc_nr(struct pid *pid)
 {
-	int nr = last_pid, slot = -1, tries;
+	int lo = pid_min(last_pid), nr = pid_first(last_pid, pid_max), slot = 0;
 
-	if (in_use >= pid_max - 1)
-		return -EAGAIN;
-	for (int i = 0; i < nr_slots && slot < 0; i++)
-		if (!table[i])
-			slot = i;
-	for (tries = 0; tries < pid_max; tries++) {
-		nr = pid_next_candidate(nr, pid_max);
-		if (!array_find(nr))
-			break;
+	for (int tries = pid_max - lo; array_find(nr); tries--) {
+		if (tries == 1)
+			return -EAGAIN;
+		nr = nr + 1 < pid_max ? nr + 1 : lo;
 	}
-	if (slot < 0 || tries == pid_max)
-		return -EAGAIN;
-	pid->nr = nr;
+	while (table[slot])
+		slot++;
 	table[slot] = pid;
+	if (slot >= nr_slots)
+		nr_slots = slot + 1;
+	pid->nr = nr;
 	last_pid = nr;
 	in_use++;
 	return 0;
@@ -70,9 +74,11 @@ static void array_free_nr(struct pid *pid)
 		if (table[i] == pid) {
 			table[i] = NULL;
 			in_use--;
-			return;
+			break;
 		}
 	}
+	while (nr_slots > 0 && !table[nr_slots - 1])
+		nr_slots--;
 }
 
 static int array_nr_in_use(void)

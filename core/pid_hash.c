@@ -19,6 +19,8 @@ static inline u32 pid_hashfn(int nr)
 	return ((u32)nr * GOLDEN_RATIO_32) >> (32 - hash_bits);
 }
 
+/* hash_init - a zeroed pidmap and ~pid_max/8 empty buckets (16..65536);
+ * 0 or -ENOMEM. */
 static int hash_init(int max)
 {
 	size_t map_bytes = ALIGN_UP((size_t)max, 64) / 8;
@@ -71,13 +73,14 @@ static int find_next_zero(int from, int to)
 	return -1;
 }
 
+/* hash_alloc_nr - the next clear bit in cyclic order (alloc_pidmap). */
 static int hash_alloc_nr(struct pid *pid)
 {
-	int start = pid_next_candidate(last_pid, pid_max);
+	int start = pid_first(last_pid, pid_max);
 	int nr = find_next_zero(start, pid_max);
 
 	if (nr < 0)
-		nr = find_next_zero(RESERVED_PIDS + 1, start);
+		nr = find_next_zero(pid_min(last_pid), start);
 	if (nr < 0)
 		return -EAGAIN;
 	pidmap[nr / 64] |= 1ULL << (nr % 64);

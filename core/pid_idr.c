@@ -103,9 +103,11 @@ static int insert_from(struct idr_node *n, int level, int base, int start, struc
 	return IDR_FULL;
 }
 
+/* idr_alloc_nr - idr_alloc_cyclic: the lowest free id >= the cursor, else
+ * the lowest >= pid_min; the root is kept once made (freed by destroy). */
 static int idr_alloc_nr(struct pid *pid)
 {
-	int start = pid_next_candidate(last_pid, pid_max), nr;
+	int start = pid_first(last_pid, pid_max), lo = pid_min(last_pid), nr;
 
 	if (!root) {
 		root = node_new();
@@ -113,8 +115,8 @@ static int idr_alloc_nr(struct pid *pid)
 			return -ENOMEM;
 	}
 	nr = insert_from(root, levels - 1, 0, start, pid);
-	if (nr == IDR_FULL)
-		nr = insert_from(root, levels - 1, 0, RESERVED_PIDS + 1, pid);
+	if (nr == IDR_FULL && start > lo)
+		nr = insert_from(root, levels - 1, 0, lo, pid);
 	if (nr == IDR_NOMEM)
 		return -ENOMEM;
 	if (nr < 0)

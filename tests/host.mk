@@ -18,9 +18,3 @@ $(BUILD)/host/test_stats: tests/test_stats.c bench/stats.c tests/host_shim.c \
 	$(HOSTCC) $(HOSTCFLAGS) -Ibench -o $@ $(filter %.c,$^)
 HOST_TEST_BINS += $(BUILD)/host/test_stats
 
-PID_SRCS := core/pid.c core/pid_hash.c core/pid_idr.c core/pid_array.c
-$(BUILD)/host/test_pid: tests/test_pid.c tests/pid_conformance.c tests/host_shim.c \
-		$(PID_SRCS) $(KMEM_SRCS) core/report.c core/printf.c
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOSTCFLAGS) -Itests -o $@ $(filter %.c,$^)
-HOST_TEST_BINS += $(BUILD)/host/test_pid

@@ -1,10 +1,13 @@
-/* tests/test_pid.c - host unit tests of the pid strategies. */
+/* tests/test_pid.c - host unit tests of the pid strategies: the conformance
+ * suite for every pid strategy, with struct pid (and idr nodes) from every
+ * object allocator, over a 64 MiB arena posing as physical memory. */
 #include <stdlib.h>
+#include "kmem.h"
 #include "pmm.h"
 #include "selftest.h"
 #include "pid_conformance.h"
 
-#define ARENA_SIZE	(32UL << 20)
+#define ARENA_SIZE	(64UL << 20)	/* alloc=page: 10 000 pids take 40 MiB */
 #define ARENA_ALIGN	(4UL << 20)
 #define FAKE_PHYS	0x400000UL
 
@@ -17,8 +20,13 @@ int main(void)
 		return 2;
 	direct_map_base = (u64)arena - FAKE_PHYS;
 	report(pmm_init(&r, 1) == 0, "pmm_init");
-	for (int i = 0; i < pid_nr_strategies(); i++)
-		pid_conformance(pid_strategy(i));
+	for (int a = 0; a < kmem_nr_strategies(); a++) {
+		kmem_select(kmem_strategy(a));
+		report_prefix_push(kmem_strategy(a)->name);
+		for (int i = 0; i < pid_nr_strategies(); i++)
+			pid_conformance(pid_strategy(i));
+		report_prefix_pop();
+	}
 	free(arena);
 	return report_summary() ? 1 : 0;
 }
