@@ -30,13 +30,16 @@
 
 #define MM_MAX_VMAS	32
 #define USER_STACK_TOP	0x00007ffffffff000UL
-#define USER_STACK_SIZE	(1UL << 20)	/* grows on demand up to this */
+#define USER_STACK_SIZE	(1UL << 20)	/* grows on demand up to this (RLIMIT_STACK) */
+#define USER_STACK_INIT	(128UL << 10)	/* the VMA at exec, as Linux's stack_expand */
 #define USER_MMAP_BASE	0x00007f0000000000UL
 
 struct vm_area {
 	u64 start, end;			/* [start, end), page-aligned */
 	u32 prot;			/* PROT_* */
+	u32 flags;			/* VM_GROWSDOWN */
 };
+#define VM_GROWSDOWN	1		/* the stack: a fault below extends it (expand_stack) */
 
 struct mm_struct {
 	u64 *pgd;			/* the PML4, through the direct map */
@@ -70,12 +73,10 @@ typedef int (*copy_pmd_fn)(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 star
  * first error. */
 int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pmd_fn copy_pmd);
 /* copy_pte_range - copy entries [from, to) of a last-level table, arming
- * COW on both sides (pt_cow.c); copy_pte_table does all 512. */
-void copy_pte_range(struct mm_struct *dst, u64 *dpt, u64 *spt, int from, int to);
-static inline void copy_pte_table(struct mm_struct *dst, u64 *dpt, u64 *spt)
-{
-	copy_pte_range(dst, dpt, spt, 0, PTRS_PER_TABLE);
-}
+ * COW on both sides (pt_cow.c); copy_pte_table_sparse does a whole,
+ * mostly empty table and returns how many pages it mapped. */
+void copy_pte_range(u64 *dpt, u64 *spt, int from, int to);
+u64 copy_pte_table_sparse(u64 *dpt, u64 *spt);
 /* pte_index_range - the entries of one last-level table that [start, end) covers. */
 static inline void pte_index_range(u64 start, u64 end, int *from, int *to)
 {

@@ -100,6 +100,7 @@ int pmm_init(const struct mem_range *ranges, int nr)
 	}
 	if (hi <= lo)
 		return -ENOMEM;
+	lo = 0;		/* the memmap starts at frame 0; frame 0 stays reserved */
 	size = ALIGN_UP((hi - lo) * sizeof(struct page), PAGE_SIZE) >> PAGE_SHIFT;
 	for (int i = 0; i < nr; i++) {
 		len = range_end_pfn(&ranges[i]) > range_first_pfn(&ranges[i]) ?
@@ -122,6 +123,7 @@ int pmm_init(const struct mem_range *ranges, int nr)
 
 		if (i == host)
 			s += size;
+		s = MAX(s, 1UL);
 		if (s < e)
 			add_range(s, e);
 	}

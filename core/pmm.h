@@ -18,7 +18,9 @@ struct kmem_cache;
 
 /* One per page frame. The buddy allocator owns flags/order/lru while a
  * block is free; an object allocator owns lru and the slab fields of the
- * head page of a block it holds. */
+ * head page of a block it holds. 64 bytes, as Linux's: pfn <-> struct page
+ * is a shift, which the fork path's PTE loop counts on (pt_cow.c). */
+#define PAGE_STRUCT_SHIFT 6
 struct page {
 	u32 flags;
 	u32 order;			/* block order: free blocks and allocated heads */
@@ -27,10 +29,14 @@ struct page {
 	struct list_head lru;		/* buddy free list, or a cache's slab list */
 	struct kmem_cache *slab_cache;	/* slab strategies: owner */
 	void *freelist;			/* slab strategies: first free object */
+	u64 _pad[2];
 };
+_Static_assert(sizeof(struct page) == 1 << PAGE_STRUCT_SHIFT, "struct page is 64 bytes");
 
-/* The memmap seen as an array indexed by pfn (memmap - base_pfn, kept as
- * an integer); set by pmm_init. */
+/* The memmap, an array indexed by pfn from pfn 0 (Linux's flat mem_map),
+ * kept as an integer; set by pmm_init. Frame 0 is never managed: its
+ * struct page is where copy_pte_range counts the empty entries it copies
+ * (a user PTE is either present or 0), so that loop needs no branch. */
 extern u64 vmemmap_base;
 
 /* Virtual address of physical address 0 (the direct map). The kernel sets
@@ -65,14 +71,14 @@ static inline void __free_page(struct page *page) { __free_pages(page, 0); }
 
 static inline u64 page_to_pfn(const struct page *page)
 {
-	return ((u64)page - vmemmap_base) / sizeof(struct page);
+	return ((u64)page - vmemmap_base) >> PAGE_STRUCT_SHIFT;
 }
 static inline u64 page_to_phys(const struct page *page) { return page_to_pfn(page) << PAGE_SHIFT; }
 static inline void *page_address(const struct page *page) { return __va(page_to_phys(page)); }
 /* __phys_to_page - unchecked: @pa must be managed memory (hot paths). */
 static inline struct page *__phys_to_page(u64 pa)
 {
-	return (struct page *)(vmemmap_base + (pa >> PAGE_SHIFT) * sizeof(struct page));
+	return (struct page *)(vmemmap_base + ((pa >> PAGE_SHIFT) << PAGE_STRUCT_SHIFT));
 }
 /* phys_to_page - checked: panics if @pa is outside managed memory. */
 struct page *phys_to_page(u64 pa);

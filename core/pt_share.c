@@ -44,7 +44,7 @@ u64 *pte_table_unshare(struct mm_struct *mm, u64 *pmd)
 	new = pt_alloc_table(mm);
 	if (!new)
 		return NULL;
-	copy_pte_table(mm, new, old);		/* arms COW in both tables */
+	mm->rss_pages += copy_pte_table_sparse(new, old);	/* arms COW in both */
 	*pmd = __pa(new) | (*pmd & ~PTE_ADDR_MASK) | PTE_W;
 	put_page(page);
 	mm->pt_pages--;				/* one reference traded for one table */

@@ -84,10 +84,11 @@ static long setup_stack(struct mm_struct *mm, const struct elf_image *img,
 	int argc = 0, n = 0;
 	long r;
 
-	r = vma_add(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
+	r = vma_add(mm, USER_STACK_TOP - USER_STACK_INIT, USER_STACK_TOP,
 		    PROT_READ | PROT_WRITE);
 	if (r)
 		return r;
+	find_vma(mm, USER_STACK_TOP - 1)->flags = VM_GROWSDOWN;
 	for (argc = 0; argv[argc] && argc < MAX_ARGS; argc++) {
 		size_t len = strlen(argv[argc]) + 1;
 

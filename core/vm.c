@@ -14,6 +14,7 @@ extern u64 boot_pml4[];
 #define BOOT_PGD_PHYS	((u64)boot_pml4 - KERNEL_VMA)	/* in the image, not the direct map */
 
 static u64 *__walk_pte(struct mm_struct *mm, u64 va, bool alloc, bool modify);
+static void pt_quicklists_drain(void);
 
 static struct kmem_cache *mm_cachep;	/* struct mm_struct */
 static u64 pte_nx;			/* PTE_NX when EFER.NXE is on, else 0 */
@@ -40,6 +41,7 @@ u64 mm_live_objects(void)
 
 void mm_exit(void)
 {
+	pt_quicklists_drain();
 	if (mm_cachep)
 		kmem_cache_destroy(mm_cachep);
 	mm_cachep = NULL;
@@ -56,24 +58,136 @@ u64 pte_flags_for(u32 prot)
 	return f;
 }
 
+/*
+ * Page-table page quicklists, as Linux 2.6 kept them (quicklist.h): tear-down
+ * clears every entry it drops (free_level, exit_mmap), so a freed table is
+ * already zero and the next fork takes it without clearing 4 KiB; a freed
+ * PML4 keeps its kernel half. Pages on a list stay allocated (refcount 1);
+ * pt_quicklists_drain hands them back to the buddy allocator, checking that
+ * each is what the list promises, when a strategy set is torn down.
+ */
+#define PT_QUICKLIST_MAX	1024	/* pages per list: 4 MiB */
+
+struct pt_quicklist {
+	struct page *head;		/* linked through page->freelist */
+	u32 nr;
+};
+static struct pt_quicklist pt_quicklist, pgd_quicklist;
+
+static struct page *quicklist_pop(struct pt_quicklist *q)
+{
+	struct page *page = q->head;
+
+	if (page) {
+		q->head = page->freelist;
+		page->freelist = NULL;
+		q->nr--;
+	}
+	return page;
+}
+
+/* quicklist_push - keep zeroed @page for the next fork; false when full. */
+static bool quicklist_push(struct pt_quicklist *q, struct page *page)
+{
+	if (q->nr >= PT_QUICKLIST_MAX)
+		return false;
+	page->freelist = q->head;
+	q->head = page;
+	q->nr++;
+	return true;
+}
+
+/* quicklist_drain - free every page of @q; entries [@from, @to) of each
+ * must be zero and the rest equal to @tail (the kernel half of a PML4). */
+static void quicklist_drain(struct pt_quicklist *q, int from, int to, const u64 *tail)
+{
+	struct page *page;
+
+	while ((page = quicklist_pop(q))) {
+		u64 *t = page_address(page);
+
+		for (int i = 0; i < PTRS_PER_TABLE; i++)
+			if (i >= from && i < to ? t[i] != 0 : t[i] != tail[i])
+				panic("pt quicklist: pfn %lx entry %d is %lx, not clean",
+				      page_to_pfn(page), i, t[i]);
+		put_page(page);
+	}
+}
+
+static void pt_quicklists_drain(void)
+{
+	quicklist_drain(&pt_quicklist, 0, PTRS_PER_TABLE, NULL);
+	quicklist_drain(&pgd_quicklist, 0, USER_PGD_ENTRIES, boot_pml4);
+}
+
 /* pt_alloc_table - a zeroed page-table page charged to @mm; NULL on OOM. */
 u64 *pt_alloc_table(struct mm_struct *mm)
 {
-	struct page *page = should_fail(FAIL_PGTABLE) ? NULL : alloc_page();
+	struct page *page;
 	u64 *t;
 
-	if (!page)
+	if (should_fail(FAIL_PGTABLE))
 		return NULL;
-	t = page_address(page);
-	memset(t, 0, PAGE_SIZE);
+	page = quicklist_pop(&pt_quicklist);
+	if (page) {
+		t = page_address(page);
+	} else {
+		page = alloc_page();
+		if (!page)
+			return NULL;
+		t = page_address(page);
+		memset(t, 0, PAGE_SIZE);
+	}
 	mm->pt_pages++;
 	return t;
 }
 
+/* pt_free_table - drop @mm's reference to @table. A table shared with
+ * another mm (pt=share) only loses a reference; one that is ours alone
+ * must be all zero by now and goes to the quicklist. */
 void pt_free_table(struct mm_struct *mm, u64 *table)
 {
-	put_page(virt_to_page(table));
+	struct page *page = virt_to_page(table);
+
 	mm->pt_pages--;
+	if (page_count(page) == 1 && quicklist_push(&pt_quicklist, page))
+		return;
+	put_page(page);
+}
+
+/* pgd_alloc - a PML4 whose kernel half is the boot tables' (the kernel
+ * mappings never change after boot) and whose user half is empty. */
+static u64 *pgd_alloc(struct mm_struct *mm)
+{
+	struct page *page;
+	u64 *pgd;
+
+	if (should_fail(FAIL_PGTABLE))
+		return NULL;
+	page = quicklist_pop(&pgd_quicklist);
+	if (page) {
+		mm->pt_pages++;
+		return page_address(page);
+	}
+	page = alloc_page();
+	if (!page)
+		return NULL;
+	pgd = page_address(page);
+	memset(pgd, 0, USER_PGD_ENTRIES * sizeof(u64));
+	memcpy(pgd + USER_PGD_ENTRIES, boot_pml4 + USER_PGD_ENTRIES,
+	       (PTRS_PER_TABLE - USER_PGD_ENTRIES) * sizeof(u64));
+	mm->pt_pages++;
+	return pgd;
+}
+
+/* pgd_free - @mm's PML4, its user half cleared by exit_mmap. */
+static void pgd_free(struct mm_struct *mm)
+{
+	struct page *page = virt_to_page(mm->pgd);
+
+	mm->pt_pages--;
+	if (!quicklist_push(&pgd_quicklist, page))
+		put_page(page);
 }
 
 struct mm_struct *mm_alloc(void)
@@ -83,20 +197,18 @@ struct mm_struct *mm_alloc(void)
 	if (!mm)
 		return NULL;
 	memset(mm, 0, sizeof(*mm));
-	mm->pgd = pt_alloc_table(mm);
+	mm->pgd = pgd_alloc(mm);
 	if (!mm->pgd) {
 		kmem_cache_free(mm_cachep, mm);
 		return NULL;
 	}
-	/* the kernel half is shared: same PDPTs as the boot page tables */
-	memcpy(mm->pgd + USER_PGD_ENTRIES, boot_pml4 + USER_PGD_ENTRIES,
-	       (PTRS_PER_TABLE - USER_PGD_ENTRIES) * sizeof(u64));
 	mm->mm_users = 1;
 	mm->mmap_top = USER_MMAP_BASE;
 	return mm;
 }
 
-/* free_level - release every entry below @table (level 3 = PDPT ... 0 = PT). */
+/* free_level - release every entry below @table (level 3 = PDPT ... 0 = PT),
+ * clearing each, so the table is zero when it reaches the quicklist. */
 static void free_level(struct mm_struct *mm, u64 *table, int level)
 {
 	for (int i = 0; i < PTRS_PER_TABLE; i++) {
@@ -104,6 +216,7 @@ static void free_level(struct mm_struct *mm, u64 *table, int level)
 
 		if (!(e & PTE_P))
 			continue;
+		table[i] = 0;
 		if (level == 0) {
 			put_page(phys_to_page(e & PTE_ADDR_MASK));
 			mm->rss_pages--;
@@ -127,12 +240,13 @@ void exit_mmap(struct mm_struct *mm)
 
 		if (!(e & PTE_P))
 			continue;
+		mm->pgd[i] = 0;
 		free_level(mm, __va(e & PTE_ADDR_MASK), 2);
 		pt_free_table(mm, __va(e & PTE_ADDR_MASK));
 	}
 	if (read_cr3() == __pa(mm->pgd))
 		write_cr3(BOOT_PGD_PHYS);
-	pt_free_table(mm, mm->pgd);
+	pgd_free(mm);
 	if (mm->pt_pages)
 		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
 	kmem_cache_free(mm_cachep, mm);
@@ -150,7 +264,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 
 	if (!mm)
 		return NULL;
-	memcpy(mm->vma, old->vma, sizeof(mm->vma));
+	memcpy(mm->vma, old->vma, old->nr_vmas * sizeof(mm->vma[0]));
 	mm->nr_vmas = old->nr_vmas;
 	mm->start_brk = old->start_brk;
 	mm->brk = old->brk;
@@ -180,7 +294,7 @@ int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 			return -EINVAL;
 	if (mm->nr_vmas >= MM_MAX_VMAS)
 		return -ENOMEM;
-	mm->vma[mm->nr_vmas++] = (struct vm_area){ start, end, prot };
+	mm->vma[mm->nr_vmas++] = (struct vm_area){ start, end, prot, 0 };
 	return 0;
 }
 
@@ -357,11 +471,35 @@ static int do_wp_page(u64 va, u64 *pte)
 	return 0;
 }
 
+/* expand_stack - the VM_GROWSDOWN VMA extended down to cover @addr, if
+ * @addr is within USER_STACK_SIZE of its top and no other VMA is in the
+ * way (Linux's expand_downwards); NULL otherwise. */
+static struct vm_area *expand_stack(struct mm_struct *mm, u64 addr)
+{
+	u64 va = addr & PAGE_MASK;
+
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		struct vm_area *vma = &mm->vma[i];
+
+		if (!(vma->flags & VM_GROWSDOWN) || va >= vma->start ||
+		    vma->end - va > USER_STACK_SIZE)
+			continue;
+		for (int j = 0; j < mm->nr_vmas; j++)
+			if (j != i && mm->vma[j].end > va && mm->vma[j].start < vma->start)
+				return NULL;
+		vma->start = va;
+		return vma;
+	}
+	return NULL;
+}
+
 int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 {
 	struct vm_area *vma = find_vma(mm, addr);
 	u64 va = addr & PAGE_MASK, *pte;
 
+	if (!vma)
+		vma = expand_stack(mm, addr);
 	if (!vma)
 		return -EFAULT;
 	if ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE))

@@ -431,7 +431,21 @@ static inline u64 tsc_close(void)
 	return ((u64)hi << 32) | lo;
 }
 
-static u64 samples[MAX_SAMPLES];
+/* samples - the measurements, on the heap (brk) at the size a run needs
+ * rather than in a large .bss: every page of a VMA is a PTE slot fork
+ * walks, so the program stays the "tiny static process" the fork numbers
+ * describe; brk keeps them beside .bss, under the same page tables. */
+static u64 *samples;
+
+static u64 *map_samples(u64 n)
+{
+	long base = sys1(SYS_brk, 0);
+	long top = base + (long)((n * sizeof(u64) + PAGE - 1) & ~(PAGE - 1));
+
+	if (base < 0 || sys1(SYS_brk, top) != top)
+		return 0;
+	return (u64 *)base;
+}
 
 static void sort(u64 *a, long n)
 {
@@ -552,6 +566,9 @@ static int cow_write(u64 rss_pages)
 
 	if (!resident || rss_pages > MAX_SAMPLES)
 		return 2;
+	samples = map_samples(rss_pages);
+	if (!samples)
+		return 2;
 	pid = sys0(SYS_fork);
 	if (pid == 0) {
 		for (u64 i = 0; i < rss_pages; i++) {
@@ -604,6 +621,9 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 	tls_block[0] = (u64)tls_block;
 	if (streq(op, "cow-write"))
 		return cow_write(rss_pages);
+	samples = map_samples(n);
+	if (!samples)
+		return 2;
 	for (u64 i = 0; i < warmup + n; i++) {
 		u64 c;
 
