@@ -68,7 +68,7 @@ int cmdline_describe(const struct cmdline_param *p, char *buf, size_t len)
 				   "up to %u comma-separated integers from %lu to %lu",
 				   p->max_items, p->min, p->max);
 	case CP_STRING:
-		return fl_snprintf(buf, len, "text of at most %u bytes", p->max_items - 1);
+		return fl_snprintf(buf, len, "printable text of at most %u bytes", p->max_items - 1);
 	default:
 		return choices_list(p, buf, len);
 	}
@@ -124,6 +124,9 @@ static int parse_value(struct cmdline_param *p, const char *val, size_t vlen,
 	case CP_STRING:
 		if (vlen >= p->max_items)
 			return bad_value(p, val, vlen, "too long", err, errlen);
+		for (size_t i = 0; i < vlen; i++)
+			if ((u8)val[i] < 0x20 || (u8)val[i] == 0x7f)
+				return bad_value(p, val, vlen, "a control character", err, errlen);
 		memcpy(p->dst, val, vlen);
 		((char *)p->dst)[vlen] = '\0';
 		return 0;

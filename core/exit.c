@@ -105,6 +105,7 @@ void release_task(struct task_struct *p)
 	list_del(&p->sibling);
 	list_del(&p->thread_node);
 	p->signal->nr_threads--;
+	nr_threads--;
 	detach_pid(p);
 	put_sighand(p->sighand);
 	put_signal(p->signal);

@@ -31,6 +31,21 @@ u32 task_struct_size(void)
 	return task_size;
 }
 
+int nr_threads;			/* user tasks, zombies included */
+int max_threads = MAX_THREADS;	/* fork fails with -EAGAIN beyond (set_max_threads) */
+
+/* set_max_threads - Linux's default limit: task stacks may take at most an
+ * eighth of @total_pages of RAM, and never fewer than MIN_THREADS tasks;
+ * a non-zero @limit (max_threads=) replaces it. */
+void set_max_threads(u64 total_pages, u64 limit)
+{
+	u64 threads = total_pages * PAGE_SIZE / (8 * KSTACK_SIZE);
+
+	if (limit)
+		threads = limit;
+	max_threads = (int)MIN(MAX(threads, (u64)MIN_THREADS), (u64)MAX_THREADS);
+}
+
 int fork_init(u32 tasksize)
 {
 	task_size = MAX(tasksize, (u32)sizeof(struct task_struct));
@@ -220,6 +235,7 @@ static int copy_signal(u64 clone_flags, struct task_struct *tsk)
 	if (!sig)
 		return -ENOMEM;
 	memset(sig, 0, sizeof(*sig));
+	memcpy(sig->rlim, current->signal->rlim, sizeof(sig->rlim));
 	sig->sigcnt = 1;
 	INIT_LIST_HEAD(&sig->thread_head);
 	tsk->signal = sig;
@@ -316,6 +332,13 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	p = dup_task_struct(current);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
+	/* a fork bomb stops here: the caller's RLIMIT_NPROC (one user, so all
+	 * tasks count, zombies included), then the system-wide max_threads */
+	retval = -EAGAIN;
+	if ((u64)nr_threads >= current->signal->rlim[RLIMIT_NPROC].rlim_cur)
+		goto bad_fork_free;
+	if (nr_threads >= max_threads)
+		goto bad_fork_free;
 	fork_probe(PH_DUP);
 	p->flags &= ~PF_EXITING;
 	p->vfork_done = NULL;
@@ -378,6 +401,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 		list_add_tail(&p->thread_node, &p->signal->thread_head);
 	}
 	list_add_tail(&p->tasks, &task_list);
+	nr_threads++;
 	attach_pid(p);
 	p->state = TASK_INTERRUPTIBLE;	/* not runnable until wake_up_new_task */
 	fork_probe(PH_ATTACH);

@@ -165,3 +165,51 @@ static void test_fault_injection(void)
 		report(false, "the original strategy set comes back");
 }
 DEFINE_SELFTEST(fault_injection, test_fault_injection);
+
+/* bomb_one - a fork bomb (unreaped children until fork fails) under one
+ * limit and strategy set: fork must fail with -EAGAIN or -ENOMEM, the
+ * program must reap everything and fork again, and every page and object
+ * must be back once the set is torn down. @nproc: RLIMIT_NPROC or NULL;
+ * @threads: max_threads for the run, 0 for none in the way. */
+static void bomb_one(const char *limit, const struct kmem_ops *a, const char *nproc,
+		     int threads, u64 pid_max)
+{
+	const char *argv[] = { "forklab-user", "forkbomb", "1000000", nproc, NULL };
+	int saved = max_threads, threads0 = nr_threads, status;
+	u64 free0 = nr_free_pages(), live;
+
+	if (strategies_setup(a, pt_ops_current, pid_current(), kparams.tasksize, pid_max)) {
+		report(false, "fork bomb (%s), alloc=%s: set up", limit, a->name);
+		return;
+	}
+	max_threads = threads ? threads : MAX_THREADS;
+	status = run_embedded(argv);
+	max_threads = saved;
+	live = live_objects();
+	strategies_teardown();
+	report(status == 0 && live == 0 && nr_free_pages() == free0 && nr_threads == threads0,
+	       "fork bomb stopped by %s, alloc=%s: program status 0x%x, %lu objects, %ld "
+	       "pages and %d tasks unaccounted after the children are reaped", limit, a->name,
+	       status, live, (long)(free0 - nr_free_pages()), nr_threads - threads0);
+}
+
+/* test_fork_bomb - exhaustion: RLIMIT_NPROC, max_threads and pid_max stop
+ * a bomb with -EAGAIN; with none of them in the way memory runs out
+ * (-ENOMEM) under every allocator that frees (alloc=bump never does). */
+static void test_fork_bomb(void)
+{
+	const struct kmem_ops *a0 = kmem_current();
+	const struct pt_ops *t0 = pt_ops_current;
+	const struct pid_ops *p0 = pid_current();
+
+	strategies_teardown();
+	bomb_one("RLIMIT_NPROC=32", a0, "32", 0, kparams.pid_max);
+	bomb_one("max_threads=50", a0, NULL, 50, kparams.pid_max);
+	bomb_one("pid_max=400", a0, NULL, 0, PID_MAX_MIN);
+	for (int a = 0; a < kmem_nr_strategies(); a++)
+		if (kmem_strategy(a) != &kmem_bump_ops)
+			bomb_one("memory", kmem_strategy(a), NULL, 0, kparams.pid_max);
+	if (strategies_setup(a0, t0, p0, kparams.tasksize, kparams.pid_max))
+		report(false, "the original strategy set comes back");
+}
+DEFINE_SELFTEST(fork_bomb, test_fork_bomb);

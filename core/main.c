@@ -228,6 +228,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	}
 	printk("forklab: %lu MiB usable in %d ranges, %lu pages free\n",
 	       memmap_total(&usable_ram) >> 20, usable_ram.nr, nr_free_pages());
+	set_max_threads(nr_free_pages(), kparams.max_threads);
 	sched_init();
 	fpu_init();
 	syscall_init();

@@ -7,10 +7,9 @@
 #include "pid.h"
 #include "printk.h"
 #include "sched.h"
+#include "task.h"
 
 #define ITERS_MAX	10000000ULL
-#define PID_MAX_LIMIT	(1 << 22)	/* Linux's PID_MAX_LIMIT on 64-bit */
-#define PID_MAX_MIN	400	/* above RESERVED_PIDS, so wrapped numbers restart at 300 as in Linux */
 
 static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", NULL };
 static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };
@@ -39,6 +38,9 @@ static struct cmdline_param params[] = {
 	  .desc = "bytes per task_struct object, padding included (Linux: 6-10 KiB)" },
 	{ .key = "pid_max", .type = CP_UINT, .min = PID_MAX_MIN, .max = PID_MAX_LIMIT,
 	  .dst = &kparams.pid_max, .desc = "pids wrap around after this number" },
+	{ .key = "max_threads", .type = CP_UINT, .min = MIN_THREADS, .max = MAX_THREADS,
+	  .dst = &kparams.max_threads,
+	  .desc = "fork fails with -EAGAIN at this many tasks (default: RAM / 128 KiB, as Linux)" },
 	{ .key = "rss_max", .type = CP_UINT, .min = 1, .max = 262144, .dst = &kparams.rss_max,
 	  .desc = "bench=fork: the largest resident size in pages (sweep 1, 4, 16, ...; 262144 = 1 GiB)" },
 	{ .key = "pmu", .type = CP_UINT_LIST, .min = 0, .max = 0xffffffffULL,
@@ -73,6 +75,12 @@ static const char *alloc_name(int i) { return kmem_strategy(i)->name; }
 static const char *pt_name(int i) { return pt_strategy(i)->name; }
 static const char *pid_name(int i) { return pid_strategy(i)->name; }
 static const char *bench_name(int i) { return benchmarks[i].name; }
+
+const struct cmdline_param *params_table(int *nr)
+{
+	*nr = ARRAY_SIZE(params);
+	return params;
+}
 
 int params_parse(const char *cmdline, char *err, size_t errlen)
 {

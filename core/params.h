@@ -21,6 +21,7 @@ struct kernel_params {
 	u64 seed;		/* PRNG seed for randomized self-tests */
 	u64 tasksize;		/* task_struct object size, padding included */
 	u64 pid_max;
+	u64 max_threads;	/* 0: Linux's default from memory size */
 	u64 rss_max;
 	u64 samples;		/* bench=fork: 1 = print every sample (for CDFs) */		/* bench=fork: the largest resident size, in pages */
 	u64 pmu_events[4];	/* raw IA32_PERFEVTSELx codes (pmu=) */
@@ -35,6 +36,8 @@ extern struct kernel_params kparams;
 /* params_parse - parse @cmdline into kparams (defaults for missing keys).
  * Returns 0, or -EINVAL with one line in @err naming the bad key/value. */
 int params_parse(const char *cmdline, char *err, size_t errlen);
+/* params_table - the key table itself (its @nr entries), for the tests. */
+const struct cmdline_param *params_table(int *nr);
 /* params_print_keys - print every key with its accepted values (mode=list). */
 void params_print_keys(void);
 /* first_selected - index of the lowest set bit of @mask at or after the

@@ -3,6 +3,9 @@
 #ifndef FORKLAB_PID_H
 #define FORKLAB_PID_H
 
+#define PID_MAX_LIMIT	(1 << 22)	/* Linux's PID_MAX_LIMIT on 64-bit */
+#define PID_MAX_MIN	400	/* above RESERVED_PIDS, so wrapped numbers restart at 300 as in Linux */
+
 #include "list.h"
 
 #define PID_MAX_DEFAULT	32768

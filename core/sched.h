@@ -51,8 +51,19 @@ struct sighand_struct {
 	struct k_sigaction action[_NSIG];
 };
 
+/* Resource limits, per thread group as in Linux; forklab enforces
+ * RLIMIT_NPROC (fork) and reports the rest. */
+#define RLIMIT_STACK	3
+#define RLIMIT_NPROC	6
+#define RLIM_NLIMITS	16
+#define RLIM_INFINITY	(~0UL)
+struct rlimit {
+	u64 rlim_cur, rlim_max;
+};
+
 struct signal_struct {
 	int sigcnt;			/* references */
+	struct rlimit rlim[RLIM_NLIMITS];
 	int live;			/* live threads */
 	int nr_threads;
 	struct list_head thread_head;

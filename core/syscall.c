@@ -209,6 +209,45 @@ static long sys_rt_sigprocmask(u64 how, u64 set, u64 oset, u64 size)
 	return oset ? put_user_u64(0, oset) : 0;
 }
 
+/* do_prlimit - read and/or set one of the calling thread group's limits;
+ * forklab has one user and lets it raise a hard limit (as root may). */
+static long do_prlimit(unsigned int resource, u64 unew, u64 uold)
+{
+	struct rlimit *rlim, new;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	rlim = &current->signal->rlim[resource];
+	if (unew) {
+		if (copy_from_user(&new, unew, sizeof(new)))
+			return -EFAULT;
+		if (new.rlim_cur > new.rlim_max)
+			return -EINVAL;
+	}
+	if (uold && copy_to_user(uold, rlim, sizeof(*rlim)))
+		return -EFAULT;
+	if (unew)
+		*rlim = new;
+	return 0;
+}
+
+static long sys_getrlimit(u64 resource, u64 uold)
+{
+	return do_prlimit((unsigned int)resource, 0, uold);
+}
+
+static long sys_setrlimit(u64 resource, u64 unew)
+{
+	return do_prlimit((unsigned int)resource, unew, 0);
+}
+
+static long sys_prlimit64(u64 pid, u64 resource, u64 unew, u64 uold)
+{
+	if (pid && (int)pid != current->tgid)
+		return -ESRCH;		/* no other process's limits */
+	return do_prlimit((unsigned int)resource, unew, uold);
+}
+
 static long sys_ioctl(void)
 {
 	return -ENOTTY;
@@ -231,7 +270,10 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SC(__NR_vfork, sys_vfork),
 	SC(__NR_exit, sys_exit),
 	SC(__NR_wait4, sys_wait4),
+	SC(__NR_getrlimit, sys_getrlimit),
 	SC(__NR_getppid, sys_getppid),
+	SC(__NR_setrlimit, sys_setrlimit),
+	SC(__NR_prlimit64, sys_prlimit64),
 	SC(__NR_arch_prctl, sys_arch_prctl),
 	SC(__NR_gettid, sys_gettid),
 	SC(__NR_set_tid_address, sys_set_tid_address),

@@ -19,11 +19,14 @@
 #define __NR_vfork		58
 #define __NR_exit		60
 #define __NR_wait4		61
+#define __NR_getrlimit		97
 #define __NR_getppid		110
+#define __NR_setrlimit		160
 #define __NR_arch_prctl		158
 #define __NR_gettid		186
 #define __NR_set_tid_address	218
 #define __NR_exit_group		231
+#define __NR_prlimit64		302
 
 void syscall_init(void);
 void do_syscall_64(struct pt_regs *regs);

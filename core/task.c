@@ -37,6 +37,9 @@ void task_init_idle_objects(void)
 	idle_task.group_leader = &idle_task;
 	idle_task.real_parent = &idle_task;
 	INIT_LIST_HEAD(&init_signal.thread_head);
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		init_signal.rlim[i] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	init_signal.rlim[RLIMIT_STACK] = (struct rlimit){ USER_STACK_SIZE, USER_STACK_SIZE };
 }
 
 /* load_segments - map and fill every PT_LOAD of @img from @image. */

@@ -61,6 +61,10 @@ struct fork_counts {
 /* fork_init - create the object caches with the current allocator;
  * @tasksize is the task_struct object size (padding included). 0 or -ENOMEM. */
 int fork_init(u32 tasksize);
+#define MIN_THREADS	20
+#define MAX_THREADS	(1 << 22)
+extern int nr_threads, max_threads;
+void set_max_threads(u64 total_pages, u64 limit);
 /* fork_exit - destroy the caches (every task but idle must be gone). */
 void fork_exit(void);
 u64 fork_live_objects(void);

@@ -87,7 +87,7 @@ void cmdline_selftest(void)
 		{ "fs=apple,,pear", -EINVAL, "empty list item" },
 		{ "l=1,2,3,4", -EINVAL, "too many items" },
 		{ "bogus=1", -EINVAL, "unknown key 'bogus'; accepted keys: n, f, fs, l, s" },
-		{ "s=12345678", -EINVAL, "s=12345678: too long; accepted: text of at most 7 bytes" },
+		{ "s=12345678", -EINVAL, "s=12345678: too long; accepted: printable text of at most 7 bytes" },
 		{ "justaword", -EINVAL, "'justaword' is not key=value" },
 		{ "n=5 /boot/forklab.elf", -EINVAL, "'/boot/forklab.elf' is not key=value" },
 	};

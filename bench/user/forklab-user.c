@@ -11,6 +11,12 @@
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  *   forklab-user fork-once      one fork: exit -errno, or 107 when it worked
+ *   forklab-user forkbomb MAX [NPROC]  fork unreaped children (at most MAX)
+ *                               until fork fails, after lowering RLIMIT_NPROC
+ *                               to NPROC if given; reap them, fork once more;
+ *                               exit 0 iff fork failed with EAGAIN or ENOMEM
+ *                               and everything recovered (root on Linux
+ *                               ignores RLIMIT_NPROC: MAX bounds it there)
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +36,8 @@ typedef uint64_t u64;
 #define SYS_wait4		61
 #define SYS_getppid		110
 #define SYS_gettid		186
+#define SYS_prlimit64		302
+#define RLIMIT_NPROC		6
 
 #define CLONE_VM		0x00000100
 #define CLONE_FS		0x00000200
@@ -682,6 +690,50 @@ static int fork_once(void)
 	return status == 7 << 8 ? 107 : 99;
 }
 
+/* fork_bomb - fork children that exit at once and stay unreaped (a zombie
+ * keeps its task_struct, kernel stack and pid) until fork fails or @max
+ * are made; then reap every one and check that fork works again. */
+static int fork_bomb(u64 max, u64 nproc)
+{
+	u64 lim[2] = { nproc, nproc }, n = 0, reaped = 0;
+	long pid, err = 0;
+	int again;
+
+	if (nproc && sys6(SYS_prlimit64, 0, RLIMIT_NPROC, (long)lim, 0, 0, 0) != 0) {
+		puts_("forkbomb: prlimit64(RLIMIT_NPROC) failed\n");
+		flush();
+		return 2;
+	}
+	while (n < max) {
+		pid = sys0(SYS_fork);
+		if (pid == 0)
+			sys_exit(0);
+		if (pid < 0) {
+			err = pid;
+			break;
+		}
+		n++;
+	}
+	while (sys6(SYS_wait4, -1, 0, 0, 0, 0, 0) > 0)
+		reaped++;
+	lim[0] = lim[1] = ~0UL;
+	if (nproc)
+		sys6(SYS_prlimit64, 0, RLIMIT_NPROC, (long)lim, 0, 0, 0);
+	again = fork_once() == 107;
+	puts_("forkbomb: ");
+	putu(n);
+	puts_(err ? " children, then fork returned -" : " children, fork never failed");
+	if (err) {
+		putu((u64)-err);
+		puts_(err == -11 ? " (EAGAIN)" : err == -12 ? " (ENOMEM)" : " (unexpected)");
+	}
+	puts_("; ");
+	putu(reaped);
+	puts_(again ? " reaped; fork works again\n" : " reaped; fork still FAILS\n");
+	flush();
+	return (err == -11 || err == -12) && reaped == n && again ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || streq(argv[1], "semantics"))
@@ -693,7 +745,10 @@ int main(int argc, char **argv)
 		return fork_once();
 	if (streq(argv[1], "stress") && argc >= 3)
 		return stress(atou(argv[2]));
-	puts_("usage: forklab-user [semantics | bench OP N [RSS] | stress N | fork-once]\n");
+	if (streq(argv[1], "forkbomb") && argc >= 3)
+		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
+	puts_("usage: forklab-user [semantics | bench OP N [RSS] | stress N | fork-once | "
+	      "forkbomb MAX [NPROC]]\n");
 	flush();
 	return 2;
 }
