@@ -87,12 +87,18 @@ host-tests: $(HOST_TEST_BINS)
 $(BUILD)/slow/forklab.elf: FORCE
 	@$(MAKE) -s BUILD=$(BUILD)/slow KEXTRA=-DFORKLAB_INJECT_SLOWDOWN=500 $@
 
+# The kernel with the fork-path phase probes compiled out (make check
+# compares its fork cost with the probed kernel's).
+$(BUILD)/noprobes/forklab.elf: FORCE
+	@$(MAKE) -s BUILD=$(BUILD)/noprobes KEXTRA=-DFORKLAB_NO_PROBES $@
+
 # An ordinary musl C program, run as pid 1 by make check.
 $(BUILD)/user/musl-fork: tests/musl_fork.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-check: deps kernel iso host-tests $(BUILD)/pfm-encode $(BUILD)/user/musl-fork $(BUILD)/user/forklab-user $(BUILD)/slow/forklab.elf
+check: deps kernel iso host-tests $(BUILD)/pfm-encode $(BUILD)/user/musl-fork $(BUILD)/user/forklab-user $(BUILD)/slow/forklab.elf \
+		$(BUILD)/noprobes/forklab.elf
 	@bash tests/check.sh $(HOST_TEST_BINS)
 
 bench: deps kernel

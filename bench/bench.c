@@ -51,6 +51,7 @@ static void bench_pid(void)
 static const char *const fork_ops[] = { "fork", "vfork", "clone-thread", "clone-vm",
 					"fork-exit-wait" };
 
+#ifndef FORKLAB_NO_PROBES
 /* probe_overhead - ticks one fork_probe() costs (min over many). */
 static u64 probe_overhead(void)
 {
@@ -65,6 +66,7 @@ static u64 probe_overhead(void)
 	}
 	return best > timer_overhead() ? best - timer_overhead() : 0;
 }
+#endif
 
 /* print_phases - per-phase p50 over the calls the probe log holds (after
  * @skip warm-up calls), as one "phases" row. */
@@ -86,6 +88,27 @@ static void print_phases(struct fork_probe_log *log, u64 skip, u64 *scratch)
 	printk("\n");
 }
 
+_Static_assert(FORK_PMU_SLOTS == PMU_FIXED + PMU_MAX_GP, "one probe-log slot per counter");
+
+/* print_pmu_calls - per-call p50 of each counter's increase inside
+ * kernel_clone (after @skip warm-up calls), as one "pmu_call" row. */
+static void print_pmu_calls(struct fork_probe_log *log, u64 skip, u64 *scratch)
+{
+	static const char *const names[FORK_PMU_SLOTS] = { "inst", "cycles", "ref", "gp0",
+							   "gp1", "gp2", "gp3" };
+	struct sample_stats st;
+	u64 n = log->n > skip ? log->n - skip : 0;
+
+	printk("pmu_call,n,%lu", n);
+	for (int c = 0; c < FORK_PMU_SLOTS; c++) {
+		for (u64 i = 0; i < n; i++)
+			scratch[i] = log->pmu_rows[skip + i][c];
+		stats_compute(scratch, n, &st);
+		printk(",%s,%lu", names[c], st.p50);
+	}
+	printk("\n");
+}
+
 /* run_fork_op - the user program times @op @iters times at @rss pages;
  * the kernel logs the phases of each call meanwhile. */
 static void run_fork_op(const char *op, u64 iters, u64 rss)
@@ -94,7 +117,8 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	const char *argv[] = { "forklab-user", "bench", op, n, r,
 			       kparams.samples ? "samples" : NULL, NULL };
 	u64 calls = iters + iters / 10 + 8;
-	unsigned int order = kmem_order_for(calls * sizeof(u64) * (NR_FORK_PROBES + 1));
+	unsigned int order = kmem_order_for(calls * sizeof(u64) *
+					    (NR_FORK_PROBES + FORK_PMU_SLOTS + 1));
 	struct page *pg = alloc_pages(order);
 	struct fork_probe_log log = { 0 };
 	struct pmu_counts before, after;
@@ -104,7 +128,10 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	fl_snprintf(r, sizeof(r), "%lu", rss);
 	if (pg) {
 		log.rows = page_address(pg);
+		log.pmu_rows = (void *)(log.rows + calls);
 		log.capacity = calls;
+		if (pmu_detect(NULL))
+			log.pmu_read = pmu_read_slots;
 		fork_probe_log = &log;
 	}
 	printk("config,op,%s,alloc,%s,pt,%s,pid,%s,rss_pages,%lu\n", op, kmem_current()->name,
@@ -128,9 +155,15 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	}
 	if (status)
 		printk("error,op,%s,rss_pages,%lu,status,0x%x\n", op, rss, status);
-	else if (pg)
-		print_phases(&log, strcmp(op, "cow-write") ? iters / 10 + 1 : 0,
-			     (u64 *)(log.rows + calls));
+	else if (pg) {
+		u64 skip = strcmp(op, "cow-write") ? iters / 10 + 1 : 0;
+		u64 *scratch = (u64 *)(log.pmu_rows + calls);
+
+		if (log.pmu_read && log.n)
+			print_pmu_calls(&log, skip, scratch);
+		if (log.n)		/* none when the probes are compiled out */
+			print_phases(&log, skip, scratch);
+	}
 	if (pg)
 		__free_pages(pg, order);
 }
@@ -148,7 +181,11 @@ static u64 fork_iters(u64 rss)
  * across the resident-size sweep (1 page .. rss_max in powers of 4). */
 static void bench_fork(void)
 {
+#ifdef FORKLAB_NO_PROBES
+	printk("probe,compiled_out\n");
+#else
 	printk("probe,overhead,%lu,cycles\n", probe_overhead());
+#endif
 	for (int a = 0; a < kmem_nr_strategies(); a++) {
 		for (int t = 0; t < pt_nr_strategies(); t++) {
 			for (int p = 0; p < pid_nr_strategies(); p++) {

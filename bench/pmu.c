@@ -85,6 +85,15 @@ void pmu_read(struct pmu_counts *c)
 		c->gp[i] = rdmsr(MSR_IA32_PMC0 + i);
 }
 
+void pmu_read_slots(u64 vals[PMU_FIXED + PMU_MAX_GP])
+{
+	struct pmu_counts c;
+
+	pmu_read(&c);
+	memcpy(vals, c.fixed, sizeof(c.fixed));
+	memcpy(vals + PMU_FIXED, c.gp, sizeof(c.gp));
+}
+
 void pmu_stop(void)
 {
 	if (present)

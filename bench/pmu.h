@@ -27,6 +27,9 @@ bool pmu_detect(struct pmu_info *info);
  * the number of general counters programmed, or -1 without a PMU. */
 int pmu_start(const u64 *events, int nr);
 void pmu_read(struct pmu_counts *c);
+/* pmu_read_slots - pmu_read as a flat array: fixed[0..2], then gp[0..3]
+ * (the fork probe log's per-call hook). */
+void pmu_read_slots(u64 vals[PMU_FIXED + PMU_MAX_GP]);
 void pmu_stop(void);
 /* pmu_describe - one "pmu,..." line: what the guest found. */
 void pmu_describe(void);

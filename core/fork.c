@@ -16,6 +16,7 @@ const char *const fork_phase_names[NR_FORK_PROBES] = {
 	"alloc_pid", "attach_pid", "wake_up_new_task",
 };
 u64 fork_probe_ts[NR_FORK_PROBES];
+u64 fork_pmu_start[FORK_PMU_SLOTS];
 struct fork_probe_log *fork_probe_log;
 
 static struct kmem_cache *task_struct_cachep;	/* task_struct + tasksize padding */
@@ -434,6 +435,7 @@ long kernel_clone(struct kernel_clone_args *args)
 	int nr;
 
 	fork_probe(PH_ENTRY);
+	fork_probe_pmu_begin();
 	fork_fail_window(true);
 	p = copy_process(args);
 	fork_fail_window(false);

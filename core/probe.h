@@ -22,15 +22,22 @@ enum fork_phase {
 
 extern const char *const fork_phase_names[NR_FORK_PROBES];
 
-/* Where committed calls go: @n rows of NR_FORK_PROBES timestamps. */
+#define FORK_PMU_SLOTS	7	/* 3 fixed counters, then up to 4 general ones */
+
+/* Where committed calls go: @n rows of NR_FORK_PROBES timestamps and,
+ * when @pmu_read is set (a PMU is there), of the counters' increase over
+ * the call, kernel_clone entry to its last probe. */
 struct fork_probe_log {
 	u64 (*rows)[NR_FORK_PROBES];
+	u64 (*pmu_rows)[FORK_PMU_SLOTS];
+	void (*pmu_read)(u64 vals[FORK_PMU_SLOTS]);
 	u64 capacity;
 	u64 n;
 	u64 dropped;
 };
 
 extern u64 fork_probe_ts[NR_FORK_PROBES];
+extern u64 fork_pmu_start[FORK_PMU_SLOTS];
 extern struct fork_probe_log *fork_probe_log;
 
 static inline u64 probe_rdtsc(void)
@@ -43,9 +50,16 @@ static inline u64 probe_rdtsc(void)
 
 #ifdef FORKLAB_NO_PROBES
 #define fork_probe(ph)		do { } while (0)
+#define fork_probe_pmu_begin()	do { } while (0)
 #define fork_probe_commit()	do { } while (0)
 #else
 #define fork_probe(ph)		(fork_probe_ts[ph] = probe_rdtsc())
+/* fork_probe_pmu_begin - the counters at kernel_clone entry, if logged. */
+static inline void fork_probe_pmu_begin(void)
+{
+	if (fork_probe_log && fork_probe_log->pmu_read)
+		fork_probe_log->pmu_read(fork_pmu_start);
+}
 /* fork_probe_commit - append this call's timestamps to the log, if any. */
 static inline void fork_probe_commit(void)
 {
@@ -59,6 +73,13 @@ static inline void fork_probe_commit(void)
 	}
 	for (int i = 0; i < NR_FORK_PROBES; i++)
 		log->rows[log->n][i] = fork_probe_ts[i];
+	if (log->pmu_read) {
+		u64 now[FORK_PMU_SLOTS];
+
+		log->pmu_read(now);
+		for (int i = 0; i < FORK_PMU_SLOTS; i++)
+			log->pmu_rows[log->n][i] = now[i] - fork_pmu_start[i];
+	}
 	log->n++;
 }
 #endif

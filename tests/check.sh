@@ -128,6 +128,22 @@ two_runs_agree() {
 	cmp build/check/icount-a/results.csv build/check/icount-b/results.csv
 }
 check "two icount runs give identical numbers" two_runs_agree
+# FORKLAB_NO_PROBES: no phase columns, and fork costs less than with probes
+probes_compile_out() {
+	$FORKLAB run --kernel build/noprobes/forklab.elf --mode icount --iters 10 --rss-max 1 \
+		--bench fork --alloc slub --pt cow --pid hash --no-plots \
+		--out build/check/noprobes >/dev/null 2>&1 &&
+	python3 - build/check/icount-a/results.csv build/check/noprobes/results.csv <<'PY'
+import csv, sys
+with_p, without = ({r["op"]: r for r in csv.DictReader(open(f)) if r["rss_pages"] == "1"}
+                   for f in sys.argv[1:])
+for op in ("fork", "vfork", "clone-thread"):
+    assert without[op]["phase_total"] == "", op
+    assert int(without[op]["p50"]) < int(with_p[op]["p50"]), (op, without[op]["p50"])
+    print(op, "probed", with_p[op]["p50"], "unprobed", without[op]["p50"])
+PY
+}
+check "a kernel built with FORKLAB_NO_PROBES has no phases and a cheaper fork" probes_compile_out
 
 echo "== GRUB ISO boot (multiboot2, TCG)"
 iso_check() {

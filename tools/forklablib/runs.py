@@ -20,6 +20,8 @@ PHASES = ["flags", "dup_task_struct", "copy_files..signal", "copy_mm", "copy_thr
 COLUMNS = (["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live", "n", "min",
             "p50", "p90", "p99", "max", "mean", "stddev", "unit"] +
            ["phase_" + p.replace("..", "_to_") for p in PHASES])
+PMU_COLUMNS = ["inst", "cycles", "ref", "gp0", "gp1", "gp2", "gp3"]
+COLUMNS += ["pmu_" + c for c in PMU_COLUMNS]	# per-call p50s inside kernel_clone, with a PMU
 KEY = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live"]
 FORK_OPS = 5
 
@@ -54,6 +56,8 @@ def parse_log(lines):
             meta.update(tsc_khz=int(f[2]), tsc_source=f[4], invariant_tsc=f[6] == "1")
         elif f[0] == "timer" and len(f) >= 5:
             meta.update(timer_overhead_min=int(f[2]), timer_overhead_p50=int(f[4]))
+        elif f[0] == "probe" and f[1:] == ["compiled_out"]:
+            meta["probe_overhead"] = "compiled out"
         elif f[0] == "probe" and len(f) >= 3:
             meta["probe_overhead"] = int(f[2])
         elif f[0] == "pmu" and len(f) >= 2 and f[1] in ("available", "unavailable"):
@@ -66,6 +70,10 @@ def parse_log(lines):
                        pid=config["pid"], rss_pages=f[2], n=f[3], min=f[4], p50=f[5], p90=f[6],
                        p99=f[7], max=f[8], mean=f[9], unit="cycles")
             rows.append(row)
+        elif f[0] == "pmu_call" and row is not None and len(f) >= 3 + 2 * len(PMU_COLUMNS):
+            vals = dict(zip(f[3::2], f[4::2]))
+            for c in PMU_COLUMNS:
+                row["pmu_" + c] = vals.get(c, "")
         elif f[0] == "phases" and row is not None and len(f) >= 3 + 2 * len(PHASES) - 2:
             vals = dict(zip(f[3::2], f[4::2]))
             for p in PHASES:

@@ -1,0 +1,41 @@
+"""Parsing of the guest's serial protocol by tools/forklablib/runs.py."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
+from forklablib import runs  # noqa: E402
+
+LOG = """\
+tsc,khz,2100000,source,cpuid 0x15,invariant,1
+timer,overhead_min,20,overhead_p50,22,cycles
+pmu,available,version,4,general,4,width,48,fixed,3
+probe,overhead,25,cycles
+config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1
+result,fork,1,20,5141,5145,5200,5300,5400,5160,cycles
+pmu_call,n,18,inst,4887,cycles,9100,ref,8800,gp0,120,gp1,7,gp2,0,gp3,0
+phases,n,18,flags,41,dup_task_struct,1222,copy_files..signal,539,copy_mm,2819,copy_thread,68,alloc_pid,100,attach_pid,48,wake_up_new_task,50,total,4887
+config,op,vfork,alloc,slub,pt,cow,pid,hash,rss_pages,1
+result,vfork,1,20,2702,2702,2702,2702,2702,2702,cycles
+phases,n,18,flags,41,dup_task_struct,1222,copy_files..signal,539,copy_mm,11,copy_thread,68,alloc_pid,100,attach_pid,48,wake_up_new_task,57,total,2086
+"""
+
+
+class ParseLog(unittest.TestCase):
+    def test_pmu_call_row_fills_the_pmu_columns_of_its_result(self):
+        rows, meta = runs.parse_log(LOG.splitlines())
+        fork, vfork = rows
+        self.assertEqual(fork["pmu_inst"], "4887")
+        self.assertEqual(fork["pmu_cycles"], "9100")
+        self.assertEqual(fork["pmu_gp1"], "7")
+        self.assertEqual(fork["phase_total"], "4887")
+        self.assertEqual(vfork["pmu_inst"], "")		# no pmu_call line for it
+        self.assertTrue(meta["pmu"].startswith("available"))
+
+    def test_compiled_out_probes_are_recorded(self):
+        _, meta = runs.parse_log(["probe,compiled_out"])
+        self.assertEqual(meta["probe_overhead"], "compiled out")
+
+
+if __name__ == "__main__":
+    unittest.main()
