@@ -143,6 +143,22 @@ for op in ("fork", "vfork", "clone-thread"):
     print(op, "probed", with_p[op]["p50"], "unprobed", without[op]["p50"])
 PY
 }
+# forklab compare on raw samples: none between two runs of one commit, every
+# fork op slower with alloc=page than with alloc=slub
+compare_runs() {
+	local a
+	for a in slub:s1 slub:s2 page:p; do
+		$FORKLAB run --mode icount --iters 10 --rss-max 1 --bench fork --alloc ${a%%:*} \
+			--pt cow --pid hash --samples --no-plots --out build/check/cmp-${a##*:} \
+			>/dev/null 2>&1 || return 1
+	done
+	$FORKLAB compare build/check/cmp-s1 build/check/cmp-s2 >"$LOGDIR/cmp-same.out" &&
+	grep -q '^5 compared: 0 significantly slower in B, 0 significantly faster' \
+		"$LOGDIR/cmp-same.out" &&
+	$FORKLAB compare build/check/cmp-s1 build/check/cmp-p >"$LOGDIR/cmp-page.out" &&
+	grep -q '^5 compared: 5 significantly slower in B' "$LOGDIR/cmp-page.out"
+}
+check "compare: same commit no significant difference; alloc=page vs slub significant" compare_runs
 check "a kernel built with FORKLAB_NO_PROBES has no phases and a cheaper fork" probes_compile_out
 
 echo "== GRUB ISO boot (multiboot2, TCG)"
