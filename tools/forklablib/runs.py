@@ -105,8 +105,14 @@ def read_csv(path):
             rows = list(csv.DictReader(f))
     except OSError as e:
         raise qemu.UsageError(f"cannot read {path}: {e.strerror}")
-    if rows and set(KEY + ["p50"]) - set(rows[0]):
+    if not rows:
+        raise qemu.UsageError(f"{path} has no result rows (an empty or truncated file)")
+    if set(KEY + ["p50"]) - set(rows[0]):
         raise qemu.UsageError(f"{path} is not a forklab results.csv (columns missing)")
+    for i, r in enumerate(rows, start=2):
+        if None in r.values() or None in r:
+            raise qemu.UsageError(f"{path}: line {i} has {len([v for v in r.values() if v is not None])}"
+                                  f" fields, not {len(rows[0])}: the file is truncated or damaged")
     return rows
 
 

@@ -1,0 +1,106 @@
+"""tools/forklab given bad input, run for real as a user would: one clear
+line, a defined non-zero status, never a Python traceback."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+FORKLAB = os.path.join(ROOT, "tools", "forklab")
+KERNEL = os.path.join(ROOT, "build", "forklab.elf")
+
+ROW = ("fork,fork,slub,cow,hash,1,,,20,5141,5145,5200,5300,5400,5160,,cycles,"
+       "41,1222,539,2819,68,100,48,50,4887")
+HEADER = ("bench,op,alloc,pt,pid,rss_pages,size,live,n,min,p50,p90,p99,max,mean,stddev,unit,"
+          "phase_flags,phase_dup_task_struct,phase_copy_files_to_signal,phase_copy_mm,"
+          "phase_copy_thread,phase_alloc_pid,phase_attach_pid,phase_wake_up_new_task,phase_total")
+
+
+def forklab(*args, env=None):
+    return subprocess.run([sys.executable, FORKLAB, *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+class BadInput(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def assertClean(self, r, status, words):
+        out = r.stdout + r.stderr
+        self.assertEqual(r.returncode, status, out)
+        self.assertNotIn("Traceback", out)
+        self.assertIn(words, out)
+
+    def run_dir(self, results, samples=None):
+        d = tempfile.mkdtemp(dir=self.tmp)
+        with open(os.path.join(d, "results.csv"), "w") as f:
+            f.write(results)
+        if samples is not None:
+            with open(os.path.join(d, "samples.csv"), "w") as f:
+                f.write(samples)
+        return d
+
+    def test_qemu_not_installed(self):
+        env = dict(os.environ, PATH=os.path.dirname(sys.executable) + ":/nonexistent")
+        self.assertClean(forklab("boot", "--mode", "tcg", env=env), 127,
+                         "qemu-system-x86_64 not found; run `make deps`")
+
+    def test_missing_run_directory(self):
+        self.assertClean(forklab("plot", os.path.join(self.tmp, "nope")), 2,
+                         "is not a run directory")
+
+    def test_directory_that_is_not_a_run(self):
+        self.assertClean(forklab("report", self.tmp), 2, "is not a run directory (no results.csv)")
+
+    def test_truncated_results_file(self):
+        good = self.run_dir(f"{HEADER}\n{ROW}\n")
+        cut = self.run_dir(f"{HEADER}\n{ROW}\n{ROW[:40]}")
+        self.assertClean(forklab("plot", cut), 2, "line 3 has")
+        self.assertClean(forklab("compare", good, cut), 2, "truncated or damaged")
+
+    def test_empty_results_file(self):
+        self.assertClean(forklab("plot", self.run_dir(HEADER[:50])), 2, "has no result rows")
+
+    def test_damaged_samples_file(self):
+        a = self.run_dir(f"{HEADER}\n{ROW}\n", "op,alloc,pt,pid,rss_pages,i,cycles\n"
+                         "fork,slub,cow,hash,1,0,5145\n")
+        b = self.run_dir(f"{HEADER}\n{ROW}\n", "op,alloc,pt,pid,rss_pages,i,cycles\n"
+                         "fork,slub,cow,hash,1,0,fifty\n")
+        self.assertClean(forklab("compare", a, b), 2, "line 2 is not a forklab sample")
+
+    def test_unknown_subcommand(self):
+        self.assertClean(forklab("frobnicate"), 2, "frobnicate")
+
+    @unittest.skipUnless(os.path.exists(os.path.join(ROOT, "build", "pfm-encode")),
+                         "build/pfm-encode not built")
+    def test_unknown_event_name(self):
+        self.assertClean(forklab("run", "--events", "NO_SUCH_EVENT", "--pmu-model", "skl",
+                                 "--mode", "tcg", "--out", os.path.join(self.tmp, "r")), 2,
+                         "cannot encode 'NO_SUCH_EVENT'")
+
+    @unittest.skipUnless(os.path.exists(KERNEL) and shutil.which("qemu-system-x86_64"),
+                         "needs the kernel and QEMU")
+    def test_unknown_strategy_is_named_by_the_kernel(self):
+        self.assertClean(forklab("run", "--alloc", "nonsense", "--mode", "tcg", "--no-plots",
+                                 "--out", os.path.join(self.tmp, "r")), 3,
+                         "alloc=nonsense: unknown value; accepted: page, slab, slub")
+
+    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("runuser") and os.path.exists(KERNEL)
+                         and os.path.exists("/dev/kvm") and shutil.which("qemu-system-x86_64"),
+                         "needs root (to drop to nobody), /dev/kvm, QEMU and the kernel")
+    def test_no_permission_on_dev_kvm_falls_back_to_tcg(self):
+        # the system python: nobody cannot run one under /root
+        r = subprocess.run(["runuser", "-u", "nobody", "--", "/usr/bin/env",
+                            "PATH=/usr/local/bin:/usr/bin:/bin", FORKLAB, "boot",
+                            "--mode", "kvm", "--timeout", "60", "--", "mode=boot"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertClean(r, 0, "/dev/kvm: Permission denied; falling back to TCG")
+
+
+if __name__ == "__main__":
+    unittest.main()
