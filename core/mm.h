@@ -64,14 +64,21 @@ struct pt_ops {
 
 extern const struct pt_ops *pt_ops_current;
 
-/* copy_pmd_fn - fill @dst's PD entry @dpmd for the addresses [start, end)
- * under @src's present entry @spmd (called once per VMA that overlaps it,
- * so @dpmd may already be present); 0 or -ENOMEM. */
+/* copy_pd_fn - fill @dst's PD table @dpd for the addresses [start, end),
+ * all under one PD, from @src's PD table @spd (called once per VMA that
+ * overlaps it, so entries may already be present); 0 or -ENOMEM. */
+typedef int (*copy_pd_fn)(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end);
+/* copy_pmd_fn - the same for one present PD entry @spmd and its [start, end). */
 typedef int (*copy_pmd_fn)(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end);
 /* copy_page_tables - give @dst the upper levels (PML4, PDPT, PD) of @src's
- * VMAs and call @copy_pmd for every present PD entry inside them; 0 or the
+ * VMAs and call @copy_pd for each PD table's part of each VMA; 0 or the
  * first error. */
-int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pmd_fn copy_pmd);
+int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pd_fn copy_pd);
+/* copy_pmds - a copy_pd_fn body: @copy_pmd for each present PD entry. */
+int copy_pmds(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+	      copy_pmd_fn copy_pmd);
+#define PMD_SIZE	(1UL << (PAGE_SHIFT + 9))	/* what one PD entry maps: 2 MiB */
+static inline int pmd_index(u64 addr) { return (addr >> (PAGE_SHIFT + 9)) & (PTRS_PER_TABLE - 1); }
 /* copy_pte_range - copy entries [from, to) of a last-level table, arming
  * COW on both sides (pt_cow.c); copy_pte_table_sparse does a whole,
  * mostly empty table and returns how many pages it mapped. */

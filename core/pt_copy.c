@@ -35,9 +35,14 @@ static int copy_pmd_eager(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start
 	return 0;
 }
 
+static int copy_pd_eager(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
+{
+	return copy_pmds(dst, dpd, spd, start, end, copy_pmd_eager);
+}
+
 static int copy_copy_page_range(struct mm_struct *dst, struct mm_struct *src)
 {
-	return copy_page_tables(dst, src, copy_pmd_eager);
+	return copy_page_tables(dst, src, copy_pd_eager);
 }
 
 const struct pt_ops pt_copy_ops = {

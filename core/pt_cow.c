@@ -67,9 +67,14 @@ static int cow_copy_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, 
 	return 0;
 }
 
+static int cow_copy_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
+{
+	return copy_pmds(dst, dpd, spd, start, end, cow_copy_pmd);
+}
+
 static int cow_copy_page_range(struct mm_struct *dst, struct mm_struct *src)
 {
-	int ret = copy_page_tables(dst, src, cow_copy_pmd);
+	int ret = copy_page_tables(dst, src, cow_copy_pd);
 
 	/* every present entry of every VMA was copied */
 	dst->rss_pages = src->rss_pages;

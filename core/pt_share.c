@@ -7,23 +7,35 @@
 #include "mm.h"
 #include "pmm.h"
 
-/* share_pmd - share the last-level table under @spmd with @dst (once,
- * however many VMAs it holds). */
-static int share_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end)
+/* share_pd - share every last-level table of [start, end) under one PD
+ * with @dst (once each, however many VMAs it holds): the PD entry loses W
+ * on both sides (the parent's is written only if it changes) and the
+ * table's struct page gains a reference per sharer. */
+static int share_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
 {
-	(void)start, (void)end;
-	if (*dpmd & PTE_P)
-		return 0;
-	*spmd &= ~PTE_W;
-	*dpmd = *spmd;
-	get_page(virt_to_page(__va(*spmd & PTE_ADDR_MASK)));
-	dst->pt_pages++;
+	int from = pmd_index(start), to = pmd_index(end - 1) + 1;
+	u64 shared = 0;
+
+	for (int i = from; i < to; i++) {
+		u64 e = spd[i];
+
+		if (!(e & PTE_P) || (dpd[i] & PTE_P))
+			continue;
+		if (e & PTE_W) {
+			e &= ~PTE_W;
+			spd[i] = e;
+		}
+		dpd[i] = e;
+		get_page(__phys_to_page(e & PTE_ADDR_MASK));
+		shared++;
+	}
+	dst->pt_pages += shared;
 	return 0;
 }
 
 static int share_copy_page_range(struct mm_struct *dst, struct mm_struct *src)
 {
-	int ret = copy_page_tables(dst, src, share_pmd);
+	int ret = copy_page_tables(dst, src, share_pd);
 
 	flush_tlb_mm(src);	/* the parent's PD entries lost W */
 	return ret;

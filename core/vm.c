@@ -373,38 +373,55 @@ u64 *walk_pte(struct mm_struct *mm, u64 va, bool alloc)
 }
 
 /* copy_range - copy the tables of [start, end) below table @st (@level 3 =
- * PML4 ... 1 = PD) into @dt; only entries inside the range are visited,
- * as Linux walks VMA by VMA rather than scanning whole tables. */
+ * PML4, 2 = PDPT) into @dt, handing each PD table's part to @copy_pd;
+ * only entries inside the range are visited, as Linux walks VMA by VMA
+ * rather than scanning whole tables. */
 static int copy_range(struct mm_struct *dst, u64 *dt, u64 *st, int level, u64 start, u64 end,
-		      copy_pmd_fn copy_pmd)
+		      copy_pd_fn copy_pd)
 {
 	u64 size = 1UL << (PAGE_SHIFT + 9 * level);
 
 	for (u64 addr = start; addr < end;) {
 		int i = (addr >> (PAGE_SHIFT + 9 * level)) & (PTRS_PER_TABLE - 1);
 		u64 next = MIN(end, ALIGN_DOWN(addr, size) + size);
-		int r = 0;
+		u64 *child;
+		int r;
 
 		if (!(st[i] & PTE_P)) {
 			addr = next;
 			continue;
 		}
-		if (level == 1) {
-			r = copy_pmd(dst, &dt[i], &st[i], addr, next);
-		} else {
-			if (!(dt[i] & PTE_P)) {
-				u64 *child = pt_alloc_table(dst);
-
-				if (!child)
-					return -ENOMEM;
-				dt[i] = __pa(child) | (st[i] & ~PTE_ADDR_MASK);
-			}
-			r = copy_range(dst, __va(dt[i] & PTE_ADDR_MASK), __va(st[i] & PTE_ADDR_MASK),
-				       level - 1, addr, next, copy_pmd);
+		if (!(dt[i] & PTE_P)) {
+			child = pt_alloc_table(dst);
+			if (!child)
+				return -ENOMEM;
+			dt[i] = __pa(child) | (st[i] & ~PTE_ADDR_MASK);
 		}
+		child = __va(dt[i] & PTE_ADDR_MASK);
+		if (level == 2)
+			r = copy_pd(dst, child, __va(st[i] & PTE_ADDR_MASK), addr, next);
+		else
+			r = copy_range(dst, child, __va(st[i] & PTE_ADDR_MASK), level - 1, addr, next,
+				       copy_pd);
 		if (r)
 			return r;
 		addr = next;
+	}
+	return 0;
+}
+
+int copy_pmds(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+	      copy_pmd_fn copy_pmd)
+{
+	for (u64 addr = start, next; addr < end; addr = next) {
+		int i = pmd_index(addr), r;
+
+		next = MIN(end, ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE);
+		if (!(spd[i] & PTE_P))
+			continue;
+		r = copy_pmd(dst, &dpd[i], &spd[i], addr, next);
+		if (r)
+			return r;
 	}
 	return 0;
 }
@@ -421,11 +438,11 @@ u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd)
 	return table;
 }
 
-int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pmd_fn copy_pmd)
+int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pd_fn copy_pd)
 {
 	for (int v = 0; v < src->nr_vmas; v++) {
 		int r = copy_range(dst, dst->pgd, src->pgd, 3, src->vma[v].start, src->vma[v].end,
-				   copy_pmd);
+				   copy_pd);
 
 		if (r)
 			return r;

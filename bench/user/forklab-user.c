@@ -58,7 +58,7 @@ typedef uint64_t u64;
 #define MAP_PRIVATE_ANON	0x22
 #define STACK_SIZE		65536
 #define PAGE			4096
-#define MAX_SAMPLES		100000
+#define MAX_SAMPLES		262144
 #define YIELD_LIMIT		100000
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f)
