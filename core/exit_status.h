@@ -16,7 +16,7 @@
 #define FL_DEBUG_EXIT_PORT	0xf4
 
 #define FL_EXIT_PASS		1	/* passed: every check passed / the run completed */
-#define FL_EXIT_FAIL		2	/* failed: at least one self-test check failed */
+#define FL_EXIT_FAIL		2	/* failed: a self-test check failed, or a run leaked pages or objects */
 #define FL_EXIT_PANIC		3	/* kernel panic: a kernel invariant was broken */
 #define FL_EXIT_BADCMD		4	/* bad command line: a key or value was rejected */
 #define FL_EXIT_EXCEPTION	5	/* unexpected CPU exception in the kernel */

@@ -138,7 +138,7 @@ static int split_args(char *buf, const char **argv, int max)
 
 /* run_program - pid 1 runs the boot module if there is one, else the
  * embedded user program; its fate becomes the run's exit status. */
-static __noreturn void run_program(const struct boot_info *bi)
+static __noreturn void run_program(const struct boot_info *bi, u64 free_before)
 {
 	static char args[ARGS_MAX + 32];
 	const char *argv[33];
@@ -157,6 +157,18 @@ static __noreturn void run_program(const struct boot_info *bi)
 	       bi->nr_modules ? "the boot module" : "the embedded program", size,
 	       kmem_current()->name, pt_ops_current->name, pid_current()->name);
 	status = run_user_program(image, size, argv);
+	if (status >= 0) {
+		/* every task is reaped: the fork path must hold nothing now */
+		u64 live = fork_live_objects() + mm_live_objects() + pid_current()->nr_in_use();
+
+		strategies_teardown();
+		printk("forklab: after pid 1: %lu objects live, %ld pages unaccounted, %d tasks\n",
+		       live, (long)(free_before - nr_free_pages()), nr_threads);
+		if (live || nr_free_pages() != free_before || nr_threads) {
+			printk("forklab: the fork path leaked; failing the run\n");
+			qemu_exit(FL_EXIT_FAIL);
+		}
+	}
 	if (syscalls_via_fault)
 		printk("forklab: %lu system calls arrived as page faults (a nested-KVM quirk; "
 		       "each paid a fault and was completed by the #PF handler)\n",
@@ -236,9 +248,12 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	crash_on_purpose(kparams.crash);
 
 	switch (kparams.mode) {
-	case MODE_RUN:
+	case MODE_RUN: {
+		u64 free_before = nr_free_pages();
+
 		setup_fork_path();
-		run_program(bi);
+		run_program(bi, free_before);
+	}
 	case MODE_TEST:
 		setup_fork_path();
 		run_selftests();
