@@ -32,7 +32,7 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all kernel iso check bench soak baseline deps clean host-tests FORCE
+.PHONY: all kernel iso check bench soak baseline deps clean host-tests report-check FORCE
 all: kernel $(BUILD)/pfm-encode
 
 # tools/pfm-encode: libpfm4 event names to raw IA32_PERFEVTSELx codes.
@@ -113,6 +113,13 @@ baseline: deps kernel
 # under TCG on 2 cores).
 soak: deps kernel
 	@tools/forklab test --mode $${FORKLAB_MODE:-tcg} --timeout 10800 -- stress=100000
+
+# report-check - render the published run's HTML report in headless Chromium
+# (installed here if missing: it is big, so make deps leaves it out).
+report-check: deps
+	@command -v chromium >/dev/null 2>&1 || { echo "make report-check: installing chromium"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@python3 tests/render_report.py results/example-icount build/report-example.png
 
 # deps - install what is missing (Debian package names); a no-op when all is there.
 DEP_CMDS := qemu-system-x86_64:qemu-system-x86 grub-mkrescue:grub-common \

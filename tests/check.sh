@@ -159,6 +159,17 @@ compare_runs() {
 	grep -q '^5 compared: 5 significantly slower in B' "$LOGDIR/cmp-page.out"
 }
 check "compare: same commit no significant difference; alloc=page vs slub significant" compare_runs
+# plots and the HTML report of a real run, rendered by headless Chromium
+# when it is installed (make report-check installs it; skipped otherwise)
+if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+	render_check() {
+		$FORKLAB plot build/check/cmp-s1 >/dev/null && $FORKLAB report build/check/cmp-s1 &&
+			python3 tests/render_report.py build/check/cmp-s1 build/check/report.png
+	}
+	check "the HTML report renders in headless Chromium with its plots" render_check
+else
+	echo "  skipped: the HTML report in headless Chromium (no chromium; make report-check)"
+fi
 check "a kernel built with FORKLAB_NO_PROBES has no phases and a cheaper fork" probes_compile_out
 
 echo "== GRUB ISO boot (multiboot2, TCG)"

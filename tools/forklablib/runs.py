@@ -282,6 +282,14 @@ def write_dat(path, header, lines):
             f.write(" ".join(str(x) for x in line) + "\n")
 
 
+def n_range(rows):
+    """'n = 50' or 'n = 42-50': the sample counts behind @rows, for titles."""
+    ns = sorted({int(r["n"]) for r in rows if r.get("n", "").isdigit()})
+    if not ns:
+        return "n = ?"
+    return f"n = {ns[0]}" if ns[0] == ns[-1] else f"n = {ns[0]}-{ns[-1]}"
+
+
 def plot(out):
     """Write the data files and run the gnuplot scripts in plot/."""
     if not shutil.which("gnuplot"):
@@ -310,7 +318,9 @@ def plot(out):
             write_dat(os.path.join(out, f"rss-{pt}.dat"), "rss_kib p50 p90 n",
                       [(int(r["rss_pages"]) * 4, r["p50"], r["p90"], r["n"]) for r in pts_rows])
         made += gnuplot("fork_rss.gp", out, mode=mode, series=" ".join(pts),
-                        subtitle=f"alloc={a0} pid={p0}")
+                        subtitle=f"alloc={a0} pid={p0}, " + n_range(
+                            [r for r in fork if r["op"] == "fork" and r["alloc"] == a0 and
+                             r["pid"] == p0]))
 
         # 2. phases of a 1-page fork, per allocator (first pt, first pid)
         t0 = "cow" if "cow" in {r["pt"] for r in fork} else fork[0]["pt"]
@@ -320,7 +330,10 @@ def plot(out):
                 lines.append([r["alloc"]] + [r["phase_" + p.replace("..", "_to_")] or 0
                                              for p in PHASES[:-1]])
         write_dat(os.path.join(out, "phases.dat"), "alloc " + " ".join(PHASES[:-1]), lines)
-        made += gnuplot("fork_phases.gp", out, mode=mode, subtitle=f"pt={t0} pid={p0}, 1-page fork")
+        one = [r for r in fork if r["rss_pages"] == "1" and r["pt"] == t0 and r["pid"] == p0]
+        made += gnuplot("fork_phases.gp", out, mode=mode,
+                        subtitle=f"pt={t0} pid={p0}, 1-page fork, " +
+                        n_range([r for r in one if r["op"] == "fork"]))
 
         # 3. fork, vfork, clone per allocator at 1 page
         ops = ["fork", "vfork", "clone-thread", "clone-vm", "fork-exit-wait"]
@@ -330,7 +343,8 @@ def plot(out):
                     r["pid"] == p0 and r["rss_pages"] == "1"}
             lines.append([a] + [vals.get(o, 0) for o in ops])
         write_dat(os.path.join(out, "ops.dat"), "alloc " + " ".join(ops), lines)
-        made += gnuplot("fork_ops.gp", out, mode=mode, subtitle=f"pt={t0} pid={p0}, 1 page")
+        made += gnuplot("fork_ops.gp", out, mode=mode,
+                        subtitle=f"pt={t0} pid={p0}, 1 page, " + n_range(one))
 
     # 3b. CDF per op at one resident page, one curve per allocator
     spath = os.path.join(out, "samples.csv")
@@ -361,7 +375,8 @@ def plot(out):
             vals = {r["alloc"]: r["p50"] for r in alloc if int(r["size"]) == s}
             lines.append([s] + [vals.get(a, 0) for a in strategies])
         write_dat(os.path.join(out, "alloc.dat"), "size " + " ".join(strategies), lines)
-        made += gnuplot("alloc.gp", out, mode=mode, series=" ".join(strategies))
+        made += gnuplot("alloc.gp", out, mode=f"{mode}, {n_range(alloc)}",
+                        series=" ".join(strategies))
 
     # 5. pid cost against live tasks
     pid = [r for r in rows if r["bench"] == "pid"]
@@ -370,7 +385,7 @@ def plot(out):
         for s in strategies:
             write_dat(os.path.join(out, f"pid-{s}.dat"), "live p50 p90",
                       sorted(((int(r["live"]), r["p50"], r["p90"]) for r in pid if r["pid"] == s)))
-        made += gnuplot("pid.gp", out, mode=mode, series=" ".join(strategies))
+        made += gnuplot("pid.gp", out, mode=f"{mode}, {n_range(pid)}", series=" ".join(strategies))
     return made
 
 
