@@ -109,6 +109,21 @@ static void print_pmu_calls(struct fork_probe_log *log, u64 skip, u64 *scratch)
 	printk("\n");
 }
 
+/* print_child_run - p50/p90 of kernel_clone entry to the child's first
+ * return to user mode (child-first-run latency), over the calls whose
+ * child ran (after @skip warm-up calls), as one "child_run" row. */
+static void print_child_run(struct fork_probe_log *log, u64 skip, u64 *scratch)
+{
+	struct sample_stats st;
+	u64 n = 0;
+
+	for (u64 i = skip; i < log->n; i++)
+		if (log->child_run[i])
+			scratch[n++] = log->child_run[i] - log->rows[i][PH_ENTRY];
+	stats_compute(scratch, n, &st);
+	printk("child_run,n,%lu,p50,%lu,p90,%lu\n", n, n ? st.p50 : 0, n ? st.p90 : 0);
+}
+
 /* run_fork_op - the user program times @op @iters times at @rss pages;
  * the kernel logs the phases of each call meanwhile. */
 static void run_fork_op(const char *op, u64 iters, u64 rss)
@@ -118,7 +133,7 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 			       kparams.samples ? "samples" : NULL, NULL };
 	u64 calls = iters + iters / 10 + 8;
 	unsigned int order = kmem_order_for(calls * sizeof(u64) *
-					    (NR_FORK_PROBES + FORK_PMU_SLOTS + 1));
+					    (NR_FORK_PROBES + FORK_PMU_SLOTS + 2));
 	struct page *pg = alloc_pages(order);
 	struct fork_probe_log log = { 0 };
 	struct pmu_counts before, after;
@@ -129,6 +144,7 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	if (pg) {
 		log.rows = page_address(pg);
 		log.pmu_rows = (void *)(log.rows + calls);
+		log.child_run = (u64 *)(log.pmu_rows + calls);
 		log.capacity = calls;
 		if (pmu_detect(NULL))
 			log.pmu_read = pmu_read_slots;
@@ -157,10 +173,12 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 		printk("error,op,%s,rss_pages,%lu,status,0x%x\n", op, rss, status);
 	else if (pg) {
 		u64 skip = strcmp(op, "cow-write") ? iters / 10 + 1 : 0;
-		u64 *scratch = (u64 *)(log.pmu_rows + calls);
+		u64 *scratch = log.child_run + calls;
 
 		if (log.pmu_read && log.n)
 			print_pmu_calls(&log, skip, scratch);
+		if (log.n)
+			print_child_run(&log, skip, scratch);
 		if (log.n)		/* none when the probes are compiled out */
 			print_phases(&log, skip, scratch);
 	}

@@ -343,6 +343,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	fork_probe(PH_DUP);
 	p->flags &= ~PF_EXITING;
 	p->vfork_done = NULL;
+	p->probe_row = -1;
 	INIT_LIST_HEAD(&p->children);
 	INIT_LIST_HEAD(&p->sibling);
 	INIT_LIST_HEAD(&p->run_list);
@@ -458,7 +459,7 @@ long kernel_clone(struct kernel_clone_args *args)
 	}
 	wake_up_new_task(p);
 	fork_probe(PH_WAKE);
-	fork_probe_commit();
+	p->probe_row = fork_probe_commit();	/* p has not run yet: no preemption */
 	if (clone_flags & CLONE_VFORK)
 		wait_for_completion(&vfork);
 	return nr;

@@ -31,6 +31,7 @@ struct fork_probe_log {
 	u64 (*rows)[NR_FORK_PROBES];
 	u64 (*pmu_rows)[FORK_PMU_SLOTS];
 	void (*pmu_read)(u64 vals[FORK_PMU_SLOTS]);
+	u64 *child_run;			/* TSC at the child's first return to user, or 0 */
 	u64 capacity;
 	u64 n;
 	u64 dropped;
@@ -51,7 +52,8 @@ static inline u64 probe_rdtsc(void)
 #ifdef FORKLAB_NO_PROBES
 #define fork_probe(ph)		do { } while (0)
 #define fork_probe_pmu_begin()	do { } while (0)
-#define fork_probe_commit()	do { } while (0)
+#define fork_probe_commit()	(-1L)
+#define fork_probe_child_run(row) do { (void)(row); } while (0)
 #else
 #define fork_probe(ph)		(fork_probe_ts[ph] = probe_rdtsc())
 /* fork_probe_pmu_begin - the counters at kernel_clone entry, if logged. */
@@ -60,16 +62,17 @@ static inline void fork_probe_pmu_begin(void)
 	if (fork_probe_log && fork_probe_log->pmu_read)
 		fork_probe_log->pmu_read(fork_pmu_start);
 }
-/* fork_probe_commit - append this call's timestamps to the log, if any. */
-static inline void fork_probe_commit(void)
+/* fork_probe_commit - append this call's timestamps to the log, if any;
+ * returns the row, for fork_probe_child_run, or -1. */
+static inline long fork_probe_commit(void)
 {
 	struct fork_probe_log *log = fork_probe_log;
 
 	if (!log)
-		return;
+		return -1;
 	if (log->n >= log->capacity) {
 		log->dropped++;
-		return;
+		return -1;
 	}
 	for (int i = 0; i < NR_FORK_PROBES; i++)
 		log->rows[log->n][i] = fork_probe_ts[i];
@@ -80,7 +83,18 @@ static inline void fork_probe_commit(void)
 		for (int i = 0; i < FORK_PMU_SLOTS; i++)
 			log->pmu_rows[log->n][i] = now[i] - fork_pmu_start[i];
 	}
-	log->n++;
+	log->child_run[log->n] = 0;
+	return log->n++;
+}
+
+/* fork_probe_child_run - a new task's first return to user mode: when
+ * it left kernel_clone's row @row, log the time (child-first-run latency). */
+static inline void fork_probe_child_run(long row)
+{
+	struct fork_probe_log *log = fork_probe_log;
+
+	if (row >= 0 && log && (u64)row < log->n)
+		log->child_run[row] = probe_rdtsc();
 }
 #endif
 

@@ -8,6 +8,7 @@
 #include "panic.h"
 #include "string.h"
 #include "task.h"
+#include "probe.h"
 
 extern char boot_stack_bottom[];
 
@@ -96,6 +97,8 @@ static void finish_task_switch(struct task_struct *prev)
 void schedule_tail(struct task_struct *prev)
 {
 	finish_task_switch(prev);
+	fork_probe_child_run(current->probe_row);
+	current->probe_row = -1;
 }
 
 static void context_switch(struct task_struct *prev, struct task_struct *next)

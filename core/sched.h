@@ -121,6 +121,7 @@ struct task_struct {
 	struct sighand_struct *sighand;
 	struct signal_struct *signal;
 	struct completion *vfork_done;
+	long probe_row;			/* fork probe log row of the call that made it, or -1 */
 	u64 set_child_tid, clear_child_tid;	/* user addresses */
 	struct thread_struct thread;
 	char comm[TASK_COMM_LEN];

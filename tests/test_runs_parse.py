@@ -13,6 +13,7 @@ pmu,available,version,4,general,4,width,48,fixed,3
 probe,overhead,25,cycles
 config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1
 result,fork,1,20,5141,5145,5200,5300,5400,5160,cycles
+child_run,n,18,p50,6155,p90,6200
 pmu_call,n,18,inst,4887,cycles,9100,ref,8800,gp0,120,gp1,7,gp2,0,gp3,0
 phases,n,18,flags,41,dup_task_struct,1222,copy_files..signal,539,copy_mm,2819,copy_thread,68,alloc_pid,100,attach_pid,48,wake_up_new_task,50,total,4887
 config,op,vfork,alloc,slub,pt,cow,pid,hash,rss_pages,1
@@ -29,7 +30,9 @@ class ParseLog(unittest.TestCase):
         self.assertEqual(fork["pmu_cycles"], "9100")
         self.assertEqual(fork["pmu_gp1"], "7")
         self.assertEqual(fork["phase_total"], "4887")
+        self.assertEqual(fork["child_first_run"], "6155")
         self.assertEqual(vfork["pmu_inst"], "")		# no pmu_call line for it
+        self.assertEqual(vfork["child_first_run"], "")
         self.assertTrue(meta["pmu"].startswith("available"))
 
     def test_compiled_out_probes_are_recorded(self):

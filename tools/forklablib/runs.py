@@ -22,6 +22,7 @@ COLUMNS = (["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live", "n
            ["phase_" + p.replace("..", "_to_") for p in PHASES])
 PMU_COLUMNS = ["inst", "cycles", "ref", "gp0", "gp1", "gp2", "gp3"]
 COLUMNS += ["pmu_" + c for c in PMU_COLUMNS]	# per-call p50s inside kernel_clone, with a PMU
+COLUMNS += ["child_first_run"]	# p50, kernel_clone entry to the child's first return to user
 KEY = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live"]
 FORK_OPS = 5
 
@@ -70,6 +71,8 @@ def parse_log(lines):
                        pid=config["pid"], rss_pages=f[2], n=f[3], min=f[4], p50=f[5], p90=f[6],
                        p99=f[7], max=f[8], mean=f[9], unit="cycles")
             rows.append(row)
+        elif f[0] == "child_run" and row is not None and len(f) >= 5:
+            row["child_first_run"] = f[4] if f[2] != "0" else ""
         elif f[0] == "pmu_call" and row is not None and len(f) >= 3 + 2 * len(PMU_COLUMNS):
             vals = dict(zip(f[3::2], f[4::2]))
             for c in PMU_COLUMNS:
