@@ -60,7 +60,7 @@ u64 pte_flags_for(u32 prot)
 
 /*
  * Page-table page quicklists, as Linux 2.6 kept them (quicklist.h): tear-down
- * clears every entry it drops (free_level, exit_mmap), so a freed table is
+ * clears every entry it drops (zap_range, free_pgtables), so a freed table is
  * already zero and the next fork takes it without clearing 4 KiB; a freed
  * PML4 keeps its kernel half. Pages on a list stay allocated (refcount 1);
  * pt_quicklists_drain hands them back to the buddy allocator, checking that
@@ -207,43 +207,95 @@ struct mm_struct *mm_alloc(void)
 	return mm;
 }
 
-/* free_level - release every entry below @table (level 3 = PDPT ... 0 = PT),
- * clearing each, so the table is zero when it reaches the quicklist. */
-static void free_level(struct mm_struct *mm, u64 *table, int level)
+/* find_next_entry - the first non-zero entry of @t in [from, to), or @to:
+ * one repe scasq, so an empty stretch costs one instruction an entry
+ * under icount instead of a load, a test and a branch. */
+static inline int find_next_entry(const u64 *t, int from, int to)
 {
-	for (int i = 0; i < PTRS_PER_TABLE; i++) {
-		u64 e = table[i];
+	const u64 *p = t + from;
+	u64 n = to - from;
+	bool zero;
+
+	if (from >= to)
+		return to;
+	asm volatile("repe scasq" : "+D"(p), "+c"(n), "=@ccz"(zero) : "a"(0UL) : "memory");
+	return zero ? to : (int)(p - 1 - t);
+}
+
+#define for_each_entry(i, t, from, to) \
+	for (int i = find_next_entry(t, from, to); i < (to); i = find_next_entry(t, i + 1, to))
+
+/* pd_entry - @mm's PD entry for @va, or NULL if no PD covers it. */
+static u64 *pd_entry(struct mm_struct *mm, u64 va)
+{
+	u64 *t = mm->pgd;
+
+	for (int level = 3; level > 1; level--) {
+		u64 e = t[(va >> (PAGE_SHIFT + 9 * level)) & 511];
 
 		if (!(e & PTE_P))
+			return NULL;
+		t = __va(e & PTE_ADDR_MASK);
+	}
+	return &t[pmd_index(va)];
+}
+
+/* zap_range - drop and clear the pages @mm maps in [start, end) (Linux's
+ * zap_pte_range); last-level tables shared with another mm (pt=share) are
+ * left alone: their pages are the sharers' until one of them owns the table.
+ * User PTEs exist only inside VMAs (munmap and brk clear theirs), so the
+ * VMAs are all that needs walking. */
+static void zap_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	for (u64 addr = start, next; addr < end; addr = next) {
+		u64 *pde = pd_entry(mm, addr), *pt;
+		int from, to;
+
+		next = MIN(end, ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE);
+		if (!pde || !(*pde & PTE_P))
 			continue;
-		table[i] = 0;
-		if (level == 0) {
-			put_page(phys_to_page(e & PTE_ADDR_MASK));
+		pt = __va(*pde & PTE_ADDR_MASK);
+		if (page_count(virt_to_page(pt)) > 1)
+			continue;
+		pte_index_range(addr, next, &from, &to);
+		for_each_entry(i, pt, from, to) {
+			put_page(__phys_to_page(pt[i] & PTE_ADDR_MASK));
+			pt[i] = 0;
 			mm->rss_pages--;
-			continue;
 		}
-		/* a last-level table shared with another mm (pt=share): drop our
-		 * reference only; the last user frees what it maps */
-		if (level == 1 && page_count(virt_to_page(__va(e & PTE_ADDR_MASK))) > 1) {
-			pt_free_table(mm, __va(e & PTE_ADDR_MASK));
-			continue;
+	}
+}
+
+/* free_pgtables - free every page-table page below the PML4, clearing the
+ * entries that pointed to them: each table reaches the quicklist zero (a
+ * shared last-level table only loses @mm's reference). */
+static void free_pgtables(struct mm_struct *mm)
+{
+	u64 *pgd = mm->pgd;
+
+	for_each_entry(i, pgd, 0, USER_PGD_ENTRIES) {
+		u64 *pdpt = __va(pgd[i] & PTE_ADDR_MASK);
+
+		for_each_entry(j, pdpt, 0, PTRS_PER_TABLE) {
+			u64 *pd = __va(pdpt[j] & PTE_ADDR_MASK);
+
+			for_each_entry(k, pd, 0, PTRS_PER_TABLE) {
+				pt_free_table(mm, __va(pd[k] & PTE_ADDR_MASK));
+				pd[k] = 0;
+			}
+			pt_free_table(mm, pd);
+			pdpt[j] = 0;
 		}
-		free_level(mm, __va(e & PTE_ADDR_MASK), level - 1);
-		pt_free_table(mm, __va(e & PTE_ADDR_MASK));
+		pt_free_table(mm, pdpt);
+		pgd[i] = 0;
 	}
 }
 
 void exit_mmap(struct mm_struct *mm)
 {
-	for (int i = 0; i < USER_PGD_ENTRIES; i++) {
-		u64 e = mm->pgd[i];
-
-		if (!(e & PTE_P))
-			continue;
-		mm->pgd[i] = 0;
-		free_level(mm, __va(e & PTE_ADDR_MASK), 2);
-		pt_free_table(mm, __va(e & PTE_ADDR_MASK));
-	}
+	for (int v = 0; v < mm->nr_vmas; v++)
+		zap_range(mm, mm->vma[v].start, mm->vma[v].end);
+	free_pgtables(mm);
 	if (read_cr3() == __pa(mm->pgd))
 		write_cr3(BOOT_PGD_PHYS);
 	pgd_free(mm);
