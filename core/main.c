@@ -19,6 +19,7 @@
 #include "qemu_exit.h"
 #include "selftest.h"
 #include "traps.h"
+#include "timer.h"
 #include "string.h"
 #include "version.h"
 
@@ -162,8 +163,9 @@ static __noreturn void run_program(const struct boot_info *bi, u64 free_before)
 		u64 live = fork_live_objects() + mm_live_objects() + pid_current()->nr_in_use();
 
 		strategies_teardown();
-		printk("forklab: after pid 1: %lu objects live, %ld pages unaccounted, %d tasks\n",
-		       live, (long)(free_before - nr_free_pages()), nr_threads);
+		printk("forklab: after pid 1: %lu objects live, %ld pages unaccounted, %d tasks "
+		       "(%lu timer ticks, %lu preemptions)\n", live,
+		       (long)(free_before - nr_free_pages()), nr_threads, jiffies, nr_preemptions);
 		if (live || nr_free_pages() != free_before || nr_threads) {
 			printk("forklab: the fork path leaked; failing the run\n");
 			qemu_exit(FL_EXIT_FAIL);
@@ -241,6 +243,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	printk("forklab: %lu MiB usable in %d ranges, %lu pages free\n",
 	       memmap_total(&usable_ram) >> 20, usable_ram.nr, nr_free_pages());
 	set_max_threads(nr_free_pages(), kparams.max_threads);
+	timer_init(kparams.hz);
 	sched_init();
 	fpu_init();
 	syscall_init();

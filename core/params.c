@@ -8,6 +8,7 @@
 #include "printk.h"
 #include "sched.h"
 #include "task.h"
+#include "timer.h"
 
 #define ITERS_MAX	10000000ULL
 
@@ -41,6 +42,8 @@ static struct cmdline_param params[] = {
 	{ .key = "max_threads", .type = CP_UINT, .min = MIN_THREADS, .max = MAX_THREADS,
 	  .dst = &kparams.max_threads,
 	  .desc = "fork fails with -EAGAIN at this many tasks (default: RAM / 128 KiB, as Linux)" },
+	{ .key = "hz", .type = CP_UINT, .min = 0, .max = 1000, .dst = &kparams.hz,
+	  .desc = "timer ticks a second, preempting user mode (0: cooperative scheduling only)" },
 	{ .key = "rss_max", .type = CP_UINT, .min = 1, .max = 262144, .dst = &kparams.rss_max,
 	  .desc = "bench=fork: the largest resident size in pages (sweep 1, 4, 16, ...; 262144 = 1 GiB)" },
 	{ .key = "pmu", .type = CP_UINT_LIST, .min = 0, .max = 0xffffffffULL,
@@ -97,6 +100,7 @@ int params_parse(const char *cmdline, char *err, size_t errlen)
 		.pid_max = 32768,
 		.stress = 1000,
 		.rss_max = 16384,
+		.hz = HZ_DEFAULT,
 	};
 	if (cmdline_parse(cmdline, params, ARRAY_SIZE(params), err, errlen))
 		return -EINVAL;

@@ -21,7 +21,8 @@ struct kernel_params {
 	u64 seed;		/* PRNG seed for randomized self-tests */
 	u64 tasksize;		/* task_struct object size, padding included */
 	u64 pid_max;
-	u64 max_threads;	/* 0: Linux's default from memory size */
+	u64 max_threads;
+	u64 hz;			/* timer ticks per second; 0: cooperative only */	/* 0: Linux's default from memory size */
 	u64 rss_max;
 	u64 samples;		/* bench=fork: 1 = print every sample (for CDFs) */		/* bench=fork: the largest resident size, in pages */
 	u64 pmu_events[4];	/* raw IA32_PERFEVTSELx codes (pmu=) */

@@ -10,7 +10,7 @@
 #include "printk.h"
 #include "string.h"
 
-#define USER_RFLAGS	0x2		/* IF off: forklab user mode takes no interrupts yet */
+#define USER_RFLAGS	0x202		/* IF on: the timer tick may preempt user mode */
 #define AT_NULL		0
 #define AT_PHDR		3
 #define AT_PHENT	4

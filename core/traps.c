@@ -1,5 +1,6 @@
 /* core/traps.c - exception handling: fixups through the exception table,
  * otherwise a register dump and an exit with FL_EXIT_EXCEPTION. */
+#include "timer.h"
 #include "traps.h"
 #include "fault.h"
 #include "io.h"
@@ -37,8 +38,9 @@ static u64 search_exception_table(u64 rip)
 	return 0;
 }
 
-/* trap_init - mask the legacy 8259 PICs: the BIOS leaves the PIT on IRQ 0,
- * which the PIC would deliver as vector 8 (#DF) if interrupts were on. */
+/* trap_init - mask the legacy 8259 PICs until timer_init remaps them: the
+ * BIOS leaves the PIT on IRQ 0, which the PIC would deliver as vector 8
+ * (#DF) if interrupts were on. */
 void trap_init(void)
 {
 	outb(0x21, 0xff);
@@ -92,6 +94,12 @@ void do_interrupt(struct pt_regs *regs)
 		do_exception(regs);
 		return;
 	}
+	if (regs->vector == TIMER_VECTOR) {
+		timer_interrupt(regs);
+		return;
+	}
+	if (regs->vector == TIMER_VECTOR + 7 || regs->vector == TIMER_VECTOR + 15)
+		return;		/* a spurious PIC interrupt (IRQ 7 / 15): no EOI */
 	printk("forklab: unexpected interrupt vector %lu ignored\n", regs->vector);
 }
 

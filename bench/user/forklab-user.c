@@ -309,6 +309,16 @@ static void *map_stack(void)
 	return p < 0 ? 0 : (void *)p;
 }
 
+static volatile int spin_release;
+
+static int spin_child_fn(void *arg)
+{
+	(void)arg;
+	while (!spin_release)
+		;
+	return 0;
+}
+
 static void semantics_clone(void)
 {
 	char *stack = map_stack();
@@ -341,6 +351,16 @@ static void semantics_clone(void)
 	status = wait_child(pid);
 	check(pid > 0 && status == 60 << 8 && shared_word == 5,
 	      "clone(CLONE_VM|SIGCHLD): shared memory, reaped by wait4", status);
+
+	/* the child spins without a system call until the parent, which
+	 * yields to it, writes the flag: only preemption gets the parent back
+	 * (on one CPU; on Linux a second CPU may run it meanwhile) */
+	spin_release = 0;
+	pid = clone_thread(CLONE_VM | SIGCHLD, stack + STACK_SIZE, 0, 0, 0, spin_child_fn, 0);
+	sys0(SYS_sched_yield);
+	spin_release = 1;
+	status = wait_child(pid);
+	check(pid > 0 && status == 0, "a child spinning without system calls is preempted", status);
 	check(sys6(SYS_munmap, (long)stack, STACK_SIZE, 0, 0, 0, 0) == 0, "munmap of the stack", 0);
 }
 
