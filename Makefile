@@ -79,7 +79,7 @@ $(BUILD)/host/test_core: tests/test_core.c tests/core_tests.c tests/host_shim.c 
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(filter %.c,$^)
 HOST_TEST_BINS += $(BUILD)/host/test_core
--include tests/host.mk tests/pid.mk tests/elf.mk bench/user/user.mk
+-include tests/host.mk tests/pid.mk tests/elf.mk bench/user/user.mk tests/fuzzing.mk
 
 host-tests: $(HOST_TEST_BINS)
 

@@ -1,0 +1,58 @@
+# tests/fuzzing.mk - libFuzzer targets for the two parsers that take outside
+# input: the kernel command line (core/cmdline.c) and boot-module ELFs
+# (core/elf.c). Included by the top Makefile.
+#   make fuzz                 build with clang -fsanitize=fuzzer,address,undefined
+#                             and fuzz each for FUZZ_SECONDS (default 60)
+#   make check                replays the seeds and every saved crash (gcc, ASan/UBSan)
+# A crash: libFuzzer writes crash-<sha1> into $(BUILD)/fuzzing/; copy it into
+# tests/fuzzing/crashes/<target>/, fix the bug, and it stays a test.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := cmdline elf
+FUZZ_SRCS_cmdline := core/cmdline.c core/printf.c
+FUZZ_SRCS_elf := core/elf.c core/printf.c
+FUZZ_CFLAGS := -g -O1 -Icore -Itests -I$(BUILD)/include -fno-sanitize-recover=all
+
+# Seeds: committed command lines; ELFs made from the user programs (whole,
+# cut short, and with the program headers pointing past the end).
+$(BUILD)/fuzzing/seeds-elf/.stamp: $(USER_PROG)
+	@mkdir -p $(dir $@)
+	cp $(USER_PROG) $(dir $@)forklab-user
+	head -c 200 $(USER_PROG) > $(dir $@)truncated
+	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[32:40] = (len(b) - 8).to_bytes(8, "little"); open(sys.argv[2], "wb").write(b)' \
+		$(USER_PROG) $(dir $@)phoff-past-end
+	@touch $@
+
+$(BUILD)/fuzzing/fuzz_%: tests/fuzzing/fuzz_%.c $(BUILD)/include/version.h
+	@command -v clang >/dev/null || { echo "make fuzz: installing clang"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; }
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRCS_$*) tests/host_shim.c
+
+.PHONY: fuzz
+fuzz: $(addprefix $(BUILD)/fuzzing/fuzz_,$(FUZZ_TARGETS)) $(BUILD)/fuzzing/seeds-elf/.stamp
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzzing/corpus-$$t; \
+		seeds=tests/fuzzing/corpus/$$t; [ $$t = elf ] && seeds=$(BUILD)/fuzzing/seeds-elf; \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		( cd $(BUILD)/fuzzing && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-max_len=65536 corpus-$$t $(CURDIR)/$$seeds $(CURDIR)/tests/fuzzing/crashes/$$t \
+			> fuzz_$$t.log 2>&1 ); rc=$$?; \
+		grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|cov:' \
+			$(BUILD)/fuzzing/fuzz_$$t.log | tail -4; \
+		if [ $$rc -ne 0 ]; then echo "fuzz_$$t FAILED: see $(BUILD)/fuzzing/fuzz_$$t.log"; exit 1; fi; \
+	done
+
+# The replay drivers run in make check (HOST_TEST_BINS).
+$(BUILD)/host/replay_cmdline: tests/fuzzing/fuzz_cmdline.c tests/fuzzing/replay.c \
+		$(FUZZ_SRCS_cmdline) tests/host_shim.c $(BUILD)/include/version.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Wno-sign-compare -DREPLAY_NAME='"fuzz_cmdline"' \
+		-DREPLAY_DIRS='"tests/fuzzing/corpus/cmdline", "tests/fuzzing/crashes/cmdline"' \
+		-o $@ $(filter %.c,$^)
+$(BUILD)/host/replay_elf: tests/fuzzing/fuzz_elf.c tests/fuzzing/replay.c \
+		$(FUZZ_SRCS_elf) tests/host_shim.c $(BUILD)/fuzzing/seeds-elf/.stamp $(BUILD)/include/version.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Wno-sign-compare -DREPLAY_NAME='"fuzz_elf"' \
+		-DREPLAY_DIRS='"$(BUILD)/fuzzing/seeds-elf", "tests/fuzzing/crashes/elf"' \
+		-o $@ $(filter %.c,$^)
+HOST_TEST_BINS += $(BUILD)/host/replay_cmdline $(BUILD)/host/replay_elf
