@@ -172,6 +172,23 @@ else
 fi
 check "a kernel built with FORKLAB_NO_PROBES has no phases and a cheaper fork" probes_compile_out
 
+echo "== Linux reference (forklab linux: Debian's cloud kernel, icount)"
+linux_reference() {
+	rm -rf build/check/linux-ref
+	$FORKLAB linux --mode icount --iters 5 --rss-max 4 --no-plots --out build/check/linux-ref \
+		>"$LOGDIR/linux-ref.out" 2>&1 &&
+	python3 - build/check/linux-ref/results.csv <<'PY'
+import csv, sys
+rows = {(r["op"], r["rss_pages"]): r for r in csv.DictReader(open(sys.argv[1]))}
+for key in [("fork", "1"), ("vfork", "1"), ("clone-thread", "1"), ("clone-vm", "1"),
+            ("fork-exit-wait", "1"), ("fork", "4"), ("cow-write", "4")]:
+    r = rows[key]
+    assert r["alloc"] == r["pt"] == r["pid"] == "linux" and int(r["p50"]) > 0, r
+print(len(rows), "Linux rows")
+PY
+}
+check "forklab linux runs the benchmark program in a Linux guest (icount)" linux_reference
+
 echo "== GRUB ISO boot (multiboot2, TCG)"
 iso_check() {
 	$FORKLAB boot --iso --mode tcg --timeout 120 >"$LOGDIR/iso.out" 2>&1 &&

@@ -22,6 +22,19 @@ phases,n,18,flags,41,dup_task_struct,1222,copy_files..signal,539,copy_mm,11,copy
 """
 
 
+class Select(unittest.TestCase):
+    ROWS = [{"alloc": a, "pt": "cow", "pid": "hash", "op": "fork"} for a in ("slub", "page")] + \
+        [{"alloc": "", "pt": "", "pid": "hash", "op": "alloc+find+free"}]
+
+    def test_select_narrows_only_fields_with_several_values(self):
+        rows = runs.select_rows(self.ROWS, "alloc=slub,pt=copy")
+        self.assertEqual([r["alloc"] for r in rows], ["slub", ""])	# pt has one value: kept
+
+    def test_bad_select_is_refused(self):
+        with self.assertRaises(runs.qemu.UsageError):
+            runs.select_rows(self.ROWS, "colour=blue")
+
+
 class ParseLog(unittest.TestCase):
     def test_pmu_call_row_fills_the_pmu_columns_of_its_result(self):
         rows, meta = runs.parse_log(LOG.splitlines())

@@ -11,6 +11,9 @@
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  *   forklab-user fork-once      one fork: exit -errno, or 107 when it worked
+ *   forklab-user benchall N RSSMAX [NAME]  every op of bench=fork in one run,
+ *                               each after a config line (alloc, pt, pid =
+ *                               NAME, default linux): forklab linux runs this
  *   forklab-user forkbomb MAX [NPROC]  fork unreaped children (at most MAX)
  *                               until fork fails, after lowering RLIMIT_NPROC
  *                               to NPROC if given; reap them, fork once more;
@@ -538,6 +541,7 @@ static long time_one(const char *op, char *stack, u64 *cycles)
 }
 
 static char *resident;		/* the pages touch_pages made resident */
+static u64 resident_pages;
 
 /* touch_pages - make @pages pages of anonymous memory resident (the RSS
  * a fork then has to copy or share); returns 0 or -1. */
@@ -551,6 +555,7 @@ static int touch_pages(u64 pages)
 	if (p < 0)
 		return -1;
 	resident = (char *)p;
+	resident_pages = pages;
 	for (u64 i = 0; i < pages; i++)
 		((volatile char *)p)[i * PAGE] = 1;
 	return 0;
@@ -630,7 +635,7 @@ static void print_samples(const char *op, u64 rss_pages, const u64 *v, u64 n)
 
 static int bench(const char *op, u64 n, u64 rss_pages)
 {
-	char *stack = map_stack();
+	static char *stack;		/* one for every configuration (bench_all) */
 	u64 warmup = n / 10 + 1;
 	long r;
 
@@ -644,6 +649,8 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 
 	if (n > MAX_SAMPLES)
 		n = MAX_SAMPLES;
+	if (!stack)
+		stack = map_stack();
 	if (!stack || !n)
 		return 2;
 	tls_block[0] = (u64)tls_block;
@@ -671,6 +678,51 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 		print_samples(op, rss_pages, samples, n);	/* in call order */
 	print_result(op, rss_pages, samples, n);
 	return 0;
+}
+
+/* put_config - the line forklab's kernel prints before each configuration,
+ * so one parser reads both (@name stands for alloc, pt and pid). */
+static void put_config(const char *op, const char *name, u64 rss)
+{
+	puts_("config,op,");
+	puts_(op);
+	for (int i = 0; i < 3; i++) {
+		puts_(i == 0 ? ",alloc," : i == 1 ? ",pt," : ",pid,");
+		puts_(name);
+	}
+	puts_(",rss_pages,");
+	putu(rss);
+	putc_('\n');
+	flush();
+}
+
+/* bench_all - the fork benchmark of forklab's bench=fork in one process,
+ * for kernels that run one program per boot (Linux under `forklab linux`,
+ * or natively): each op at one page, fork over the resident-size sweep
+ * (iterations cut by the same cycle budget), cow-write; everything a
+ * configuration mapped is unmapped before the next. */
+static int bench_all(u64 iters, u64 rss_max, const char *name)
+{
+	static const char *const ops[] = { "fork", "vfork", "clone-thread", "clone-vm",
+					   "fork-exit-wait" };
+	long brk0 = sys1(SYS_brk, 0);
+	int bad = 0;
+
+	for (u64 k = 0; k < 5 + 16 + 4; k++) {
+		const char *op = k < 5 ? ops[k] : k < 21 ? "fork" : "cow-write";
+		u64 rss = k < 5 ? 1 : k < 21 ? 1UL << (2 * (k - 4)) : 1UL << (2 + 2 * 2 * (k - 21));
+		u64 budget = (200ULL << 20) / (2000 + 300 * rss);
+
+		if (rss > rss_max || (k >= 5 && rss == 1))
+			continue;
+		put_config(op, name, rss);
+		bad |= bench(op, k < 21 ? (iters < budget ? iters : (budget > 5 ? budget : 5)) : 1, rss);
+		if (resident)
+			sys6(SYS_munmap, (long)resident, (long)(resident_pages * PAGE), 0, 0, 0, 0);
+		resident = 0;
+		sys1(SYS_brk, brk0);
+	}
+	return bad;
 }
 
 static int stress(u64 n)
@@ -765,6 +817,8 @@ int main(int argc, char **argv)
 		return fork_once();
 	if (streq(argv[1], "stress") && argc >= 3)
 		return stress(atou(argv[2]));
+	if (streq(argv[1], "benchall") && argc >= 4)
+		return bench_all(atou(argv[2]), atou(argv[3]), argc >= 5 ? argv[4] : "linux");
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
 	puts_("usage: forklab-user [semantics | bench OP N [RSS] | stress N | fork-once | "

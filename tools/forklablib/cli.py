@@ -153,8 +153,9 @@ def parse(p, argv):
 
 def main(argv):
     try:
-        from . import runs
+        from . import linuxref, runs
         COMMANDS.update(runs.COMMANDS)
+        COMMANDS.update(linuxref.COMMANDS)
     except ImportError:
         pass
     if not argv or argv[0] in ("-h", "--help", "help"):

@@ -293,8 +293,9 @@ def n_range(rows):
     return f"n = {ns[0]}" if ns[0] == ns[-1] else f"n = {ns[0]}-{ns[-1]}"
 
 
-def plot(out):
-    """Write the data files and run the gnuplot scripts in plot/."""
+def plot(out, linux=None):
+    """Write the data files and run the gnuplot scripts in plot/; with
+    @linux (a `forklab linux` run), Linux's fork curve joins fork_rss."""
     if not shutil.which("gnuplot"):
         warn("forklab: gnuplot not found (run `make deps`); no plots")
         return []
@@ -320,6 +321,14 @@ def plot(out):
                                r["alloc"] == a0 and r["pid"] == p0), key=lambda r: int(r["rss_pages"]))
             write_dat(os.path.join(out, f"rss-{pt}.dat"), "rss_kib p50 p90 n",
                       [(int(r["rss_pages"]) * 4, r["p50"], r["p90"], r["n"]) for r in pts_rows])
+        if linux:
+            lrows = sorted((r for r in read_csv(os.path.join(linux, "results.csv"))
+                            if r["op"] == "fork"), key=lambda r: int(r["rss_pages"]))
+            if not lrows:
+                raise qemu.UsageError(f"{linux} has no fork rows")
+            write_dat(os.path.join(out, "rss-linux.dat"), "rss_kib p50 p90 n",
+                      [(int(r["rss_pages"]) * 4, r["p50"], r["p90"], r["n"]) for r in lrows])
+            pts = pts + ["linux"]
         made += gnuplot("fork_rss.gp", out, mode=mode, series=" ".join(pts),
                         subtitle=f"alloc={a0} pid={p0}, " + n_range(
                             [r for r in fork if r["op"] == "fork" and r["alloc"] == a0 and
@@ -410,9 +419,12 @@ def gnuplot(script, out, **variables):
 def cmd_plot(argv):
     p = argparse.ArgumentParser(prog="forklab plot", description="Draw the plots of a run.")
     p.add_argument("run")
+    p.add_argument("--linux", help="a `forklab linux` run to draw beside forklab (fork_rss)")
     opts = p.parse_args(argv)
     check_run(opts.run)
-    for f in plot(opts.run):
+    if opts.linux:
+        check_run(opts.linux)
+    for f in plot(opts.run, linux=opts.linux):
         print(f)
     return 0
 
@@ -469,10 +481,13 @@ def report(out):
 def cmd_report(argv):
     p = argparse.ArgumentParser(prog="forklab report", description="Write RUN/report.html.")
     p.add_argument("run")
+    p.add_argument("--linux", help="a `forklab linux` run to draw beside forklab (fork_rss)")
     opts = p.parse_args(argv)
     check_run(opts.run)
-    if not os.path.exists(os.path.join(opts.run, "fork_rss.svg")):
-        plot(opts.run)
+    if opts.linux:
+        check_run(opts.linux)
+    if opts.linux or not os.path.exists(os.path.join(opts.run, "fork_rss.svg")):
+        plot(opts.run, linux=opts.linux)
     report(opts.run)
     return 0
 
@@ -532,6 +547,18 @@ def read_samples(run):
     return out
 
 
+def select_rows(rows, select):
+    """@rows narrowed by 'field=value,...' wherever they hold several values
+    of that field (a run of one strategy set is left as it is)."""
+    for item in filter(None, select.split(",")):
+        field, _, value = item.partition("=")
+        if field not in ("alloc", "pt", "pid") or not value:
+            raise qemu.UsageError(f"--select: '{item}' is not alloc=, pt= or pid= with a value")
+        if len({r[field] for r in rows if r[field]}) > 1:
+            rows = [r for r in rows if r[field] in (value, "")]
+    return rows
+
+
 def differing_fields(a_rows, b_rows):
     """Strategy fields that hold one value in each run, a different one:
     compare matches configurations across them (alloc=page vs alloc=slub)."""
@@ -555,11 +582,14 @@ def cmd_compare(argv):
     p.add_argument("--tolerance", type=float, default=2.0,
                    help="percent, for configurations without samples (default 2)")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    p.add_argument("--select", default="",
+                   help="e.g. alloc=slub,pt=cow,pid=hash: in a run holding several values of a "
+                   "field keep only these rows (to set one strategy set against a Linux run)")
     opts = p.parse_args(argv)
     for r in (opts.run_a, opts.run_b):
         check_run(r)
-    a_rows = read_csv(os.path.join(opts.run_a, "results.csv"))
-    b_rows = read_csv(os.path.join(opts.run_b, "results.csv"))
+    a_rows = select_rows(read_csv(os.path.join(opts.run_a, "results.csv")), opts.select)
+    b_rows = select_rows(read_csv(os.path.join(opts.run_b, "results.csv")), opts.select)
     across = differing_fields(a_rows, b_rows)
     wild = {f for f, _, _ in across}
     if across:

@@ -1,0 +1,285 @@
+"""forklab linux: the same user program (bench/user/forklab-user benchall)
+run in a Linux guest under the same QEMU mode, and natively, written as a
+run directory that `forklab compare` and `forklab plot` read beside
+forklab's own runs. The kernel is Debian's linux-image-*-cloud-amd64,
+unpacked with dpkg -x; the initramfs is one cpio with the program as /init."""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import time
+
+from . import qemu, runs
+from .exitcodes import ROOT
+
+CACHE = os.path.join(ROOT, "build", "linux")
+PROGRAM = os.path.join(ROOT, "build", "user", "forklab-user")
+META_PACKAGE = "linux-image-cloud-amd64"
+KVM_FAILURE = ("KVM internal error", "emulation failure")
+NAME = "linux"			# what the rows carry as alloc, pt and pid
+
+
+def warn(msg):
+    runs.warn(msg)
+
+
+def cpio_newc(entries):
+    """An uncompressed newc cpio archive of (name, mode, data, rdev_major,
+    rdev_minor) entries, as the kernel's initramfs unpacker reads it."""
+    out = bytearray()
+
+    def pad4():
+        out.extend(b"\0" * (-len(out) % 4))
+    for ino, (name, mode, data, major, minor) in enumerate(
+            list(entries) + [("TRAILER!!!", 0, b"", 0, 0)], start=1):
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, major, minor, len(name) + 1, 0]
+        out.extend(b"070701" + b"".join(b"%08X" % f for f in fields))
+        out.extend(name.encode() + b"\0")
+        pad4()
+        out.extend(data)
+        pad4()
+    return bytes(out)
+
+
+def make_initramfs(program, path):
+    with open(program, "rb") as f:
+        init = f.read()
+    with open(path, "wb") as f:
+        f.write(cpio_newc([("dev", 0o040755, b"", 0, 0),
+                           ("dev/console", 0o020600, b"", 5, 1),
+                           ("init", 0o100755, init, 0, 0)]))
+    return path
+
+
+def ensure_kernel(cache=CACHE):
+    """(vmlinuz path, package name_version): Debian's cloud kernel, downloaded
+    and unpacked into @cache once."""
+    found = sorted(glob.glob(os.path.join(cache, "root", "boot", "vmlinuz-*")))
+    stamp = os.path.join(cache, "package")
+    if found and os.path.exists(stamp):
+        with open(stamp) as f:
+            return found[-1], f.read().strip()
+    for tool in ("apt-cache", "apt-get", "dpkg"):
+        if not shutil.which(tool):
+            raise qemu.UsageError(f"{tool} not found: forklab linux needs Debian's package tools")
+    dep = subprocess.run(["apt-cache", "depends", META_PACKAGE], capture_output=True, text=True)
+    pkg = next((l.split()[-1] for l in dep.stdout.splitlines()
+                if l.strip().startswith("Depends: linux-image-")), None)
+    if not pkg:
+        raise qemu.UsageError(f"cannot resolve {META_PACKAGE} with apt-cache (run apt-get update?)")
+    os.makedirs(cache, exist_ok=True)
+    warn(f"forklab linux: downloading {pkg} (Debian's archive) into {os.path.relpath(cache)}")
+    dl = subprocess.run(["apt-get", "download", pkg], cwd=cache, capture_output=True, text=True)
+    debs = sorted(glob.glob(os.path.join(cache, pkg + "_*.deb")))
+    if dl.returncode or not debs:
+        raise qemu.UsageError(f"apt-get download {pkg} failed: "
+                              + (dl.stderr.strip().splitlines() or ["no output"])[-1])
+    subprocess.run(["dpkg", "-x", debs[-1], os.path.join(cache, "root")], check=True)
+    found = sorted(glob.glob(os.path.join(cache, "root", "boot", "vmlinuz-*")))
+    if not found:
+        raise qemu.UsageError(f"{debs[-1]} holds no boot/vmlinuz-*")
+    with open(stamp, "w") as f:
+        f.write(os.path.basename(debs[-1])[:-len("_amd64.deb")])
+    with open(stamp) as f:
+        return found[-1], f.read().strip()
+
+
+def guest_command(mode, vmlinuz, initrd, args, mem):
+    cmd = [qemu.QEMU]
+    if mode == "kvm":
+        cmd += ["-accel", "kvm", "-cpu", "host,-arch-capabilities,+invtsc"]
+    else:
+        cmd += ["-accel", "tcg", "-cpu", "max"]
+        if mode == "icount":
+            cmd += ["-icount", "shift=0,sleep=off"]
+    return cmd + ["-m", str(mem), "-display", "none", "-vga", "none", "-serial", "stdio",
+                  "-monitor", "none", "-no-reboot", "-nodefaults", "-kernel", vmlinuz,
+                  "-initrd", initrd, "-append",
+                  f"console=ttyS0 panic=-1 quiet rdinit=/init -- {args}"]
+
+
+def kvm_failed(stderr):
+    """Whether QEMU's stderr says KVM could not run the guest (the nested
+    KVM of the development machines stops a Linux guest this way)."""
+    return any(s in stderr for s in KVM_FAILURE)
+
+
+def init_exit_code(lines):
+    """The program's exit status from Linux's "Attempted to kill init!
+    exitcode=0x..." panic, or None."""
+    for line in lines:
+        if "Attempted to kill init" in line and "exitcode=" in line:
+            return int(line.split("exitcode=")[1].split()[0].rstrip(","), 16) >> 8
+    return None
+
+
+def run_guest(mode, vmlinuz, initrd, args, mem, timeout):
+    """(lines, stderr, why, command, wall seconds); @why is None when QEMU
+    exited by itself, else "timeout" or "kvm" (QEMU reported a KVM internal
+    error: it then pauses the guest and would wait forever)."""
+    cmd = guest_command(mode, vmlinuz, initrd, args, mem)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    out, err, why = b"", b"", None
+    for f in (proc.stdout, proc.stderr):
+        os.set_blocking(f.fileno(), False)
+    while True:
+        got = False
+        for f in (proc.stdout, proc.stderr):
+            try:
+                chunk = f.read()
+            except BlockingIOError:
+                chunk = None
+            if chunk:
+                got = True
+                if f is proc.stdout:
+                    out += chunk
+                else:
+                    err += chunk
+        if kvm_failed(err.decode("utf-8", "replace")):
+            why = "kvm"
+        elif time.monotonic() - start > timeout:
+            why = "timeout"
+        if why:
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+        if not got and proc.poll() is not None:
+            break
+        if not got:
+            time.sleep(0.01)
+    proc.wait()
+    for f in (proc.stdout, proc.stderr):
+        try:
+            rest = f.read() or b""
+        except (BlockingIOError, ValueError):
+            rest = b""
+        if f is proc.stdout:
+            out += rest
+        else:
+            err += rest
+    lines = [l.rstrip("\r") for l in out.decode("utf-8", "replace").splitlines()]
+    return lines, err.decode("utf-8", "replace"), why, cmd, time.monotonic() - start
+
+
+def write_run(out, lines, meta):
+    rows, parsed = runs.parse_log(lines)
+    if not rows:
+        raise qemu.UsageError("the program printed no result rows; see " +
+                              os.path.relpath(os.path.join(out, "log.txt")))
+    runs.write_csv(os.path.join(out, "results.csv"), rows)
+    meta.update(parsed, rows=len(rows))
+    with open(os.path.join(out, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=2)
+    return rows
+
+
+def new_dir(out, mode):
+    if out:
+        if os.path.exists(out):
+            raise qemu.UsageError(f"{out} exists; forklab never overwrites a run")
+        os.makedirs(out)
+        return out
+    base = runs.run_dir(f"linux-{mode}")
+    os.makedirs(base)
+    return base
+
+
+def common_meta(mode, args):
+    return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "mode": mode,
+            "kernel": NAME, "host_cpu": runs.host_cpu(), "host_kernel": platform.release(),
+            "program": "build/user/forklab-user", "program_args": args,
+            "pmu": "not read (Linux reference)"}
+
+
+def cmd_linux(argv):
+    p = argparse.ArgumentParser(
+        prog="forklab linux",
+        description="Run forklab's fork benchmark program in a Linux guest (Debian's cloud "
+        "kernel, downloaded once) under the same QEMU mode, and optionally natively; write "
+        "a run directory that compare and plot read (alloc, pt and pid are 'linux').")
+    p.add_argument("--mode", help="kvm (default if usable), tcg, icount")
+    p.add_argument("--native", action="store_true",
+                   help="run the program on this host instead of in a guest")
+    p.add_argument("--iters", type=int, default=50, help="iterations per configuration")
+    p.add_argument("--rss-max", type=int, default=16384,
+                   help="largest resident size for the fork sweep, pages (default 16384)")
+    p.add_argument("--mem", type=int, help="guest MiB (default: enough for --rss-max)")
+    p.add_argument("--timeout", type=float, default=900)
+    p.add_argument("--no-fallback", action="store_true",
+                   help="do not rerun under icount when KVM cannot run the guest")
+    p.add_argument("--out", help="run directory (default results/<date>-<host>-linux-<mode>)")
+    p.add_argument("--no-plots", action="store_true")
+    opts = p.parse_args(argv)
+    if opts.iters < 1 or opts.rss_max < 1:
+        raise qemu.UsageError("--iters and --rss-max must be at least 1")
+    if not os.path.exists(PROGRAM):
+        qemu.ensure_built("build/user/forklab-user")
+    args = f"benchall {opts.iters} {opts.rss_max} {NAME}"
+    if opts.native:
+        out = new_dir(opts.out, "native")
+        start = time.monotonic()
+        r = subprocess.run([PROGRAM] + args.split(), capture_output=True, text=True,
+                           timeout=opts.timeout)
+        lines = r.stdout.splitlines()
+        with open(os.path.join(out, "log.txt"), "w") as f:
+            f.write(r.stdout + r.stderr)
+        meta = common_meta("native", args)
+        meta.update(exit_code=r.returncode, wall_s=round(time.monotonic() - start, 1))
+        rows = write_run(out, lines, meta)
+        print(f"forklab linux: {len(rows)} result rows (native) in {os.path.relpath(out)}")
+        if not opts.no_plots:
+            runs.plot(out)
+            runs.report(out)
+        return 0 if r.returncode == 0 else 1
+    if not shutil.which(qemu.QEMU):
+        raise qemu.UsageError(f"{qemu.QEMU} not found; run `make deps` (installs qemu-system-x86)")
+    mode = qemu.choose_mode(opts.mode, warn=warn)
+    vmlinuz, package = ensure_kernel()
+    initrd = make_initramfs(PROGRAM, os.path.join(CACHE, "initramfs.cpio"))
+    mem = opts.mem or max(512, opts.rss_max * 4 // 1024 * 3 + 256)
+    lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem, opts.timeout)
+    kvm_error = None
+    if mode == "kvm" and why == "kvm":
+        warn("forklab linux: the Linux guest died with a KVM emulation failure (this host's "
+             "KVM cannot run it: a nested hypervisor)" +
+             ("" if opts.no_fallback else "; running it under icount instead"))
+        if opts.no_fallback:
+            return 1
+        kvm_error = next((l for l in stderr.splitlines() if kvm_failed(l)), "")
+        mode = "icount"
+        lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem,
+                                                  opts.timeout)
+    timed_out = why == "timeout"
+    out = new_dir(opts.out, mode)
+    with open(os.path.join(out, "log.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    code = init_exit_code(lines)
+    if timed_out:
+        warn(f"forklab linux: the guest was stopped after {opts.timeout:.0f} s; last lines:")
+        for line in lines[-8:]:
+            warn("  | " + line)
+    elif code is None:
+        warn("forklab linux: the guest ended without the program's exit status; last lines:")
+        for line in (lines[-6:] or stderr.strip().splitlines()[-4:]):
+            warn("  | " + line)
+    meta = common_meta(mode, args)
+    meta.update(linux_package=package, vmlinuz=os.path.relpath(vmlinuz, ROOT), guest_mem_mib=mem,
+                qemu=runs.command_output([qemu.QEMU, "--version"]), qemu_command=cmd,
+                exit_code=code, timed_out=timed_out, wall_s=round(wall, 1))
+    if kvm_error is not None:
+        meta["kvm_attempt"] = f"failed, fell back to icount: {kvm_error.strip()}"
+    rows = write_run(out, lines, meta)
+    print(f"forklab linux: {len(rows)} result rows ({package}, {mode}) in {os.path.relpath(out)}")
+    if not opts.no_plots:
+        runs.plot(out)
+        runs.report(out)
+    return 0 if code == 0 and not timed_out else 1
+
+
+COMMANDS = {"linux": cmd_linux}
