@@ -43,7 +43,8 @@ static struct cmdline_param params[] = {
 	  .dst = &kparams.max_threads,
 	  .desc = "fork fails with -EAGAIN at this many tasks (default: RAM / 128 KiB, as Linux)" },
 	{ .key = "hz", .type = CP_UINT, .min = 0, .max = 1000, .dst = &kparams.hz,
-	  .desc = "timer ticks a second, preempting user mode (0: cooperative scheduling only)" },
+	  .desc = "timer ticks a second, preempting user mode (0: cooperative only; default 100, "
+		  "0 in mode=bench)" },
 	{ .key = "rss_max", .type = CP_UINT, .min = 1, .max = 262144, .dst = &kparams.rss_max,
 	  .desc = "bench=fork: the largest resident size in pages (sweep 1, 4, 16, ...; 262144 = 1 GiB)" },
 	{ .key = "pmu", .type = CP_UINT_LIST, .min = 0, .max = 0xffffffffULL,
@@ -100,7 +101,7 @@ int params_parse(const char *cmdline, char *err, size_t errlen)
 		.pid_max = 32768,
 		.stress = 1000,
 		.rss_max = 16384,
-		.hz = HZ_DEFAULT,
+		.hz = HZ_AUTO,
 	};
 	if (cmdline_parse(cmdline, params, ARRAY_SIZE(params), err, errlen))
 		return -EINVAL;

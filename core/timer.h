@@ -8,6 +8,7 @@
 
 #define TIMER_VECTOR	0x20	/* IRQ 0 after the PIC is remapped */
 #define HZ_DEFAULT	100
+#define HZ_AUTO		(~0ULL)	/* hz= not given: HZ_DEFAULT, but 0 for mode=bench */
 
 extern u64 jiffies;		/* ticks since timer_init */
 extern u64 nr_preemptions;	/* ticks that switched a user task out */
