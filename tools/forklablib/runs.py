@@ -341,11 +341,12 @@ def plot(out, linux=None):
             if r["op"] == "fork" and r["rss_pages"] == "1" and r["pt"] == t0 and r["pid"] == p0:
                 lines.append([r["alloc"]] + [r["phase_" + p.replace("..", "_to_")] or 0
                                              for p in PHASES[:-1]])
-        write_dat(os.path.join(out, "phases.dat"), "alloc " + " ".join(PHASES[:-1]), lines)
         one = [r for r in fork if r["rss_pages"] == "1" and r["pt"] == t0 and r["pid"] == p0]
-        made += gnuplot("fork_phases.gp", out, mode=mode,
-                        subtitle=f"pt={t0} pid={p0}, 1-page fork, " +
-                        n_range([r for r in one if r["op"] == "fork"]))
+        if any(float(v or 0) for line in lines for v in line[1:]):	# none from Linux
+            write_dat(os.path.join(out, "phases.dat"), "alloc " + " ".join(PHASES[:-1]), lines)
+            made += gnuplot("fork_phases.gp", out, mode=mode,
+                            subtitle=f"pt={t0} pid={p0}, 1-page fork, " +
+                            n_range([r for r in one if r["op"] == "fork"]))
 
         # 3. fork, vfork, clone per allocator at 1 page
         ops = ["fork", "vfork", "clone-thread", "clone-vm", "fork-exit-wait"]
