@@ -9,7 +9,7 @@
 #define KSTACK_SIZE		16384		/* Linux's THREAD_SIZE on x86-64 */
 #define STACK_END_MAGIC		0x57ac6e9dUL
 #define TASK_COMM_LEN		16
-#define TASKSIZE_DEFAULT	9216		/* near Linux 6.1's task_struct on x86-64 */
+#define TASKSIZE_DEFAULT	8384		/* Linux 6.1 (Debian cloud) task_struct objsize in /proc/slabinfo under QEMU -cpu max: what arch_dup_task_struct copies */
 #define TASKSIZE_MAX		65536
 #define NR_OPEN_DEFAULT		64
 #define _NSIG			64
