@@ -11,7 +11,7 @@
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  *   forklab-user fork-once      one fork: exit -errno, or 107 when it worked
- *   forklab-user benchall N RSSMAX [NAME]  every op of bench=fork in one run,
+ *   forklab-user benchall N RSSMAX [NAME [samples]]  every op of bench=fork in one run,
  *                               each after a config line (alloc, pt, pid =
  *                               NAME, default linux): forklab linux runs this
  *   forklab-user forkbomb MAX [NPROC]  fork unreaped children (at most MAX)
@@ -817,8 +817,10 @@ int main(int argc, char **argv)
 		return fork_once();
 	if (streq(argv[1], "stress") && argc >= 3)
 		return stress(atou(argv[2]));
-	if (streq(argv[1], "benchall") && argc >= 4)
+	if (streq(argv[1], "benchall") && argc >= 4) {
+		want_samples = argc >= 6 && streq(argv[5], "samples");
 		return bench_all(atou(argv[2]), atou(argv[3]), argc >= 5 ? argv[4] : "linux");
+	}
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
 	puts_("usage: forklab-user [semantics | bench OP N [RSS] | stress N | fork-once | "

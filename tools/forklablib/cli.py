@@ -175,3 +175,6 @@ def main(argv):
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:		# e.g. `forklab compare A B | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

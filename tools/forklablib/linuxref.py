@@ -173,6 +173,9 @@ def write_run(out, lines, meta):
         raise qemu.UsageError("the program printed no result rows; see " +
                               os.path.relpath(os.path.join(out, "log.txt")))
     runs.write_csv(os.path.join(out, "results.csv"), rows)
+    samples = runs.parse_samples(lines)
+    if samples:
+        runs.write_samples(os.path.join(out, "samples.csv"), samples)
     meta.update(parsed, rows=len(rows))
     with open(os.path.join(out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=2)
@@ -220,7 +223,7 @@ def cmd_linux(argv):
         raise qemu.UsageError("--iters and --rss-max must be at least 1")
     if not os.path.exists(PROGRAM):
         qemu.ensure_built("build/user/forklab-user")
-    args = f"benchall {opts.iters} {opts.rss_max} {NAME}"
+    args = f"benchall {opts.iters} {opts.rss_max} {NAME} samples"
     if opts.native:
         out = new_dir(opts.out, "native")
         start = time.monotonic()

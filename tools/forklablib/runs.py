@@ -102,6 +102,13 @@ def write_csv(path, rows):
         w.writerows(rows)
 
 
+def write_samples(path, samples):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=SAMPLE_COLUMNS)
+        w.writeheader()
+        w.writerows(samples)
+
+
 def read_csv(path):
     try:
         with open(path, newline="") as f:
@@ -242,10 +249,7 @@ def cmd_run(argv):
     write_csv(os.path.join(out, "results.csv"), rows)
     samples = parse_samples(res.lines)
     if samples:
-        with open(os.path.join(out, "samples.csv"), "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=SAMPLE_COLUMNS)
-            w.writeheader()
-            w.writerows(samples)
+        write_samples(os.path.join(out, "samples.csv"), samples)
     meta.update(
         date=datetime.datetime.now().isoformat(timespec="seconds"), mode=mode,
         host_cpu=host_cpu(), host_kernel=platform.release(),
