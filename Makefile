@@ -109,7 +109,7 @@ baseline: deps kernel
 	@tools/forklab gate --update
 
 # soak - the long leak check: 100 000 fork/exit/wait cycles for every
-# combination of allocator, page-table and pid strategy (about 25 minutes
+# combination of allocator, page-table and pid strategy (about 6 minutes
 # under TCG on 2 cores).
 soak: deps kernel
 	@tools/forklab test --mode $${FORKLAB_MODE:-tcg} --timeout 10800 -- stress=100000
