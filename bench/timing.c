@@ -5,7 +5,7 @@
 
 #define TIMER_SAMPLES		1001
 #define PIT_HZ			1193182
-#define TSC_CALIBRATE_MS	10
+#define TSC_CALIBRATE_MS	2	/* short: under icount 1 ms of PIT time is 1 M instructions of spinning */
 #define PIT_SPIN_MAX		1000000	/* port reads before giving up on the PIT */
 
 static u64 overhead_min, overhead_p50;
