@@ -13,6 +13,7 @@
 #include "task.h"
 #include "timing.h"
 #include "string.h"
+#include "user/budget.h"
 #include "probe.h"
 #include "pmu.h"
 #include "stats.h"
@@ -46,7 +47,7 @@ static void bench_pid(void)
 }
 
 #define RSS_SWEEP_MAX_DEFAULT	16384	/* pages: 64 MiB (rss= raises it, up to 1 GiB) */
-#define FORK_CYCLE_BUDGET	(200ULL << 20)	/* TSC ticks of work per configuration */
+#define FORK_CYCLE_BUDGET	BENCH_CYCLE_BUDGET	/* TSC ticks of work per configuration */
 
 static const char *const fork_ops[] = { "fork", "vfork", "clone-thread", "clone-vm",
 					"fork-exit-wait" };
@@ -172,7 +173,7 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	if (status)
 		printk("error,op,%s,rss_pages,%lu,status,0x%x\n", op, rss, status);
 	else if (pg) {
-		u64 skip = strcmp(op, "cow-write") ? iters / 10 + 1 : 0;
+		u64 skip = strcmp(op, "cow-write") ? BENCH_WARMUP(iters) : 0;
 		u64 *scratch = log.child_run + calls;
 
 		if (log.pmu_read && log.n)

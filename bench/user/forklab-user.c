@@ -25,6 +25,8 @@
 #include <stdint.h>
 
 typedef uint64_t u64;
+#include "budget.h"
+
 
 #define SYS_write		1
 #define SYS_mmap		9
@@ -636,7 +638,7 @@ static void print_samples(const char *op, u64 rss_pages, const u64 *v, u64 n)
 static int bench(const char *op, u64 n, u64 rss_pages)
 {
 	static char *stack;		/* one for every configuration (bench_all) */
-	u64 warmup = n / 10 + 1;
+	u64 warmup = BENCH_WARMUP(n), got = 0, spent = 0;
 	long r;
 
 	if (touch_pages(rss_pages)) {
@@ -660,7 +662,7 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 	if (!samples)
 		return 2;
 	for (u64 i = 0; i < warmup + n; i++) {
-		u64 c;
+		u64 c, t0 = tsc_open();
 
 		r = time_one(op, stack, &c);
 		if (r < 0) {
@@ -671,9 +673,14 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 			flush();
 			return 2;
 		}
-		if (i >= warmup)
-			samples[i - warmup] = c;
+		if (i < warmup)
+			continue;
+		samples[got++] = c;
+		spent += tsc_close() - t0;
+		if (got >= BENCH_MIN_SAMPLES && spent > BENCH_CYCLE_BUDGET)
+			break;		/* a slow machine: enough for this configuration */
 	}
+	n = got;
 	if (want_samples)
 		print_samples(op, rss_pages, samples, n);	/* in call order */
 	print_result(op, rss_pages, samples, n);
