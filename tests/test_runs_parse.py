@@ -35,6 +35,22 @@ class Select(unittest.TestCase):
             runs.select_rows(self.ROWS, "colour=blue")
 
 
+class SlowTimer(unittest.TestCase):
+    def said(self, line):
+        import contextlib
+        import io
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            runs.warn_slow_timer(line)
+        return err.getvalue()
+
+    def test_a_trapping_rdtsc_is_pointed_out(self):
+        self.assertIn("8034 ticks", self.said("timer,overhead_min,8034,overhead_p50,8300,cycles"))
+
+    def test_a_normal_timer_says_nothing(self):
+        self.assertEqual(self.said("timer,overhead_min,24,overhead_p50,26,cycles"), "")
+
+
 class ParseLog(unittest.TestCase):
     def test_pmu_call_row_fills_the_pmu_columns_of_its_result(self):
         rows, meta = runs.parse_log(LOG.splitlines())

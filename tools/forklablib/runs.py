@@ -189,6 +189,18 @@ def encode_events(events, model=None):
     return r.stdout.strip()
 
 
+SLOW_TIMER_TICKS = 1000	# an empty rdtsc pair on hardware or a plain KVM: tens of ticks
+
+
+def warn_slow_timer(line):
+    """One notice when an empty timer pair costs what a trapped rdtsc does."""
+    f = line.split(",")
+    if len(f) > 2 and f[2].isdigit() and int(f[2]) > SLOW_TIMER_TICKS:
+        warn(f"forklab: an empty rdtsc pair costs {f[2]} ticks under this KVM (it traps "
+             "rdtsc: a nested hypervisor?); KVM numbers here measure the hypervisor, and "
+             "--mode icount gives instruction counts instead")
+
+
 def count_configs(opts):
     def n(v, total):
         return total if v == "all" else len(v.split(","))
@@ -240,6 +252,8 @@ def cmd_run(argv):
     def echo(line):
         if line.startswith("config,"):
             progress.step()
+        elif line.startswith("timer,overhead_min,") and mode == "kvm":
+            warn_slow_timer(line)
         elif line.startswith(("error,", "forklab: bad command line", "KERNEL PANIC")):
             warn(line)
     res = qemu.boot(mode, args=args, mem=mem, timeout=opts.timeout, echo=echo, kernel=opts.kernel,
