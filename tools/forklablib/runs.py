@@ -431,7 +431,8 @@ def gnuplot(script, out, **variables):
         if r.returncode:
             warn(f"forklab: gnuplot {script}: {r.stderr.strip().splitlines()[-1:]}")
             return made
-        made.append(os.path.join(out, script.replace(".gp", "." + term)))
+        stem = script[:-3] + (f"-{variables['op']}" if "op" in variables else "")	# cdf.gp names by op
+        made.append(os.path.join(out, f"{stem}.{term}"))
     return made
 
 
