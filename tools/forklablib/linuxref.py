@@ -170,6 +170,9 @@ def run_guest(mode, vmlinuz, initrd, args, mem, timeout):
 def write_run(out, lines, meta):
     rows, parsed = runs.parse_log(lines)
     if not rows:
+        meta.update(parsed, rows=0)		# a run that died keeps what it had
+        with open(os.path.join(out, "meta.json"), "w") as f:
+            json.dump(meta, f, indent=2)
         raise qemu.UsageError("the program printed no result rows; see " +
                               os.path.relpath(os.path.join(out, "log.txt")))
     runs.write_csv(os.path.join(out, "results.csv"), rows)
@@ -188,9 +191,7 @@ def new_dir(out, mode):
             raise qemu.UsageError(f"{out} exists; forklab never overwrites a run")
         os.makedirs(out)
         return out
-    base = runs.run_dir(f"linux-{mode}")
-    os.makedirs(base)
-    return base
+    return runs.run_dir(f"linux-{mode}")		# creates it, never an existing one
 
 
 def common_meta(mode, args):
@@ -221,6 +222,8 @@ def cmd_linux(argv):
     opts = p.parse_args(argv)
     if opts.iters < 1 or opts.rss_max < 1:
         raise qemu.UsageError("--iters and --rss-max must be at least 1")
+    if opts.out and os.path.exists(opts.out):	# say so now, not after the guest ran
+        raise qemu.UsageError(f"{opts.out} exists; forklab never overwrites a run")
     if not os.path.exists(PROGRAM):
         qemu.ensure_built("build/user/forklab-user")
     args = f"benchall {opts.iters} {opts.rss_max} {NAME} samples"
@@ -265,7 +268,7 @@ def cmd_linux(argv):
     code = init_exit_code(lines)
     if timed_out:
         warn(f"forklab linux: the guest was stopped after {opts.timeout:.0f} s; last lines:")
-        for line in lines[-8:]:
+        for line in (lines[-8:] or ["(no serial output)"] + stderr.strip().splitlines()[-4:]):
             warn("  | " + line)
     elif code is None:
         warn("forklab linux: the guest ended without the program's exit status; last lines:")
