@@ -50,10 +50,10 @@ static int choices_list(const struct cmdline_param *p, char *buf, size_t len)
 	int n = 0;
 
 	for (int i = 0; p->choices[i]; i++)
-		n += fl_snprintf(buf + n, len > (size_t)n ? len - n : 0, "%s%s",
+		n += fl_snprintf(buf + MIN((size_t)n, len), len > (size_t)n ? len - n : 0, "%s%s",
 				 i ? ", " : "", p->choices[i]);
 	if (p->type == CP_CHOICE_SET)
-		n += fl_snprintf(buf + n, len > (size_t)n ? len - n : 0,
+		n += fl_snprintf(buf + MIN((size_t)n, len), len > (size_t)n ? len - n : 0,
 				 " (a comma-separated list, or all)");
 	return n;
 }
@@ -183,7 +183,7 @@ static int unknown_key(const struct cmdline_param *params, int nr, const char *k
 			    (int)klen, key);
 
 	for (int i = 0; i < nr; i++)
-		n += fl_snprintf(err + n, errlen > (size_t)n ? errlen - n : 0, "%s%s",
+		n += fl_snprintf(err + MIN((size_t)n, errlen), errlen > (size_t)n ? errlen - n : 0, "%s%s",
 				 i ? ", " : "", params[i].key);
 	return -EINVAL;
 }

@@ -7,10 +7,16 @@
 # A crash: libFuzzer writes crash-<sha1> into $(BUILD)/fuzzing/; copy it into
 # tests/fuzzing/crashes/<target>/, fix the bug, and it stays a test.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := cmdline elf
+FUZZ_TARGETS := cmdline params elf
 FUZZ_SRCS_cmdline := core/cmdline.c core/printf.c
 FUZZ_SRCS_elf := core/elf.c core/printf.c
-FUZZ_CFLAGS := -g -O1 -Icore -Itests -I$(BUILD)/include -fno-sanitize-recover=all
+# params: the boot path's own params_parse over the real key table; the
+# strategy registries it names come with it (nothing of them runs)
+FUZZ_SRCS_params := core/params.c core/failslab.c core/cmdline.c core/printf.c core/pmm.c \
+	$(filter-out core/kmem_selftest.c,$(wildcard core/kmem*.c)) \
+	$(filter-out core/pid_selftest.c core/pid_task.c,$(wildcard core/pid*.c)) \
+	core/vm.c $(wildcard core/pt_*.c) core/report.c
+FUZZ_CFLAGS := -g -O1 -Icore -Ibench -Itests -I$(BUILD)/include -fno-sanitize-recover=all
 
 # Seeds: committed command lines; ELFs made from the user programs (whole,
 # cut short, and with the program headers pointing past the end).
@@ -32,10 +38,12 @@ $(BUILD)/fuzzing/fuzz_%: tests/fuzzing/fuzz_%.c $(BUILD)/include/version.h
 fuzz: $(addprefix $(BUILD)/fuzzing/fuzz_,$(FUZZ_TARGETS)) $(BUILD)/fuzzing/seeds-elf/.stamp
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzzing/corpus-$$t; \
-		seeds=tests/fuzzing/corpus/$$t; [ $$t = elf ] && seeds=$(BUILD)/fuzzing/seeds-elf; \
+		seeds=$(CURDIR)/tests/fuzzing/corpus/$$t; \
+		[ $$t = elf ] && seeds=$(abspath $(BUILD))/fuzzing/seeds-elf; \
+		[ $$t = params ] && seeds=$(CURDIR)/tests/fuzzing/corpus/cmdline; \
 		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 		( cd $(BUILD)/fuzzing && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-max_len=65536 corpus-$$t $(CURDIR)/$$seeds $(CURDIR)/tests/fuzzing/crashes/$$t \
+			-max_len=65536 corpus-$$t $$seeds $(CURDIR)/tests/fuzzing/crashes/$$t \
 			> fuzz_$$t.log 2>&1 ); rc=$$?; \
 		grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|cov:' \
 			$(BUILD)/fuzzing/fuzz_$$t.log | tail -4; \
@@ -55,4 +63,10 @@ $(BUILD)/host/replay_elf: tests/fuzzing/fuzz_elf.c tests/fuzzing/replay.c \
 	$(HOSTCC) $(HOSTCFLAGS) -Wno-sign-compare -DREPLAY_NAME='"fuzz_elf"' \
 		-DREPLAY_DIRS='"$(BUILD)/fuzzing/seeds-elf", "tests/fuzzing/crashes/elf"' \
 		-o $@ $(filter %.c,$^)
-HOST_TEST_BINS += $(BUILD)/host/replay_cmdline $(BUILD)/host/replay_elf
+$(BUILD)/host/replay_params: tests/fuzzing/fuzz_params.c tests/fuzzing/replay.c \
+		$(FUZZ_SRCS_params) tests/host_shim.c $(BUILD)/include/version.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ibench -Wno-sign-compare -DREPLAY_NAME='"fuzz_params"' \
+		-DREPLAY_DIRS='"tests/fuzzing/corpus/cmdline", "tests/fuzzing/corpus/params", "tests/fuzzing/crashes/params"' \
+		-o $@ $(filter %.c,$^)
+HOST_TEST_BINS += $(BUILD)/host/replay_cmdline $(BUILD)/host/replay_params $(BUILD)/host/replay_elf

@@ -632,6 +632,7 @@ def cmd_compare(argv):
     print(f"{'configuration':<46} {'A p50':>10} {'B p50':>10} {'B/A':>7} {'95% CI':>17} "
           f"{'p':>7}  verdict")
     counts = {"slower": 0, "faster": 0, "~": 0}
+    p50_only = 0
     for ra in a_rows:
         rb = bmap.get(key(ra))
         x, y = fnum(ra, "p50"), (fnum(rb, "p50") if rb else None)
@@ -646,6 +647,7 @@ def cmd_compare(argv):
         else:
             ratio = y / x if x else float("inf")
             ci, pv, sig = "(p50 only)", "-", abs(ratio - 1) * 100 > opts.tolerance
+            p50_only += 1
         verdict = "~" if not sig else f"{(ratio - 1) * 100:+.1f}%"
         counts["~" if not sig else "slower" if ratio > 1 else "faster"] += 1
         print(f"{name:<46} {x:>10.0f} {y:>10.0f} {ratio:>7.3f} {ci:>17} {pv:>7}  {verdict}")
@@ -653,7 +655,9 @@ def cmd_compare(argv):
     if not total:
         raise qemu.UsageError("the two runs have no configuration in common")
     print(f"{total} compared: {counts['slower']} significantly slower in B, "
-          f"{counts['faster']} significantly faster, {counts['~']} no significant difference")
+          f"{counts['faster']} significantly faster, {counts['~']} no significant difference" +
+          (f" ({p50_only} without samples: judged by p50 ratio against ±{opts.tolerance:g}%, "
+           "not by a test)" if p50_only else ""))
     return 0
 
 
