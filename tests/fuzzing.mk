@@ -28,7 +28,7 @@ $(BUILD)/fuzzing/seeds-elf/.stamp: $(USER_PROG)
 		$(USER_PROG) $(dir $@)phoff-past-end
 	@touch $@
 
-$(BUILD)/fuzzing/fuzz_%: tests/fuzzing/fuzz_%.c $(BUILD)/include/version.h
+$(BUILD)/fuzzing/fuzz_%: tests/fuzzing/fuzz_%.c tests/fuzzing/fuzz.h $(BUILD)/include/version.h
 	@command -v clang >/dev/null || { echo "make fuzz: installing clang"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; }
 	@mkdir -p $(dir $@)
@@ -51,19 +51,19 @@ fuzz: $(addprefix $(BUILD)/fuzzing/fuzz_,$(FUZZ_TARGETS)) $(BUILD)/fuzzing/seeds
 	done
 
 # The replay drivers run in make check (HOST_TEST_BINS).
-$(BUILD)/host/replay_cmdline: tests/fuzzing/fuzz_cmdline.c tests/fuzzing/replay.c \
+$(BUILD)/host/replay_cmdline: tests/fuzzing/fuzz_cmdline.c tests/fuzzing/replay.c tests/fuzzing/fuzz.h \
 		$(FUZZ_SRCS_cmdline) tests/host_shim.c $(BUILD)/include/version.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -Wno-sign-compare -DREPLAY_NAME='"fuzz_cmdline"' \
 		-DREPLAY_DIRS='"tests/fuzzing/corpus/cmdline", "tests/fuzzing/crashes/cmdline"' \
 		-o $@ $(filter %.c,$^)
-$(BUILD)/host/replay_elf: tests/fuzzing/fuzz_elf.c tests/fuzzing/replay.c \
+$(BUILD)/host/replay_elf: tests/fuzzing/fuzz_elf.c tests/fuzzing/replay.c tests/fuzzing/fuzz.h \
 		$(FUZZ_SRCS_elf) tests/host_shim.c $(BUILD)/fuzzing/seeds-elf/.stamp $(BUILD)/include/version.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -Wno-sign-compare -DREPLAY_NAME='"fuzz_elf"' \
 		-DREPLAY_DIRS='"$(BUILD)/fuzzing/seeds-elf", "tests/fuzzing/crashes/elf"' \
 		-o $@ $(filter %.c,$^)
-$(BUILD)/host/replay_params: tests/fuzzing/fuzz_params.c tests/fuzzing/replay.c \
+$(BUILD)/host/replay_params: tests/fuzzing/fuzz_params.c tests/fuzzing/replay.c tests/fuzzing/fuzz.h \
 		$(FUZZ_SRCS_params) tests/host_shim.c $(BUILD)/include/version.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -Ibench -Wno-sign-compare -DREPLAY_NAME='"fuzz_params"' \

@@ -8,18 +8,10 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from forklablib import linuxref  # noqa: E402
+from forklablib import linuxref, qemu, runs  # noqa: E402
 
 
 class Initramfs(unittest.TestCase):
-    def test_newc_layout(self):
-        a = linuxref.cpio_newc([("init", 0o100755, b"\x7fELF1234", 0, 0)])
-        self.assertTrue(a.startswith(b"070701"))
-        self.assertEqual(len(a) % 4, 0)
-        self.assertIn(b"init\0", a)
-        self.assertIn(b"TRAILER!!!\0", a)
-        self.assertEqual(int(a[6 + 6 * 8:6 + 7 * 8], 16), 8)	# c_filesize of init
-
     @unittest.skipUnless(shutil.which("cpio"), "cpio not installed")
     def test_cpio_lists_init_and_the_console_node(self):
         with tempfile.TemporaryDirectory() as d:
@@ -38,13 +30,6 @@ class Initramfs(unittest.TestCase):
 
 
 class GuestEnd(unittest.TestCase):
-    def test_kvm_emulation_failure_is_recognised(self):
-        err = ("KVM internal error. Suberror: 1\nextra data[0]: 0x0000000000000000\n"
-               "emulation failure\nRAX=0000000000000000 RBX=...")
-        self.assertTrue(linuxref.kvm_failed(err))
-        self.assertFalse(linuxref.kvm_failed("qemu-system-x86_64: warning: host doesn't support "
-                                             "requested feature"))
-
     def test_exit_code_from_the_init_panic(self):
         lines = ["result,fork,1,20,1,2,3,4,5,6,cycles",
                  "[    3.1] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100"]
@@ -53,13 +38,123 @@ class GuestEnd(unittest.TestCase):
             "Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000"]), 0)
         self.assertIsNone(linuxref.init_exit_code(lines[:1]))
 
-    def test_guest_command_per_mode(self):
+
+def read_newc(data):
+    """(name, mode, data, rdev major, rdev minor) of each member of a newc
+    cpio, up to the trailer: the reader side of linuxref.cpio_newc."""
+    out, pos = [], 0
+    while True:
+        assert data[pos:pos + 6] == b"070701", data[pos:pos + 6]
+        f = [int(data[pos + 6 + 8 * i:pos + 14 + 8 * i], 16) for i in range(13)]
+        mode, size, major, minor, namesize = f[1], f[6], f[9], f[10], f[11]
+        name = data[pos + 110:pos + 110 + namesize - 1].decode()
+        pos = (pos + 110 + namesize + 3) & ~3
+        body = data[pos:pos + size]
+        pos = (pos + size + 3) & ~3
+        if name == "TRAILER!!!":
+            assert pos == len(data)
+            return out
+        out.append((name, mode, body, major, minor))
+
+
+# QEMU 7.2's stderr when this host's nested KVM stops the Linux guest (captured
+# from `forklab linux --mode kvm` after 128 s, shortened)
+KVM_STDERR = """KVM internal error. Suberror: 1
+extra data[0]: 0x0000000000000001
+extra data[1]: 0x74204dc70f48f00f
+extra data[2]: 0x894d0824448b4c66
+extra data[3]: 0x0000000000001000
+emulation failure
+RAX=ffff8c6081041040 RBX=0000000000000000 RCX=0000000080400040 RDX=0000000000400001
+"""
+
+LINUX_LOG = """[    0.000000] Linux version 6.1.0-56-cloud-amd64
+config,op,fork,alloc,linux,pt,linux,pid,linux,rss_pages,1
+result,fork,1,50,117812,119142,154927,169724,169724,130544,cycles
+sample,fork,1,117812
+config,op,vfork,alloc,linux,pt,linux,pid,linux,rss_pages,1
+result,vfork,1,50,53853,54631,88916,108244,108244,65112,cycles
+[    3.100000] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000
+""".splitlines()
+
+
+class LinuxReference(unittest.TestCase):
+    """forklab linux (tools/forklablib/linuxref.py) without a guest."""
+
+    def test_initramfs_reads_back(self):
+        prog = bytes(range(256)) * 5 + b"\x7fELF"		# a length that needs padding
+        a = linuxref.cpio_newc([("dev", 0o040755, b"", 0, 0),
+                                ("dev/console", 0o020600, b"", 5, 1),
+                                ("init", 0o100755, prog, 0, 0)])
+        self.assertEqual(read_newc(a), [("dev", 0o040755, b"", 0, 0),
+                                        ("dev/console", 0o020600, b"", 5, 1),
+                                        ("init", 0o100755, prog, 0, 0)])
+
+    def test_kvm_emulation_failure_detected(self):
+        self.assertTrue(linuxref.kvm_failed(KVM_STDERR))
+        self.assertFalse(linuxref.kvm_failed(""))
+        self.assertFalse(linuxref.kvm_failed("qemu-system-x86_64: terminating on signal 9\n"))
+
+    def test_guest_log_gives_linux_rows_and_exit(self):
+        rows, _ = runs.parse_log(LINUX_LOG)
+        self.assertEqual([(r["op"], r["alloc"], r["pt"], r["pid"], r["p50"]) for r in rows],
+                         [("fork", "linux", "linux", "linux", "119142"),
+                          ("vfork", "linux", "linux", "linux", "54631")])
+        self.assertEqual(linuxref.init_exit_code(LINUX_LOG), 0)
+        self.assertEqual(runs.parse_samples(LINUX_LOG),
+                         [{"op": "fork", "alloc": "linux", "pt": "linux", "pid": "linux",
+                           "rss_pages": "1", "i": 0, "cycles": "117812"}])
+
+    def test_icount_command_line(self):
         c = linuxref.guest_command("icount", "vmlinuz", "initrd", "benchall 5 4 linux", 512)
-        self.assertIn("shift=0,sleep=off", c)
-        self.assertIn("rdinit=/init -- benchall 5 4 linux", c[-1])
-        self.assertIn("-no-reboot", c)
+        self.assertEqual(c[c.index("-accel") + 1], "tcg")
+        self.assertEqual(c[c.index("-icount") + 1], "shift=0,sleep=off")
+        self.assertTrue(c[-1].startswith("console=ttyS0"))
+        self.assertTrue(c[-1].endswith("rdinit=/init -- benchall 5 4 linux"))
         k = linuxref.guest_command("kvm", "vmlinuz", "initrd", "x", 512)
         self.assertIn("host,-arch-capabilities,+invtsc", k)
+
+    def test_default_run_dir_is_new(self):
+        with tempfile.TemporaryDirectory() as d:
+            saved = runs.ROOT
+            runs.ROOT = d
+            try:
+                a = linuxref.new_dir(None, "icount")
+                b = linuxref.new_dir(None, "icount")
+            finally:
+                runs.ROOT = saved
+            self.assertNotEqual(a, b)
+            self.assertTrue(os.path.isdir(a) and os.path.isdir(b))
+            self.assertTrue(os.path.basename(a).endswith("-linux-icount"))
+            with self.assertRaises(qemu.UsageError):
+                linuxref.new_dir(a, "icount")
+
+    def forklab_linux(self, *args):
+        r = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "..",
+                                                         "tools", "forklab"), "linux", *args],
+                           capture_output=True, text=True, timeout=60)
+        self.assertNotIn("Traceback", r.stderr)
+        return r
+
+    def test_bad_arguments(self):
+        with tempfile.TemporaryDirectory() as d:
+            for args, says in ((["--iters", "0"], "at least 1"),
+                               (["--rss-max", "-3"], "at least 1"),
+                               (["--out", d], "never overwrites"),
+                               (["--no-such-option"], "unrecognized arguments")):
+                r = self.forklab_linux(*args)
+                self.assertEqual(r.returncode, 2, (args, r.stderr))
+                self.assertIn(says, r.stderr.strip().splitlines()[-1], args)
+            self.assertEqual(os.listdir(d), [])		# nothing written into it
+
+    @unittest.skipUnless(os.path.exists(linuxref.PROGRAM) and shutil.which(qemu.QEMU),
+                         "build/user/forklab-user not built or QEMU missing")
+    def test_unknown_mode(self):
+        r = self.forklab_linux("--mode", "fast", "--out", os.path.join(tempfile.gettempdir(),
+                                                                       "forklab-linux-never"))
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stderr.strip().splitlines(),
+                         ["forklab: unknown mode 'fast'; accepted: kvm, tcg, icount"])
 
 
 if __name__ == "__main__":

@@ -6,18 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "cmdline.h"
 
 static const char *const fruit[] = { "apple", "pear", "plum", NULL };
 
-/* has_nul - whether @buf holds a terminator (core/string.h has no memchr). */
-static bool has_nul(const char *buf, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!buf[i])
-			return true;
-	return false;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "params.h"
 #include "failslab.h"
 #include "bench.h"
@@ -16,13 +17,6 @@ u64 boot_pml4[512];
 const struct bench benchmarks[] = { { .name = "alloc" }, { .name = "pid" }, { .name = "fork" } };
 const int nr_benchmarks = 3;
 
-static bool has_nul(const char *buf, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!buf[i])
-			return true;
-	return false;
-}
 
 static int nr_choices(const struct cmdline_param *p)
 {
