@@ -149,14 +149,14 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 		log.capacity = calls;
 		if (pmu_detect(NULL))
 			log.pmu_read = pmu_read_slots;
-		fork_probe_log = &log;
+		fork_probe_attach(&log);
 	}
 	printk("config,op,%s,alloc,%s,pt,%s,pid,%s,rss_pages,%lu\n", op, kmem_current()->name,
 	       pt_ops_current->name, pid_current()->name, rss);
 	if (pmu_start(kparams.pmu_events, kparams.nr_pmu_events) >= 0)
 		pmu_read(&before);
 	status = run_user_program(user_program_start, user_program_end - user_program_start, argv);
-	fork_probe_log = NULL;
+	fork_probe_attach(NULL);
 	if (pmu_detect(NULL)) {
 		pmu_read(&after);
 		pmu_stop();

@@ -28,7 +28,8 @@ static void exit_mm(struct task_struct *tsk)
 	if (!mm)
 		return;
 	tsk->mm = NULL;
-	switch_mm(NULL);
+	/* lazy TLB, as Linux: CR3 keeps @mm until another mm is loaded; if this
+	 * was the last user, exit_mmap leaves it before freeing the tables */
 	mmput(mm);
 }
 

@@ -9,26 +9,22 @@ const char *const fail_site_names[NR_FAIL_SITES] = {
 	"pgtable", "copy_page", "pid",
 };
 
-static enum fail_site armed_site;
+enum fail_site fail_armed_site;
+bool fail_window;
 static u64 armed_nth, seen;
-static bool window, fired;
+static bool fired;
 
 void fail_arm(enum fail_site site, u64 nth)
 {
-	armed_site = site;
+	fail_armed_site = site;
 	armed_nth = nth;
 	seen = 0;
 	fired = false;
 }
 
-void fork_fail_window(bool open)
+bool __should_fail(enum fail_site site)
 {
-	window = open;
-}
-
-bool should_fail(enum fail_site site)
-{
-	if (likely(armed_site == FAIL_NONE) || !window || site != armed_site || fired)
+	if (!fail_window || site != fail_armed_site || fired)
 		return false;
 	if (++seen < armed_nth)
 		return false;

@@ -29,10 +29,25 @@ extern const char *const fail_site_names[NR_FAIL_SITES];
 void fail_arm(enum fail_site site, u64 nth);
 /* fail_parse - "site:N" -> armed; 0, or -EINVAL with the accepted sites in @err. */
 int fail_parse(const char *spec, char *err, size_t errlen);
+extern enum fail_site fail_armed_site;
+extern bool fail_window;
+
 /* fork_fail_window - kernel_clone opens and closes the counting window. */
-void fork_fail_window(bool open);
-/* should_fail - count an allocation at @site; true if it must fail. */
-bool should_fail(enum fail_site site);
+static inline void fork_fail_window(bool open)
+{
+	fail_window = open;
+}
+
+/* __should_fail - the slow path of should_fail, for an armed site. */
+bool __should_fail(enum fail_site site);
+
+/* should_fail - count an allocation at @site; true if it must fail. Inline
+ * so that a fork with nothing armed pays one compare per site (Linux puts
+ * its should_failslab behind a static key for the same reason). */
+static inline bool should_fail(enum fail_site site)
+{
+	return unlikely(fail_armed_site != FAIL_NONE) && __should_fail(site);
+}
 /* fail_fired - whether the armed failure happened since fail_arm. */
 bool fail_fired(void);
 

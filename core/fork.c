@@ -15,7 +15,8 @@ const char *const fork_phase_names[NR_FORK_PROBES] = {
 	"entry", "flags", "dup_task_struct", "copy_files..signal", "copy_mm", "copy_thread",
 	"alloc_pid", "attach_pid", "wake_up_new_task",
 };
-u64 fork_probe_ts[NR_FORK_PROBES];
+u64 fork_probe_scratch[NR_FORK_PROBES];
+u64 *fork_probe_ts = fork_probe_scratch;
 u64 fork_pmu_start[FORK_PMU_SLOTS];
 struct fork_probe_log *fork_probe_log;
 
@@ -49,7 +50,8 @@ void set_max_threads(u64 total_pages, u64 limit)
 
 int fork_init(u32 tasksize)
 {
-	task_size = MAX(tasksize, (u32)sizeof(struct task_struct));
+	/* whole quadwords, so that dup_task_struct copies with one rep movsq */
+	task_size = ALIGN_UP(MAX(tasksize, (u32)sizeof(struct task_struct)), 8);
 	task_struct_cachep = kmem_cache_create("task_struct", task_size, 64, NULL);
 	kstack_cachep = kmem_cache_create("kernel_stack", KSTACK_SIZE, PAGE_SIZE, NULL);
 	files_cachep = kmem_cache_create("files_cache", sizeof(struct files_struct), 64, NULL);
@@ -142,7 +144,7 @@ static struct task_struct *dup_task_struct(struct task_struct *orig)
 	}
 	if (!(orig->flags & PF_KTHREAD))
 		fpu_save(&orig->thread);	/* the child starts with our registers */
-	memcpy(tsk, orig, task_size);
+	memcpy_q(tsk, orig, task_size / 8);
 	tsk->stack = stack;
 	*(u64 *)stack = STACK_END_MAGIC;
 	tsk->usage = 2;		/* one for the task, one for whoever reaps it */
@@ -160,7 +162,7 @@ static int copy_files(u64 clone_flags, struct task_struct *tsk)
 	new = should_fail(FAIL_FILES) ? NULL : kmem_cache_alloc(files_cachep);
 	if (!new)
 		return -ENOMEM;
-	memcpy(new, old, sizeof(*new));		/* dup_fd */
+	memcpy_q(new, old, sizeof(*new) / 8);	/* dup_fd */
 	new->count = 1;
 	tsk->files = new;
 	return 0;
@@ -186,7 +188,7 @@ static int copy_fs(u64 clone_flags, struct task_struct *tsk)
 	new = should_fail(FAIL_FS) ? NULL : kmem_cache_alloc(fs_cachep);
 	if (!new)
 		return -ENOMEM;
-	memcpy(new, current->fs, sizeof(*new));
+	memcpy_q(new, current->fs, sizeof(*new) / 8);
 	new->users = 1;
 	tsk->fs = new;
 	return 0;
@@ -212,7 +214,7 @@ static int copy_sighand(u64 clone_flags, struct task_struct *tsk)
 	sig = should_fail(FAIL_SIGHAND) ? NULL : kmem_cache_alloc(sighand_cachep);
 	if (!sig)
 		return -ENOMEM;
-	memcpy(sig->action, current->sighand->action, sizeof(sig->action));
+	memcpy_q(sig->action, current->sighand->action, sizeof(sig->action) / 8);
 	sig->count = 1;
 	tsk->sighand = sig;
 	return 0;
@@ -235,8 +237,9 @@ static int copy_signal(u64 clone_flags, struct task_struct *tsk)
 	sig = should_fail(FAIL_SIGNAL) ? NULL : kmem_cache_alloc(signal_cachep);
 	if (!sig)
 		return -ENOMEM;
-	memset(sig, 0, sizeof(*sig));
-	memcpy(sig->rlim, current->signal->rlim, sizeof(sig->rlim));
+	/* zero what is not copied: rlim is the last member */
+	memset_q(sig, 0, offsetof(struct signal_struct, rlim) / 8);
+	memcpy_q(sig->rlim, current->signal->rlim, sizeof(sig->rlim) / 8);
 	sig->sigcnt = 1;
 	INIT_LIST_HEAD(&sig->thread_head);
 	tsk->signal = sig;
@@ -280,8 +283,7 @@ static void copy_thread(struct task_struct *p, struct kernel_clone_args *args)
 		childregs->rsp = args->stack;
 	if (args->flags & CLONE_SETTLS)
 		p->thread.fsbase = args->tls;
-	memset(frame, 0, sizeof(*frame));
-	frame->ret_addr = (u64)ret_from_fork;
+	*frame = (struct inactive_task_frame){ .ret_addr = (u64)ret_from_fork };
 	p->thread.sp = (u64)frame;
 }
 
@@ -311,6 +313,14 @@ static int check_clone_flags(u64 clone_flags)
 	}
 	return 0;
 }
+
+/* the fixed-size copies above are whole quadwords (memcpy_q) */
+_Static_assert(sizeof(struct files_struct) % 8 == 0, "files_struct in quadwords");
+_Static_assert(sizeof(struct fs_struct) % 8 == 0, "fs_struct in quadwords");
+_Static_assert(sizeof(((struct sighand_struct *)0)->action) % 8 == 0, "sigactions in quadwords");
+_Static_assert(offsetof(struct signal_struct, rlim) % 8 == 0 &&
+	       offsetof(struct signal_struct, rlim) + sizeof(((struct signal_struct *)0)->rlim) ==
+	       sizeof(struct signal_struct), "signal_struct: rlim last, on a quadword");
 
 struct task_struct *copy_process(struct kernel_clone_args *args)
 {

@@ -69,7 +69,7 @@ static int pmm_init_memmap(const struct memmap *m)
 static void drop_identity_map(void)
 {
 	boot_pml4[0] = 0;
-	write_cr3(read_cr3());
+	load_cr3(read_cr3());
 }
 
 static void crash_on_purpose(u32 kind)

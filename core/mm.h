@@ -5,6 +5,7 @@
 
 #include "types.h"
 #include "layout.h"
+#include "percpu.h"
 
 /* x86-64 page-table entry bits */
 #define PTE_P		(1UL << 0)
@@ -43,6 +44,7 @@ struct vm_area {
 
 struct mm_struct {
 	u64 *pgd;			/* the PML4, through the direct map */
+	u64 pgd_phys;			/* its physical address: what CR3 holds */
 	int mm_users;			/* tasks using this address space */
 	int nr_vmas;
 	struct vm_area vma[MM_MAX_VMAS];
@@ -110,7 +112,17 @@ struct mm_struct *dup_mm(struct mm_struct *old);
 void mmput(struct mm_struct *mm);
 /* exit_mmap - free every user page and page-table page, and the mm. */
 void exit_mmap(struct mm_struct *mm);
-void switch_mm(struct mm_struct *mm);
+/* load_cr3 - write CR3, remembering the value (this_cpu()->loaded_cr3). */
+void load_cr3(u64 cr3);
+/* __switch_mm - switch_mm's slow path: load @mm's tables (NULL: the boot tables). */
+void __switch_mm(struct mm_struct *mm);
+/* switch_mm - load @mm's page tables (NULL: the boot tables), if not loaded;
+ * inline, since every context switch asks and the answer is mostly "loaded". */
+static inline void switch_mm(struct mm_struct *mm)
+{
+	if (!mm || this_cpu()->loaded_cr3 != mm->pgd_phys)
+		__switch_mm(mm);
+}
 
 /* vma_add - add [start, end) with @prot; returns 0, -EINVAL or -ENOMEM. */
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot);

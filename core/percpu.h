@@ -20,6 +20,7 @@ struct cpu_data {
 	u64 kernel_rsp;			/* top of current's kernel stack */
 	u64 user_rsp;			/* scratch for the syscall entry */
 	struct task_struct *curr_task;
+	u64 loaded_cr3;			/* what CR3 holds (reading CR3 traps under shadow paging) */
 	int cpu;
 };
 

@@ -37,7 +37,11 @@ struct fork_probe_log {
 	u64 dropped;
 };
 
-extern u64 fork_probe_ts[NR_FORK_PROBES];
+/* Where the probes of the current call write: the log's next free row, or
+ * a scratch row when nothing is logged (or the log is full). Writing in
+ * place keeps a commit to a few stores instead of copying the row. */
+extern u64 *fork_probe_ts;
+extern u64 fork_probe_scratch[NR_FORK_PROBES];
 extern u64 fork_pmu_start[FORK_PMU_SLOTS];
 extern struct fork_probe_log *fork_probe_log;
 
@@ -47,6 +51,13 @@ static inline u64 probe_rdtsc(void)
 
 	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((u64)hi << 32) | lo;
+}
+
+/* fork_probe_attach - log the calls from now on into @log (NULL: stop). */
+static inline void fork_probe_attach(struct fork_probe_log *log)
+{
+	fork_probe_log = log;
+	fork_probe_ts = log && log->n < log->capacity ? log->rows[log->n] : fork_probe_scratch;
 }
 
 #ifdef FORKLAB_NO_PROBES
@@ -62,29 +73,32 @@ static inline void fork_probe_pmu_begin(void)
 	if (fork_probe_log && fork_probe_log->pmu_read)
 		fork_probe_log->pmu_read(fork_pmu_start);
 }
-/* fork_probe_commit - append this call's timestamps to the log, if any;
- * returns the row, for fork_probe_child_run, or -1. */
+/* fork_probe_commit - keep this call's row (the probes wrote it in place)
+ * and point the probes at the next one; returns the row, for
+ * fork_probe_child_run, or -1 when nothing is logged or the log is full. */
 static inline long fork_probe_commit(void)
 {
 	struct fork_probe_log *log = fork_probe_log;
+	u64 n;
 
 	if (!log)
 		return -1;
-	if (log->n >= log->capacity) {
+	if (fork_probe_ts == fork_probe_scratch) {
 		log->dropped++;
 		return -1;
 	}
-	for (int i = 0; i < NR_FORK_PROBES; i++)
-		log->rows[log->n][i] = fork_probe_ts[i];
+	n = log->n;
 	if (log->pmu_read) {
 		u64 now[FORK_PMU_SLOTS];
 
 		log->pmu_read(now);
 		for (int i = 0; i < FORK_PMU_SLOTS; i++)
-			log->pmu_rows[log->n][i] = now[i] - fork_pmu_start[i];
+			log->pmu_rows[n][i] = now[i] - fork_pmu_start[i];
 	}
-	log->child_run[log->n] = 0;
-	return log->n++;
+	log->child_run[n] = 0;
+	log->n = n + 1;
+	fork_probe_ts = n + 1 < log->capacity ? log->rows[n + 1] : fork_probe_scratch;
+	return n;
 }
 
 /* fork_probe_child_run - a new task's first return to user mode: when

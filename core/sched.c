@@ -107,7 +107,7 @@ static void context_switch(struct task_struct *prev, struct task_struct *next)
 	u64 top = (u64)next->stack + (next == &idle_task ? BOOT_STACK_SIZE : KSTACK_SIZE);
 	struct task_struct *last;
 
-	if (next->mm != prev->mm)
+	if (next->mm)			/* none: keep what is loaded (lazy TLB) */
 		switch_mm(next->mm);
 	if (next->thread.fsbase != prev->thread.fsbase)
 		wrmsr(MSR_FS_BASE, next->thread.fsbase);

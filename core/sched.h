@@ -63,12 +63,12 @@ struct rlimit {
 
 struct signal_struct {
 	int sigcnt;			/* references */
-	struct rlimit rlim[RLIM_NLIMITS];
 	int live;			/* live threads */
 	int nr_threads;
-	struct list_head thread_head;
 	int group_exit_code;
+	struct list_head thread_head;
 	bool group_exit;
+	struct rlimit rlim[RLIM_NLIMITS];	/* last: copy_signal zeroes what precedes it */
 };
 
 #define FXSAVE_SIZE		512

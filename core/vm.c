@@ -8,6 +8,7 @@
 #include "pmm.h"
 #include "string.h"
 #include "failslab.h"
+#include "percpu.h"
 
 extern u64 boot_pml4[];
 
@@ -202,6 +203,7 @@ struct mm_struct *mm_alloc(void)
 		kmem_cache_free(mm_cachep, mm);
 		return NULL;
 	}
+	mm->pgd_phys = __pa(mm->pgd);
 	mm->mm_users = 1;
 	mm->mmap_top = USER_MMAP_BASE;
 	return mm;
@@ -296,8 +298,8 @@ void exit_mmap(struct mm_struct *mm)
 	for (int v = 0; v < mm->nr_vmas; v++)
 		zap_range(mm, mm->vma[v].start, mm->vma[v].end);
 	free_pgtables(mm);
-	if (read_cr3() == __pa(mm->pgd))
-		write_cr3(BOOT_PGD_PHYS);
+	if (this_cpu()->loaded_cr3 == mm->pgd_phys)
+		load_cr3(BOOT_PGD_PHYS);	/* a lazily kept mm goes: leave it */
 	pgd_free(mm);
 	if (mm->pt_pages)
 		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
@@ -328,13 +330,20 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	return mm;
 }
 
-/* switch_mm - load @mm's page tables (the boot tables for kernel threads). */
-void switch_mm(struct mm_struct *mm)
+/* load_cr3 - write CR3 and remember what it holds, so that nobody has to
+ * read it back (a CR3 read exits to the hypervisor under shadow paging). */
+void load_cr3(u64 cr3)
 {
-	u64 cr3 = mm ? __pa(mm->pgd) : BOOT_PGD_PHYS;
+	this_cpu()->loaded_cr3 = cr3;
+	write_cr3(cr3);
+}
 
-	if (read_cr3() != cr3)
-		write_cr3(cr3);
+void __switch_mm(struct mm_struct *mm)
+{
+	u64 cr3 = mm ? mm->pgd_phys : BOOT_PGD_PHYS;
+
+	if (this_cpu()->loaded_cr3 != cr3)
+		load_cr3(cr3);
 }
 
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
@@ -589,7 +598,7 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 
 void flush_tlb_mm(struct mm_struct *mm)
 {
-	if (read_cr3() == __pa(mm->pgd))
+	if (this_cpu()->loaded_cr3 == mm->pgd_phys)
 		write_cr3(__pa(mm->pgd));
 }
 

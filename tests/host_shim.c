@@ -32,3 +32,7 @@ void panic(const char *fmt, ...)
 	fprintf(stderr, "\n");
 	abort();
 }
+
+/* the per-CPU slots (core/sched.c in the kernel): vm.c keeps loaded_cr3 there */
+#include "percpu.h"
+struct cpu_data cpu_data[NR_CPUS];

@@ -12,6 +12,7 @@ timer,overhead_min,20,overhead_p50,22,cycles
 pmu,available,version,4,general,4,width,48,fixed,3
 probe,overhead,25,cycles
 config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1
+user_timer,overhead_min,5,overhead_p50,6,cycles
 result,fork,1,20,5141,5145,5200,5300,5400,5160,cycles
 child_run,n,18,p50,6155,p90,6200
 pmu_call,n,18,inst,4887,cycles,9100,ref,8800,gp0,120,gp1,7,gp2,0,gp3,0
@@ -63,6 +64,12 @@ class ParseLog(unittest.TestCase):
         self.assertEqual(vfork["pmu_inst"], "")		# no pmu_call line for it
         self.assertEqual(vfork["child_first_run"], "")
         self.assertTrue(meta["pmu"].startswith("available"))
+
+    def test_both_timer_overheads_reach_meta(self):
+        _, meta = runs.parse_log(LOG.splitlines())
+        self.assertEqual((meta["timer_overhead_min"], meta["timer_overhead_p50"]), (20, 22))
+        self.assertEqual((meta["user_timer_overhead_min"], meta["user_timer_overhead_p50"]),
+                         (5, 6))
 
     def test_compiled_out_probes_are_recorded(self):
         _, meta = runs.parse_log(["probe,compiled_out"])

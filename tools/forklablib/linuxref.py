@@ -10,7 +10,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import time
 
@@ -123,48 +122,8 @@ def run_guest(mode, vmlinuz, initrd, args, mem, timeout):
     exited by itself, else "timeout" or "kvm" (QEMU reported a KVM internal
     error: it then pauses the guest and would wait forever)."""
     cmd = guest_command(mode, vmlinuz, initrd, args, mem)
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    out, err, why = b"", b"", None
-    for f in (proc.stdout, proc.stderr):
-        os.set_blocking(f.fileno(), False)
-    while True:
-        got = False
-        for f in (proc.stdout, proc.stderr):
-            try:
-                chunk = f.read()
-            except BlockingIOError:
-                chunk = None
-            if chunk:
-                got = True
-                if f is proc.stdout:
-                    out += chunk
-                else:
-                    err += chunk
-        if kvm_failed(err.decode("utf-8", "replace")):
-            why = "kvm"
-        elif time.monotonic() - start > timeout:
-            why = "timeout"
-        if why:
-            os.killpg(proc.pid, signal.SIGKILL)
-            break
-        if not got and proc.poll() is not None:
-            break
-        if not got:
-            time.sleep(0.01)
-    proc.wait()
-    for f in (proc.stdout, proc.stderr):
-        try:
-            rest = f.read() or b""
-        except (BlockingIOError, ValueError):
-            rest = b""
-        if f is proc.stdout:
-            out += rest
-        else:
-            err += rest
-    lines = [l.rstrip("\r") for l in out.decode("utf-8", "replace").splitlines()]
-    return lines, err.decode("utf-8", "replace"), why, cmd, time.monotonic() - start
+    st = qemu.stream(cmd, timeout, stop=lambda err: "kvm" if kvm_failed(err) else None)
+    return st.lines, st.stderr, st.why, cmd, st.wall_s
 
 
 def write_run(out, lines, meta):

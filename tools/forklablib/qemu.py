@@ -94,6 +94,89 @@ def ensure_built(target):
     return path
 
 
+class Stream:
+    """What stream() saw: serial lines, stderr, why it stopped (None: QEMU
+    exited by itself, "timeout", or what @stop returned), exit status, ms
+    to the first output byte, wall seconds."""
+    def __init__(self, lines, stderr, why, rc, first_ms, wall_s):
+        self.lines, self.stderr, self.why = lines, stderr, why
+        self.rc, self.first_ms, self.wall_s = rc, first_ms, wall_s
+
+
+def stream(cmd, timeout, echo=None, log=None, stop=None):
+    """Run QEMU command @cmd, handing each serial (stdout) line to echo(line)
+    and log file @log as it comes; stderr is collected, and stop(stderr) may
+    end the run early by returning a reason (QEMU is then killed, as on
+    timeout). One loop for every guest forklab boots."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    lines, err, why, first_ms, partial = [], b"", None, None, b""
+    logf = open(log, "w") if log else None
+
+    def emit(raw):
+        line = raw.decode("utf-8", "replace").rstrip("\r")
+        lines.append(line)
+        if logf:
+            logf.write(line + "\n")
+        if echo:
+            echo(line)
+
+    for f in (proc.stdout, proc.stderr):
+        os.set_blocking(f.fileno(), False)
+    try:
+        while True:
+            got = False
+            for f in (proc.stdout, proc.stderr):
+                try:
+                    chunk = f.read()
+                except BlockingIOError:
+                    chunk = None
+                if not chunk:
+                    continue
+                got = True
+                if f is proc.stderr:
+                    err += chunk
+                    continue
+                if first_ms is None:
+                    first_ms = (time.monotonic() - start) * 1000
+                partial += chunk
+                *done, partial = partial.split(b"\n")
+                for raw in done:
+                    emit(raw)
+            if stop and err:
+                why = stop(err.decode("utf-8", "replace"))
+            if not why and time.monotonic() - start > timeout:
+                why = "timeout"
+            if why:
+                os.killpg(proc.pid, signal.SIGKILL)
+                break
+            if not got and proc.poll() is not None:
+                break
+            if not got:
+                time.sleep(0.005)
+        rc = proc.wait()
+        for f in (proc.stdout, proc.stderr):
+            try:
+                rest = f.read() or b""
+            except (BlockingIOError, ValueError):
+                rest = b""
+            if f is proc.stderr:
+                err += rest
+            else:
+                partial += rest
+        *done, partial = partial.split(b"\n")
+        for raw in done:
+            emit(raw)
+    finally:
+        if partial:
+            emit(partial)
+        if logf:
+            logf.close()
+    return Stream(lines, err.decode("utf-8", "replace").strip(), why, rc, first_ms,
+                  time.monotonic() - start)
+
+
 def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=(),
          echo=None, log=None):
     """Boot once; stream serial lines to echo(line); return a Result."""
@@ -110,50 +193,8 @@ def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=()
         raise UsageError(f"kernel '{image}' not found")
     cmd = qemu_command(mode, kernel=image, args=args, mem=mem, iso=image if iso else None,
                        modules=modules)
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    lines, boot_ms, timed_out, partial = [], None, False, b""
-    logf = open(log, "w") if log else None
-    os.set_blocking(proc.stdout.fileno(), False)
-    try:
-        while True:
-            if time.monotonic() - start > timeout:
-                timed_out = True
-                os.killpg(proc.pid, signal.SIGKILL)
-                break
-            chunk = None
-            try:
-                chunk = proc.stdout.read()
-            except BlockingIOError:
-                pass
-            if chunk:
-                if boot_ms is None:
-                    boot_ms = (time.monotonic() - start) * 1000
-                partial += chunk
-                *done, partial = partial.split(b"\n")
-                for raw in done:
-                    line = raw.decode("utf-8", "replace").rstrip("\r")
-                    lines.append(line)
-                    if logf:
-                        logf.write(line + "\n")
-                    if echo:
-                        echo(line)
-            elif proc.poll() is not None:
-                break
-            else:
-                time.sleep(0.005)
-    finally:
-        if partial:
-            line = partial.decode("utf-8", "replace")
-            lines.append(line)
-            if echo:
-                echo(line)
-        if logf:
-            logf.close()
-    rc = proc.wait()
-    stderr = proc.stderr.read().decode("utf-8", "replace").strip()
-    outcome = exitcodes.decode(rc, timed_out=timed_out)
-    if outcome.name == "qemu" and stderr:
-        outcome.words += ": " + stderr.splitlines()[-1]
-    return Result(outcome, lines, boot_ms, time.monotonic() - start, mode, cmd)
+    st = stream(cmd, timeout, echo=echo, log=log)
+    outcome = exitcodes.decode(st.rc, timed_out=st.why == "timeout")
+    if outcome.name == "qemu" and st.stderr:
+        outcome.words += ": " + st.stderr.splitlines()[-1]
+    return Result(outcome, st.lines, st.first_ms, st.wall_s, mode, cmd)

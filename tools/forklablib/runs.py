@@ -57,6 +57,9 @@ def parse_log(lines):
             meta.update(tsc_khz=int(f[2]), tsc_source=f[4], invariant_tsc=f[6] == "1")
         elif f[0] == "timer" and len(f) >= 5:
             meta.update(timer_overhead_min=int(f[2]), timer_overhead_p50=int(f[4]))
+        elif f[0] == "user_timer" and len(f) >= 5:
+            # the user program's own empty rdtsc pair, taken off its samples
+            meta.update(user_timer_overhead_min=int(f[2]), user_timer_overhead_p50=int(f[4]))
         elif f[0] == "probe" and f[1:] == ["compiled_out"]:
             meta["probe_overhead"] = "compiled out"
         elif f[0] == "probe" and len(f) >= 3:
