@@ -124,7 +124,7 @@ report-check: deps
 # deps - install what is missing (Debian package names); a no-op when all is there.
 DEP_CMDS := qemu-system-x86_64:qemu-system-x86 grub-mkrescue:grub-common \
 	    xorriso:xorriso mformat:mtools gnuplot:gnuplot-nox gcc:gcc python3:python3 \
-	    musl-gcc:musl-tools cpio:cpio
+	    musl-gcc:musl-tools cpio:cpio gdb:gdb addr2line:binutils
 DEP_FILES := /usr/lib/grub/i386-pc/moddep.lst:grub-pc-bin \
 	     /usr/include/perfmon/pfmlib.h:libpfm4-dev
 deps:

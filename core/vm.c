@@ -433,14 +433,19 @@ u64 *walk_pte(struct mm_struct *mm, u64 va, bool alloc)
 	return __walk_pte(mm, va, alloc, alloc);
 }
 
+static int copy_pdpt_range(struct mm_struct *dst, u64 *dt, u64 *st, u64 start, u64 end,
+			   copy_pd_fn copy_pd);
+
 /* copy_range - copy the tables of [start, end) below table @st (@level 3 =
  * PML4, 2 = PDPT) into @dt, handing each PD table's part to @copy_pd;
  * only entries inside the range are visited, as Linux walks VMA by VMA
- * rather than scanning whole tables. */
-static int copy_range(struct mm_struct *dst, u64 *dt, u64 *st, int level, u64 start, u64 end,
-		      copy_pd_fn copy_pd)
+ * rather than scanning whole tables. Inlined into one function per level,
+ * so that the shifts and sizes are constants. */
+static __attribute__((always_inline)) inline int
+copy_range(struct mm_struct *dst, u64 *dt, u64 *st, const int level, u64 start, u64 end,
+	   copy_pd_fn copy_pd)
 {
-	u64 size = 1UL << (PAGE_SHIFT + 9 * level);
+	const u64 size = 1UL << (PAGE_SHIFT + 9 * level);
 
 	for (u64 addr = start; addr < end;) {
 		int i = (addr >> (PAGE_SHIFT + 9 * level)) & (PTRS_PER_TABLE - 1);
@@ -462,13 +467,25 @@ static int copy_range(struct mm_struct *dst, u64 *dt, u64 *st, int level, u64 st
 		if (level == 2)
 			r = copy_pd(dst, child, __va(st[i] & PTE_ADDR_MASK), addr, next);
 		else
-			r = copy_range(dst, child, __va(st[i] & PTE_ADDR_MASK), level - 1, addr, next,
-				       copy_pd);
+			r = copy_pdpt_range(dst, child, __va(st[i] & PTE_ADDR_MASK), addr, next,
+					    copy_pd);
 		if (r)
 			return r;
 		addr = next;
 	}
 	return 0;
+}
+
+static int copy_pdpt_range(struct mm_struct *dst, u64 *dt, u64 *st, u64 start, u64 end,
+			   copy_pd_fn copy_pd)
+{
+	return copy_range(dst, dt, st, 2, start, end, copy_pd);
+}
+
+static int copy_pml4_range(struct mm_struct *dst, u64 *dt, u64 *st, u64 start, u64 end,
+			   copy_pd_fn copy_pd)
+{
+	return copy_range(dst, dt, st, 3, start, end, copy_pd);
 }
 
 int copy_pmds(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
@@ -502,8 +519,8 @@ u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd)
 int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pd_fn copy_pd)
 {
 	for (int v = 0; v < src->nr_vmas; v++) {
-		int r = copy_range(dst, dst->pgd, src->pgd, 3, src->vma[v].start, src->vma[v].end,
-				   copy_pd);
+		int r = copy_pml4_range(dst, dst->pgd, src->pgd, src->vma[v].start,
+					src->vma[v].end, copy_pd);
 
 		if (r)
 			return r;

@@ -128,6 +128,22 @@ two_runs_agree() {
 	cmp build/check/icount-a/results.csv build/check/icount-b/results.csv
 }
 check "two icount runs give identical numbers" two_runs_agree
+# forklab profile single-steps one vfork: its instructions, charged to
+# functions, add up to the benchmark's vfork less the user-side code around
+# the call (13 instructions here), and the task_struct copy is the hottest line
+profile_vfork() {
+	$FORKLAB profile vfork --csv build/check/profile-vfork.csv >"$LOGDIR/profile-vfork.out" 2>&1 &&
+	grep -q 'memcpy_q .* <- dup_task_struct ' "$LOGDIR/profile-vfork.out" &&
+	python3 - build/check/profile-vfork.csv build/check/icount-a/results.csv <<'PY'
+import csv, sys
+total = sum(int(r["instructions"]) for r in csv.DictReader(open(sys.argv[1])))
+bench = [int(r["p50"]) for r in csv.DictReader(open(sys.argv[2]))
+         if r["op"] == "vfork" and r["rss_pages"] == "1"][0]
+print("profile", total, "benchmark", bench)
+assert 0 < bench - total < 30, (total, bench)
+PY
+}
+check "forklab profile accounts for a vfork's instructions (gdbstub, icount)" profile_vfork
 # FORKLAB_NO_PROBES: no phase columns, and fork costs less than with probes
 probes_compile_out() {
 	$FORKLAB run --kernel build/noprobes/forklab.elf --mode icount --iters 10 --rss-max 1 \

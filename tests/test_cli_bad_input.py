@@ -76,6 +76,16 @@ class BadInput(unittest.TestCase):
     def test_unknown_subcommand(self):
         self.assertClean(forklab("frobnicate"), 2, "frobnicate")
 
+    def test_profile_unknown_op(self):
+        self.assertClean(forklab("profile", "exec"), 2,
+                         "unknown op 'exec'; accepted: fork, vfork, clone-thread, clone-vm")
+
+    @unittest.skipUnless(os.path.exists(KERNEL) and shutil.which("qemu-system-x86_64") and
+                         shutil.which("gdb"), "needs the kernel, QEMU and gdb")
+    def test_profile_bad_strategy_says_what_the_kernel_said(self):
+        self.assertClean(forklab("profile", "fork", "--alloc", "nonsense"), 2,
+                         "alloc=nonsense: unknown value; accepted: page, slab, slub")
+
     @unittest.skipUnless(os.path.exists(os.path.join(ROOT, "build", "pfm-encode")),
                          "build/pfm-encode not built")
     def test_unknown_event_name(self):

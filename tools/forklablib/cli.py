@@ -153,9 +153,10 @@ def parse(p, argv):
 
 def main(argv):
     try:
-        from . import linuxref, runs
+        from . import linuxref, profile, runs
         COMMANDS.update(runs.COMMANDS)
         COMMANDS.update(linuxref.COMMANDS)
+        COMMANDS.update(profile.COMMANDS)
     except ImportError:
         pass
     if not argv or argv[0] in ("-h", "--help", "help"):

@@ -1,0 +1,216 @@
+"""forklab profile: where the instructions of one fork, vfork or clone call
+go. The kernel runs the benchmark program under icount with QEMU's gdbstub
+open; gdb (tools/forklablib/gdb_step.py) stops at the chosen call's
+`syscall` entry and single-steps until the caller is back in user mode,
+logging every instruction's address. Each address is then charged to the
+function that holds it (nm), and the hottest to their source lines
+(addr2line, inlined frames shown), so the phase probes' "copy_process:
+1 936" becomes "1 048 of them are the task_struct's rep movsq"."""
+import argparse
+import bisect
+import collections
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+from . import qemu
+from .exitcodes import ROOT
+
+USER_PROGRAM = os.path.join(ROOT, "build", "user", "forklab-user")
+GDB_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb_step.py")
+USER_TOP = 0x0000800000000000		# below: user addresses
+# op -> the system call its measured call makes (x86-64 numbers)
+OPS = {"fork": 57, "vfork": 58, "clone-thread": 56, "clone-vm": 56}
+
+
+class Symbols:
+    """Address -> function name, from `nm -n` of one ELF."""
+    def __init__(self, elf):
+        out = subprocess.run(["nm", "-n", elf], capture_output=True, text=True, check=True).stdout
+        self.syms = []
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 3 and f[1] in "tTwW":
+                self.syms.append((int(f[0], 16), f[2]))
+        self.addrs = [a for a, _ in self.syms]
+
+    def name(self, addr):
+        i = bisect.bisect_right(self.addrs, addr) - 1
+        return self.syms[i][1] if i >= 0 else "?"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def trace(kernel, op, alloc, pt, pid, rss, call, max_steps, timeout):
+    """Run the guest and gdb; the list of executed addresses and whether the
+    caller got back to user mode within max_steps."""
+    for tool in ("gdb", "nm", "addr2line", qemu.QEMU):
+        if not shutil.which(tool):
+            raise qemu.UsageError(f"{tool} not found; run `make deps`")
+    port = free_port()
+    # the benchmark engine's own configuration, probe log included, so that
+    # the profile is of the very call the benchmark times
+    args = (f"mode=bench bench=fork alloc={alloc} pt={pt} pid={pid} iters={max(call, 5)} "
+            f"rss_max={rss}")
+    mem = max(512, rss * 4 * 3 // 1024 + 256)
+    cmd = qemu.qemu_command("icount", kernel=kernel, args=args, mem=mem)
+    cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
+    with tempfile.TemporaryDirectory() as tmp:
+        serial, rips = os.path.join(tmp, "serial"), os.path.join(tmp, "rips")
+        with open(serial, "wb") as out:
+            guest = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            for _ in range(200):			# the gdbstub listens once QEMU is up
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                if guest.poll() is not None:
+                    break
+                time.sleep(0.05)
+            env = dict(os.environ, FORKLAB_PROFILE=json.dumps(
+                {"port": port, "op": op, "rss": rss, "nr": OPS[op], "call": call, "max_steps": max_steps,
+                 "out": rips, "user_top": USER_TOP}))
+            r = subprocess.run(["gdb", "-nx", "-batch", "-x", GDB_SCRIPT, kernel], env=env,
+                               capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise qemu.UsageError(f"profile: gdb did not finish in {timeout:.0f} s")
+        finally:
+            if guest.poll() is None:
+                guest.kill()
+            guest.wait()
+        if not os.path.exists(rips):
+            said = [l for l in open(serial, errors="replace").read().splitlines()
+                    if l.strip() and "icount sleep" not in l]
+            bad = [l for l in said if "bad command line" in l or l.startswith("forklab: guest")]
+            why = (bad or said[-2:] or r.stderr.strip().splitlines()[-1:] or ["no output"])
+            raise qemu.UsageError(f"profile: the guest ended before call {call} of {op}: " +
+                                  " | ".join(why))
+        lines = open(rips).read().split()
+    if not lines or not lines[-1].startswith("end,"):
+        raise qemu.UsageError("profile: gdb stopped before the call ended")
+    return [int(x, 16) for x in lines[:-1]], lines[-1] == "end,back"
+
+
+def source_lines(kernel, addrs):
+    """addr -> "func file:line <- caller file:line ..." for kernel addresses
+    (addr2line -a -f -i: each address, then its frames, innermost first)."""
+    res, cur, fname = {}, None, None
+    out = subprocess.run(["addr2line", "-a", "-f", "-i", "-e", kernel] +
+                         ["%x" % a for a in addrs], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("0x"):
+            cur, fname = int(line, 16), None
+            res[cur] = []
+        elif cur is not None and fname is None:
+            fname = line
+        elif cur is not None:
+            loc = "(assembly)" if line.startswith("??") else short(line)
+            res[cur].append(f"{fname} {loc}")
+            fname = None
+    return {a: " <- ".join(c) if c else "?" for a, c in res.items()}
+
+
+def short(loc):
+    loc = loc.split(" (discriminator")[0]
+    return os.path.relpath(loc, ROOT) if loc.startswith(ROOT) else loc
+
+
+def report(rips, back, kernel, user_elf, op, opts, top):
+    ks, us = Symbols(kernel), (Symbols(user_elf) if os.path.exists(user_elf) else None)
+
+    def fn(a):
+        if a < USER_TOP:
+            return "[user] " + (us.name(a) if us else "?")
+        return ks.name(a)
+    per_fn = collections.Counter(fn(a) for a in rips)
+    total = len(rips)
+    print(f"forklab profile: {op}, alloc={opts.alloc} pt={opts.pt} pid={opts.pid}, "
+          f"{opts.rss} resident page(s), call {opts.call} (icount)")
+    print(f"{total:,} instructions from the syscall entry to the caller's return to user mode"
+          .replace(",", " ") + ("" if back else f" (stopped at --max-steps {opts.max_steps})"))
+    print()
+    print(" instructions   share  function")
+    for name, n in per_fn.most_common(top):
+        print(f"{n:13,}  {100.0 * n / total:5.1f}%  {name}".replace(",", " "))
+    rest = total - sum(n for _, n in per_fn.most_common(top))
+    if rest:
+        print(f"{rest:13,}  {100.0 * rest / total:5.1f}%  ({len(per_fn) - top} more functions)"
+              .replace(",", " "))
+    per_addr = collections.Counter(a for a in rips if a >= USER_TOP)
+    where = source_lines(kernel, sorted(per_addr))
+    per_line = collections.Counter()
+    for a, n in per_addr.items():
+        per_line[where.get(a, ks.name(a))] += n
+    print()
+    print(" instructions  where (innermost frame first; a rep prefix counts each iteration)")
+    for place, n in per_line.most_common(top):
+        print(f"{n:13,}".replace(",", " ") + "  " + place)
+    if opts.sequence:
+        print()
+        print(" in order (runs of consecutive instructions in one function)")
+        run_name, run_n = None, 0
+        for a in rips + [None]:
+            name = fn(a) if a is not None else None
+            if name == run_name:
+                run_n += 1
+                continue
+            if run_name is not None:
+                print(f"{run_n:13}  {run_name}")
+            run_name, run_n = name, 1
+    if opts.csv:
+        with open(opts.csv, "w") as f:
+            f.write("function,instructions\n")
+            for name, n in per_fn.most_common():
+                f.write(f"{name},{n}\n")
+    return 0
+
+
+def cmd_profile(argv):
+    p = argparse.ArgumentParser(
+        prog="forklab profile",
+        description="Charge every instruction of one fork/vfork/clone call (icount, "
+                    "single-stepped through QEMU's gdbstub) to its function and source line.")
+    p.add_argument("op", help="fork, vfork, clone-thread or clone-vm")
+    p.add_argument("--alloc", default="slub")
+    p.add_argument("--pt", default="cow")
+    p.add_argument("--pid", default="hash")
+    p.add_argument("--rss", type=int, default=1, help="resident pages before the call (default 1)")
+    p.add_argument("--call", type=int, default=3,
+                   help="which call of the op to trace (default 3: warm caches and free lists)")
+    p.add_argument("--top", type=int, default=15, help="rows per table (default 15)")
+    p.add_argument("--sequence", action="store_true", help="also print the call's path in order")
+    p.add_argument("--csv", help="also write function,instructions to this file")
+    p.add_argument("--max-steps", type=int, default=400000,
+                   help="stop single-stepping after this many instructions (default 400000)")
+    p.add_argument("--timeout", type=float, default=900)
+    p.add_argument("--kernel", help="kernel ELF (default build/forklab.elf)")
+    opts = p.parse_args(argv)
+    if opts.op not in OPS:
+        raise qemu.UsageError(f"profile: unknown op '{opts.op}'; accepted: {', '.join(OPS)} "
+                              "(fork-exit-wait spans several system calls)")
+    for key in ("rss", "call", "top", "max_steps"):
+        if getattr(opts, key) < 1:
+            raise qemu.UsageError(f"profile: --{key.replace('_', '-')} must be at least 1")
+    sweep = [4 ** k for k in range(12)]
+    if opts.op != "fork" and opts.rss != 1 or opts.rss not in sweep:
+        raise qemu.UsageError(f"profile: --rss {opts.rss}: the benchmark runs {opts.op} at "
+                              + ("1 page only" if opts.op != "fork" else
+                                 "1 page and powers of 4 (4, 16, ... 4194304)"))
+    kernel = opts.kernel or qemu.ensure_built("build/forklab.elf")
+    if not os.path.isfile(kernel):
+        raise qemu.UsageError(f"kernel '{kernel}' not found")
+    rips, back = trace(kernel, opts.op, opts.alloc, opts.pt, opts.pid, opts.rss, opts.call,
+                       opts.max_steps, opts.timeout)
+    return report(rips, back, kernel, USER_PROGRAM, opts.op, opts, opts.top)
+
+
+COMMANDS = {"profile": cmd_profile}
