@@ -197,7 +197,8 @@ static u64 fork_iters(u64 rss)
 }
 
 /* bench_fork - every selected strategy set: each op at one page, then fork
- * across the resident-size sweep (1 page .. rss_max in powers of 4). */
+ * and vfork across the resident-size sweep (1 page .. rss_max in powers of
+ * 4), then the child's first writes (cow-write). */
 static void bench_fork(void)
 {
 #ifdef FORKLAB_NO_PROBES
@@ -219,8 +220,12 @@ static void bench_fork(void)
 				}
 				for (size_t o = 0; o < ARRAY_SIZE(fork_ops); o++)
 					run_fork_op(fork_ops[o], fork_iters(1), 1);
-				for (u64 rss = 4; rss <= kparams.rss_max; rss *= 4)
+				/* fork across the sweep, and vfork beside it: it shares the
+				 * address space, so its cost should not grow with it */
+				for (u64 rss = 4; rss <= kparams.rss_max; rss *= 4) {
 					run_fork_op("fork", fork_iters(rss), rss);
+					run_fork_op("vfork", fork_iters(1), rss);
+				}
 				/* the cost fork deferred: the child's first writes */
 				for (u64 rss = 4; rss <= kparams.rss_max; rss *= 16)
 					run_fork_op("cow-write", 1, rss);

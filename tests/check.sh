@@ -144,6 +144,17 @@ assert 0 < bench - total < 30, (total, bench)
 PY
 }
 check "forklab profile accounts for a vfork's instructions (gdbstub, icount)" profile_vfork
+# vfork runs across the resident-size sweep beside fork and does not grow
+vfork_flat() {
+	python3 - build/check/icount-a/results.csv <<'PY'
+import csv, sys
+p50 = {(r["op"], r["rss_pages"]): int(r["p50"]) for r in csv.DictReader(open(sys.argv[1]))}
+v1, v4, f1, f4 = p50["vfork", "1"], p50["vfork", "4"], p50["fork", "1"], p50["fork", "4"]
+print("vfork", v1, v4, "fork", f1, f4)
+assert abs(v4 - v1) <= v1 // 50 and f4 > f1, (v1, v4, f1, f4)
+PY
+}
+check "vfork joins the resident-size sweep and stays flat while fork grows" vfork_flat
 # FORKLAB_NO_PROBES: no phase columns, and fork costs less than with probes
 probes_compile_out() {
 	$FORKLAB run --kernel build/noprobes/forklab.elf --mode icount --iters 10 --rss-max 1 \
@@ -197,7 +208,7 @@ linux_reference() {
 import csv, sys
 rows = {(r["op"], r["rss_pages"]): r for r in csv.DictReader(open(sys.argv[1]))}
 for key in [("fork", "1"), ("vfork", "1"), ("clone-thread", "1"), ("clone-vm", "1"),
-            ("fork-exit-wait", "1"), ("fork", "4"), ("cow-write", "4")]:
+            ("fork-exit-wait", "1"), ("fork", "4"), ("vfork", "4"), ("cow-write", "4")]:
     r = rows[key]
     assert r["alloc"] == r["pt"] == r["pid"] == "linux" and int(r["p50"]) > 0, r
 print(len(rows), "Linux rows")

@@ -753,11 +753,25 @@ static void put_config(const char *op, const char *name, u64 rss)
 	flush();
 }
 
+/* bench_config - one configuration of bench_all: its config line, the
+ * benchmark, then everything it mapped unmapped again; 0 or non-zero. */
+static int bench_config(const char *op, u64 rss, u64 iters, const char *name, long brk0)
+{
+	int bad;
+
+	put_config(op, name, rss);
+	bad = bench(op, iters, rss);
+	if (resident)
+		sys6(SYS_munmap, (long)resident, (long)(resident_pages * PAGE), 0, 0, 0, 0);
+	resident = 0;
+	sys1(SYS_brk, brk0);
+	return bad;
+}
+
 /* bench_all - the fork benchmark of forklab's bench=fork in one process,
  * for kernels that run one program per boot (Linux under `forklab linux`,
- * or natively): each op at one page, fork over the resident-size sweep
- * (iterations cut by the same cycle budget), cow-write; everything a
- * configuration mapped is unmapped before the next. */
+ * or natively): each op at one page, fork and vfork over the resident-size
+ * sweep (fork's iterations cut by the same cycle budget), cow-write. */
 static int bench_all(u64 iters, u64 rss_max, const char *name)
 {
 	static const char *const ops[] = { "fork", "vfork", "clone-thread", "clone-vm",
@@ -765,20 +779,17 @@ static int bench_all(u64 iters, u64 rss_max, const char *name)
 	long brk0 = sys1(SYS_brk, 0);
 	int bad = 0;
 
-	for (u64 k = 0; k < 5 + 16 + 4; k++) {
-		const char *op = k < 5 ? ops[k] : k < 21 ? "fork" : "cow-write";
-		u64 rss = k < 5 ? 1 : k < 21 ? 1UL << (2 * (k - 4)) : 1UL << (2 + 2 * 2 * (k - 21));
+	for (int k = 0; k < 5; k++)
+		bad |= bench_config(ops[k], 1, iters, name, brk0);
+	for (u64 rss = 4; rss <= rss_max; rss *= 4) {
 		u64 budget = (200ULL << 20) / (2000 + 300 * rss);
 
-		if (rss > rss_max || (k >= 5 && rss == 1))
-			continue;
-		put_config(op, name, rss);
-		bad |= bench(op, k < 21 ? (iters < budget ? iters : (budget > 5 ? budget : 5)) : 1, rss);
-		if (resident)
-			sys6(SYS_munmap, (long)resident, (long)(resident_pages * PAGE), 0, 0, 0, 0);
-		resident = 0;
-		sys1(SYS_brk, brk0);
+		bad |= bench_config("fork", rss, iters < budget ? iters : (budget > 5 ? budget : 5),
+				    name, brk0);
+		bad |= bench_config("vfork", rss, iters, name, brk0);
 	}
+	for (u64 rss = 4; rss <= rss_max; rss *= 16)
+		bad |= bench_config("cow-write", rss, 1, name, brk0);
 	return bad;
 }
 

@@ -211,7 +211,7 @@ def count_configs(opts):
     r = 4
     while r <= opts.rss_max:
         sweep, r = sweep + 1, r * 4
-    per_set = FORK_OPS + sweep
+    per_set = FORK_OPS + 2 * sweep		# fork and vfork across the sweep
     total = 0
     if "fork" in opts.bench:
         total += n(opts.alloc, 5) * n(opts.pt, 3) * n(opts.pid, 3) * per_set
@@ -342,14 +342,26 @@ def plot(out, linux=None):
                                r["alloc"] == a0 and r["pid"] == p0), key=lambda r: int(r["rss_pages"]))
             write_dat(os.path.join(out, f"rss-{pt}.dat"), "rss_kib p50 p90 n",
                       [(int(r["rss_pages"]) * 4, r["p50"], r["p90"], r["n"]) for r in pts_rows])
+        # vfork beside them (it copies no page tables: one curve, the first pt)
+        t_v = "cow" if "cow" in pts else pts[0]
+        vrows = sorted((r for r in fork if r["op"] == "vfork" and r["pt"] == t_v and
+                        r["alloc"] == a0 and r["pid"] == p0), key=lambda r: int(r["rss_pages"]))
+        if len(vrows) > 1:
+            write_dat(os.path.join(out, "rss-vfork.dat"), "rss_kib p50 p90 n",
+                      [(int(r["rss_pages"]) * 4, r["p50"], r["p90"], r["n"]) for r in vrows])
+            pts = pts + ["vfork"]
         if linux:
-            lrows = sorted((r for r in read_csv(os.path.join(linux, "results.csv"))
-                            if r["op"] == "fork"), key=lambda r: int(r["rss_pages"]))
-            if not lrows:
-                raise qemu.UsageError(f"{linux} has no fork rows")
-            write_dat(os.path.join(out, "rss-linux.dat"), "rss_kib p50 p90 n",
-                      [(int(r["rss_pages"]) * 4, r["p50"], r["p90"], r["n"]) for r in lrows])
-            pts = pts + ["linux"]
+            lall = read_csv(os.path.join(linux, "results.csv"))
+            for op, series in (("fork", "linux"), ("vfork", "linux-vfork")):
+                lrows = sorted((r for r in lall if r["op"] == op),
+                               key=lambda r: int(r["rss_pages"]))
+                if op == "fork" and not lrows:
+                    raise qemu.UsageError(f"{linux} has no fork rows")
+                if op == "vfork" and len(lrows) < 2:
+                    continue		# a run from before vfork joined the sweep
+                write_dat(os.path.join(out, f"rss-{series}.dat"), "rss_kib p50 p90 n",
+                          [(int(r["rss_pages"]) * 4, r["p50"], r["p90"], r["n"]) for r in lrows])
+                pts = pts + [series]
         made += gnuplot("fork_rss.gp", out, mode=mode, series=" ".join(pts),
                         subtitle=f"alloc={a0} pid={p0}, " + n_range(
                             [r for r in fork if r["op"] == "fork" and r["alloc"] == a0 and
