@@ -49,6 +49,14 @@ void pmu_describe(void)
 	       info.nr_gp, info.gp_width, info.nr_fixed);
 }
 
+/* has_global_ctrl - IA32_PERF_GLOBAL_CTRL and the fixed counters came with
+ * version 2; a version 1 PMU has only PERFEVTSELx/PMCx, each enabled by
+ * its own EN bit (writing an MSR it lacks raises #GP). */
+static bool has_global_ctrl(void)
+{
+	return info.version >= 2;
+}
+
 int pmu_start(const u64 *events, int nr)
 {
 	u64 global = 0, fixed_ctrl = 0;
@@ -58,19 +66,22 @@ int pmu_start(const u64 *events, int nr)
 		return -1;
 	fixed = MIN((int)info.nr_fixed, PMU_FIXED);
 	nr_programmed = MIN(nr, MIN((int)info.nr_gp, PMU_MAX_GP));
-	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);
+	if (has_global_ctrl())
+		wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);	/* nothing counts while we program */
 	for (int i = 0; i < fixed; i++) {
 		wrmsr(MSR_IA32_FIXED_CTR0 + i, 0);
 		fixed_ctrl |= (u64)FIXED_CTRL_OS_USR << (4 * i);
 		global |= 1ULL << (32 + i);
 	}
 	for (int i = 0; i < nr_programmed; i++) {
+		wrmsr(MSR_IA32_PMC0 + i, 0);		/* zeroed before EN can start it */
 		wrmsr(MSR_IA32_PERFEVTSEL0 + i, events[i] | EVTSEL_EN);
-		wrmsr(MSR_IA32_PMC0 + i, 0);
 		global |= 1ULL << i;
 	}
-	wrmsr(MSR_IA32_FIXED_CTR_CTRL, fixed_ctrl);
-	wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, global);
+	if (has_global_ctrl()) {
+		wrmsr(MSR_IA32_FIXED_CTR_CTRL, fixed_ctrl);
+		wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, global);
+	}
 	return nr_programmed;
 }
 
@@ -96,6 +107,11 @@ void pmu_read_slots(u64 vals[PMU_FIXED + PMU_MAX_GP])
 
 void pmu_stop(void)
 {
-	if (present)
+	if (!present)
+		return;
+	if (has_global_ctrl())
 		wrmsr(MSR_IA32_PERF_GLOBAL_CTRL, 0);
+	else
+		for (int i = 0; i < nr_programmed; i++)
+			wrmsr(MSR_IA32_PERFEVTSEL0 + i, 0);
 }

@@ -18,3 +18,11 @@ $(BUILD)/host/test_stats: tests/test_stats.c bench/stats.c tests/host_shim.c \
 	$(HOSTCC) $(HOSTCFLAGS) -Ibench -o $@ $(filter %.c,$^)
 HOST_TEST_BINS += $(BUILD)/host/test_stats
 
+
+# bench/pmu.c against modelled CPUs (tests/fakecpu/io.h stands in for core/io.h)
+$(BUILD)/host/test_pmu: tests/test_pmu.c bench/pmu.c bench/pmu.h tests/fakecpu/io.h \
+		tests/host_shim.c core/report.c core/printf.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS:-Icore=-Itests/fakecpu -Icore) -Ibench -o $@ \
+		tests/test_pmu.c tests/host_shim.c core/report.c core/printf.c
+HOST_TEST_BINS += $(BUILD)/host/test_pmu
