@@ -10,6 +10,7 @@
 #include "selftest.h"
 #include "task.h"
 #include "failslab.h"
+#include "probe.h"
 
 extern const u8 user_program_start[], user_program_end[];
 
@@ -213,3 +214,57 @@ static void test_fork_bomb(void)
 		report(false, "the original strategy set comes back");
 }
 DEFINE_SELFTEST(fork_bomb, test_fork_bomb);
+
+/* The probe log's per-call PMU hook, fed by a stand-in: slot 0 the TSC,
+ * slot 1 how many times it was read. With no PMU on these machines this is
+ * how the per-call plumbing (begin at kernel_clone entry, difference at the
+ * commit, one row per call) is checked. */
+static u64 fake_pmu_reads;
+
+static void fake_pmu_read(u64 vals[FORK_PMU_SLOTS])
+{
+	for (int i = 0; i < FORK_PMU_SLOTS; i++)
+		vals[i] = 0;
+	vals[0] = probe_rdtsc();
+	vals[1] = ++fake_pmu_reads;
+}
+
+/* test_probe_log - one fork-once program = one kernel_clone = one row:
+ * phase timestamps in order, the PMU hook's difference spanning the call,
+ * the child's first run after entry; a full log drops and counts. */
+static void test_probe_log(void)
+{
+	static u64 rows[2][NR_FORK_PROBES], pmu_rows[2][FORK_PMU_SLOTS], child_run[2];
+	const char *argv[] = { "forklab-user", "fork-once", NULL };
+	struct fork_probe_log log = { .rows = rows, .pmu_rows = pmu_rows, .pmu_read = fake_pmu_read,
+				      .child_run = child_run, .capacity = 1 };
+	bool ordered = true;
+	u64 span, pmu_span;
+	int status;
+
+	fork_probe_attach(&log);
+	status = run_embedded(argv);
+	fork_probe_attach(NULL);
+#ifdef FORKLAB_NO_PROBES
+	report(status == 107 << 8 && log.n == 0, "probes compiled out: nothing logged");
+	return;
+#endif
+	for (int ph = 1; ph < NR_FORK_PROBES; ph++)
+		ordered &= rows[0][ph] >= rows[0][ph - 1];
+	span = rows[0][PH_WAKE] - rows[0][PH_ENTRY];
+	pmu_span = pmu_rows[0][0];
+	report(status == 107 << 8 && log.n == 1 && log.dropped == 0 && ordered && span > 0,
+	       "one fork, one row of %d timestamps in phase order (entry to wake %lu)",
+	       NR_FORK_PROBES, span);
+	report(pmu_rows[0][1] == 1 && pmu_span > 0 && pmu_span <= span + span / 2 &&
+	       pmu_span >= span / 2, "the PMU hook is read at entry and at the commit: "
+	       "%lu reads apart, spanning %lu (phases: %lu)", pmu_rows[0][1], pmu_span, span);
+	report(child_run[0] > rows[0][PH_ENTRY], "the child's first return to user is logged "
+	       "after entry (+%lu)", child_run[0] - rows[0][PH_ENTRY]);
+	fork_probe_attach(&log);		/* full now: the next call is dropped */
+	status = run_embedded(argv);
+	fork_probe_attach(NULL);
+	report(status == 107 << 8 && log.n == 1 && log.dropped == 1,
+	       "a full log keeps its rows and counts the dropped call (%lu)", log.dropped);
+}
+DEFINE_SELFTEST(probe_log, test_probe_log);
