@@ -121,8 +121,13 @@ int pmm_init(const struct mem_range *ranges, int nr)
 	for (int i = 0; i < nr; i++) {
 		u64 s = range_first_pfn(&ranges[i]), e = range_end_pfn(&ranges[i]);
 
+		/* the free memory after the memmap starts on a MAX_ORDER block
+		 * boundary, so that the buddy free lists (and with them alloc=page
+		 * and fork+exit+wait under icount) do not change shape whenever
+		 * the kernel image or the memmap grows by a few pages; costs at
+		 * most one 4 MiB block */
 		if (i == host)
-			s += size;
+			s = ALIGN_UP(s + size, 1UL << (MAX_ORDER - 1));
 		s = MAX(s, 1UL);
 		if (s < e)
 			add_range(s, e);

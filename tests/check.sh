@@ -215,6 +215,26 @@ print(len(rows), "Linux rows")
 PY
 }
 check "forklab linux runs the benchmark program in a Linux guest (icount)" linux_reference
+# the same profile of Linux's vfork (functions from its /proc/kallsyms):
+# it adds up to the benchmark's fastest vfork within 5% (Linux's own calls
+# vary: interrupts land in some; single-stepping masks them), and most of
+# it is ERMS string instructions counted per byte under icount
+profile_linux_vfork() {
+	$FORKLAB profile vfork --linux --csv build/check/profile-linux-vfork.csv \
+		>"$LOGDIR/profile-linux-vfork.out" 2>&1 &&
+	python3 - build/check/profile-linux-vfork.csv build/check/linux-ref/results.csv <<'PY'
+import csv, sys
+fn = {r["function"]: int(r["instructions"]) for r in csv.DictReader(open(sys.argv[1]))}
+total = sum(fn.values())
+bench = [int(r["min"]) for r in csv.DictReader(open(sys.argv[2]))
+         if r["op"] == "vfork" and r["rss_pages"] == "1"][0]
+erms = fn.get("memset_erms", 0) + fn.get("memcpy_erms", 0)
+print("Linux vfork: profile", total, "benchmark min", bench, "memset/memcpy_erms", erms)
+assert abs(bench - total) < bench // 20 and "copy_process" in fn and erms > total // 4, \
+    (total, bench, erms)
+PY
+}
+check "forklab profile --linux accounts for Linux's vfork (kallsyms, icount)" profile_linux_vfork
 
 echo "== GRUB ISO boot (multiboot2, TCG)"
 iso_check() {

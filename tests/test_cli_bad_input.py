@@ -76,6 +76,15 @@ class BadInput(unittest.TestCase):
     def test_unknown_subcommand(self):
         self.assertClean(forklab("frobnicate"), 2, "frobnicate")
 
+    def test_linux_kernel_args_cannot_replace_init(self):
+        self.assertClean(forklab("linux", "--kernel-args", "quiet rdinit=/bin/sh",
+                                 "--out", os.path.join(self.tmp, "r")), 2,
+                         "'rdinit=/bin/sh' is not accepted")
+
+    def test_profile_rss_outside_the_sweep(self):
+        self.assertClean(forklab("profile", "clone-vm", "--rss", "4"), 2,
+                         "the benchmark runs clone-vm at 1 page only")
+
     def test_profile_unknown_op(self):
         self.assertClean(forklab("profile", "exec"), 2,
                          "unknown op 'exec'; accepted: fork, vfork, clone-thread, clone-vm")

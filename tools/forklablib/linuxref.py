@@ -88,7 +88,7 @@ def ensure_kernel(cache=CACHE):
         return found[-1], f.read().strip()
 
 
-def guest_command(mode, vmlinuz, initrd, args, mem):
+def guest_command(mode, vmlinuz, initrd, args, mem, kernel_args=""):
     cmd = [qemu.QEMU]
     if mode == "kvm":
         cmd += ["-accel", "kvm", "-cpu", "host,-arch-capabilities,+invtsc"]
@@ -99,7 +99,7 @@ def guest_command(mode, vmlinuz, initrd, args, mem):
     return cmd + ["-m", str(mem), "-display", "none", "-vga", "none", "-serial", "stdio",
                   "-monitor", "none", "-no-reboot", "-nodefaults", "-kernel", vmlinuz,
                   "-initrd", initrd, "-append",
-                  f"console=ttyS0 panic=-1 quiet rdinit=/init -- {args}"]
+                  f"console=ttyS0 panic=-1 quiet {kernel_args} rdinit=/init -- {args}"]
 
 
 def kvm_failed(stderr):
@@ -117,11 +117,11 @@ def init_exit_code(lines):
     return None
 
 
-def run_guest(mode, vmlinuz, initrd, args, mem, timeout):
+def run_guest(mode, vmlinuz, initrd, args, mem, timeout, kernel_args=""):
     """(lines, stderr, why, command, wall seconds); @why is None when QEMU
     exited by itself, else "timeout" or "kvm" (QEMU reported a KVM internal
     error: it then pauses the guest and would wait forever)."""
-    cmd = guest_command(mode, vmlinuz, initrd, args, mem)
+    cmd = guest_command(mode, vmlinuz, initrd, args, mem, kernel_args)
     st = qemu.stream(cmd, timeout, stop=lambda err: "kvm" if kvm_failed(err) else None)
     return st.lines, st.stderr, st.why, cmd, st.wall_s
 
@@ -178,7 +178,14 @@ def cmd_linux(argv):
                    help="do not rerun under icount when KVM cannot run the guest")
     p.add_argument("--out", help="run directory (default results/<date>-<host>-linux-<mode>)")
     p.add_argument("--no-plots", action="store_true")
+    p.add_argument("--kernel-args", default="",
+                   help="more Linux boot parameters, e.g. init_on_alloc=0 (Debian zeroes every "
+                        "slab allocation by default)")
     opts = p.parse_args(argv)
+    bad = [a for a in opts.kernel_args.split() if a == "--" or a.startswith("rdinit=")]
+    if bad or "\n" in opts.kernel_args:
+        raise qemu.UsageError(f"--kernel-args: '{(bad or ['a newline'])[0]}' is not accepted "
+                              "(the program is /init; give boot parameters only)")
     if opts.iters < 1 or opts.rss_max < 1:
         raise qemu.UsageError("--iters and --rss-max must be at least 1")
     if opts.out and os.path.exists(opts.out):	# say so now, not after the guest ran
@@ -208,7 +215,8 @@ def cmd_linux(argv):
     vmlinuz, package = ensure_kernel()
     initrd = make_initramfs(PROGRAM, os.path.join(CACHE, "initramfs.cpio"))
     mem = opts.mem or max(512, opts.rss_max * 4 // 1024 * 3 + 256)
-    lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem, opts.timeout)
+    lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem, opts.timeout,
+                                              opts.kernel_args)
     kvm_error = None
     if mode == "kvm" and why == "kvm":
         warn("forklab linux: the Linux guest died with a KVM emulation failure (this host's "
@@ -219,7 +227,7 @@ def cmd_linux(argv):
         kvm_error = next((l for l in stderr.splitlines() if kvm_failed(l)), "")
         mode = "icount"
         lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem,
-                                                  opts.timeout)
+                                                  opts.timeout, opts.kernel_args)
     timed_out = why == "timeout"
     out = new_dir(opts.out, mode)
     with open(os.path.join(out, "log.txt"), "w") as f:
@@ -235,6 +243,7 @@ def cmd_linux(argv):
             warn("  | " + line)
     meta = common_meta(mode, args)
     meta.update(linux_package=package, vmlinuz=os.path.relpath(vmlinuz, ROOT), guest_mem_mib=mem,
+                linux_kernel_args=opts.kernel_args,
                 qemu=runs.command_output([qemu.QEMU, "--version"]), qemu_command=cmd,
                 exit_code=code, timed_out=timed_out, wall_s=round(wall, 1))
     if kvm_error is not None:

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 
-from . import qemu
+from . import qemu, runs
 from .exitcodes import ROOT
 
 USER_PROGRAM = os.path.join(ROOT, "build", "user", "forklab-user")
@@ -28,15 +28,22 @@ OPS = {"fork": 57, "vfork": 58, "clone-thread": 56, "clone-vm": 56}
 
 
 class Symbols:
-    """Address -> function name, from `nm -n` of one ELF."""
-    def __init__(self, elf):
-        out = subprocess.run(["nm", "-n", elf], capture_output=True, text=True, check=True).stdout
+    """Address -> function name, from `nm -n` of one ELF, or from lines in
+    nm's format (Linux's /proc/kallsyms)."""
+    def __init__(self, elf=None, lines=None):
+        if lines is None:
+            lines = subprocess.run(["nm", "-n", elf], capture_output=True, text=True,
+                                   check=True).stdout.splitlines()
         self.syms = []
-        for line in out.splitlines():
+        for line in lines:
             f = line.split()
-            if len(f) == 3 and f[1] in "tTwW":
+            if len(f) >= 3 and f[1] in "tTwW":
                 self.syms.append((int(f[0], 16), f[2]))
+        self.syms.sort()
         self.addrs = [a for a, _ in self.syms]
+
+    def address(self, name):
+        return next((a for a, n in self.syms if n == name), None)
 
     def name(self, addr):
         i = bisect.bisect_right(self.addrs, addr) - 1
@@ -49,49 +56,98 @@ def free_port():
         return s.getsockname()[1]
 
 
-def trace(kernel, op, alloc, pt, pid, rss, call, max_steps, timeout):
-    """Run the guest and gdb; the list of executed addresses and whether the
-    caller got back to user mode within max_steps."""
-    for tool in ("gdb", "nm", "addr2line", qemu.QEMU):
-        if not shutil.which(tool):
-            raise qemu.UsageError(f"{tool} not found; run `make deps`")
-    port = free_port()
-    # the benchmark engine's own configuration, probe log included, so that
-    # the profile is of the very call the benchmark times
+def forklab_guest(kernel, op, alloc, pt, pid, rss, call):
+    """(QEMU command, gdb settings, gdb's ELF) for forklab: the benchmark
+    engine's own configuration, probe log included, so that the profile is
+    of the very call the benchmark times; gdb waits for run_fork_op(op, rss)."""
     args = (f"mode=bench bench=fork alloc={alloc} pt={pt} pid={pid} iters={max(call, 5)} "
             f"rss_max={rss}")
     mem = max(512, rss * 4 * 3 // 1024 + 256)
     cmd = qemu.qemu_command("icount", kernel=kernel, args=args, mem=mem)
-    cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
+    # run_fork_op(op, iters, rss): the arguments are still in rdi and rdx
+    arm = f'run_fork_op if $_streq((char *)$rdi, "{op}") && $rdx == {rss}'
+    return cmd, {"arm": arm, "entry": "entry_SYSCALL_64"}, kernel
+
+
+def linux_symbols():
+    """Debian's cloud kernel (linuxref) and its text symbols, read once from
+    /proc/kallsyms of a TCG boot with nokaslr (so that they hold in every
+    boot with nokaslr) and kept beside the kernel."""
+    from . import linuxref
+    vmlinuz, pkg = linuxref.ensure_kernel()
+    path = os.path.join(linuxref.CACHE, f"kallsyms-{pkg}.txt")
+    if not os.path.exists(path):
+        runs.warn(f"forklab profile: reading {pkg}'s symbols from /proc/kallsyms (once)")
+        with tempfile.TemporaryDirectory() as tmp:
+            initrd = linuxref.make_initramfs(USER_PROGRAM, os.path.join(tmp, "initrd"))
+            cmd = linuxref.guest_command("tcg", vmlinuz, initrd, "kallsyms", 512,
+                                         kernel_args="nokaslr")
+            st = qemu.stream(cmd, 300)
+        if "kallsyms,begin" not in st.lines or "kallsyms,end" not in st.lines:
+            raise qemu.UsageError("profile: the Linux guest printed no kallsyms: " +
+                                  " | ".join(st.lines[-2:] or [st.why or "no output"]))
+        body = st.lines[st.lines.index("kallsyms,begin") + 1:st.lines.index("kallsyms,end")]
+        with open(path + ".tmp", "w") as f:
+            f.write("\n".join(body) + "\n")
+        os.replace(path + ".tmp", path)
+    with open(path) as f:
+        return vmlinuz, Symbols(lines=f.read().splitlines())
+
+
+def linux_guest(vmlinuz, syms, op, rss, call, tmp):
+    """(QEMU command, gdb settings, None) for Linux: the program's own
+    benchmark mode as /init, under icount, without KASLR."""
+    from . import linuxref
+    entry = syms.address("entry_SYSCALL_64")
+    if entry is None:
+        raise qemu.UsageError("profile: no entry_SYSCALL_64 among Linux's symbols")
+    initrd = linuxref.make_initramfs(USER_PROGRAM, os.path.join(tmp, "initrd"))
+    mem = max(512, rss * 4 * 3 // 1024 + 256)
+    cmd = linuxref.guest_command("icount", vmlinuz, initrd, f"bench {op} {max(call, 5)} {rss}",
+                                 mem, kernel_args="nokaslr")
+    return cmd, {"arm": None, "entry": f"*{entry:#x}"}, None
+
+
+def trace(guest, op, call, max_steps, timeout):
+    """Run @guest = (QEMU command, gdb settings, ELF for gdb or None) under
+    gdb; the executed addresses and whether the caller got back to user
+    mode within @max_steps."""
+    cmd, settings, elf = guest
+    port = free_port()
+    cmd = cmd + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
+    if "-serial" in cmd:
+        cmd[cmd.index("-serial") + 1] = "stdio"
     with tempfile.TemporaryDirectory() as tmp:
         serial, rips = os.path.join(tmp, "serial"), os.path.join(tmp, "rips")
         with open(serial, "wb") as out:
-            guest = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+            guest_proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
+        r = None
         try:
             for _ in range(200):			# the gdbstub listens once QEMU is up
                 with socket.socket() as s:
                     if s.connect_ex(("127.0.0.1", port)) == 0:
                         break
-                if guest.poll() is not None:
+                if guest_proc.poll() is not None:
                     break
                 time.sleep(0.05)
-            env = dict(os.environ, FORKLAB_PROFILE=json.dumps(
-                {"port": port, "op": op, "rss": rss, "nr": OPS[op], "call": call, "max_steps": max_steps,
-                 "out": rips, "user_top": USER_TOP}))
-            r = subprocess.run(["gdb", "-nx", "-batch", "-x", GDB_SCRIPT, kernel], env=env,
-                               capture_output=True, text=True, timeout=timeout)
+            env = dict(os.environ, FORKLAB_PROFILE=json.dumps(dict(
+                settings, port=port, nr=OPS[op], call=call, max_steps=max_steps, out=rips,
+                user_top=USER_TOP)))
+            r = subprocess.run(["gdb", "-nx", "-batch", "-x", GDB_SCRIPT] + ([elf] if elf else []),
+                               env=env, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise qemu.UsageError(f"profile: gdb did not finish in {timeout:.0f} s")
         finally:
-            if guest.poll() is None:
-                guest.kill()
-            guest.wait()
+            if guest_proc.poll() is None:
+                guest_proc.kill()
+            guest_proc.wait()
         if not os.path.exists(rips):
             said = [l for l in open(serial, errors="replace").read().splitlines()
                     if l.strip() and "icount sleep" not in l]
             bad = [l for l in said if "bad command line" in l or l.startswith("forklab: guest")]
-            why = (bad or said[-2:] or r.stderr.strip().splitlines()[-1:] or ["no output"])
+            why = (bad or said[-2:] or (r.stderr.strip().splitlines()[-1:] if r else [])
+                   or ["no output"])
             raise qemu.UsageError(f"profile: the guest ended before call {call} of {op}: " +
                                   " | ".join(why))
         lines = open(rips).read().split()
@@ -124,8 +180,10 @@ def short(loc):
     return os.path.relpath(loc, ROOT) if loc.startswith(ROOT) else loc
 
 
-def report(rips, back, kernel, user_elf, op, opts, top):
-    ks, us = Symbols(kernel), (Symbols(user_elf) if os.path.exists(user_elf) else None)
+def report(rips, back, ks, kernel, title, opts, top):
+    """Print the tables for @rips; @ks names kernel addresses, @kernel (an
+    ELF with line information, or None) gives the per-line table."""
+    us = Symbols(USER_PROGRAM) if os.path.exists(USER_PROGRAM) else None
 
     def fn(a):
         if a < USER_TOP:
@@ -133,10 +191,19 @@ def report(rips, back, kernel, user_elf, op, opts, top):
         return ks.name(a)
     per_fn = collections.Counter(fn(a) for a in rips)
     total = len(rips)
-    print(f"forklab profile: {op}, alloc={opts.alloc} pt={opts.pt} pid={opts.pid}, "
-          f"{opts.rss} resident page(s), call {opts.call} (icount)")
+    print(f"forklab profile: {title}, {opts.rss} resident page(s), call {opts.call} (icount)")
     print(f"{total:,} instructions from the syscall entry to the caller's return to user mode"
           .replace(",", " ") + ("" if back else f" (stopped at --max-steps {opts.max_steps})"))
+    # a rep-prefixed string instruction stays at one address for every
+    # iteration: icount counts each, hardware retires the instruction once
+    repeats = sum(1 for prev, cur in zip(rips, rips[1:]) if prev == cur)
+    per_fn_rep = collections.Counter(fn(cur) for prev, cur in zip(rips, rips[1:])
+                                     if prev == cur)
+    print(f"{repeats:,} of them repeat one rep-prefixed string instruction (retired once on "
+          f"hardware: {total - repeats:,} without them)".replace(",", " "))
+    if per_fn_rep:
+        print("  repeats in: " + ", ".join(f"{name} {n:,}".replace(",", " ")
+                                           for name, n in per_fn_rep.most_common(4)))
     print()
     print(" instructions   share  function")
     for name, n in per_fn.most_common(top):
@@ -145,15 +212,16 @@ def report(rips, back, kernel, user_elf, op, opts, top):
     if rest:
         print(f"{rest:13,}  {100.0 * rest / total:5.1f}%  ({len(per_fn) - top} more functions)"
               .replace(",", " "))
-    per_addr = collections.Counter(a for a in rips if a >= USER_TOP)
-    where = source_lines(kernel, sorted(per_addr))
-    per_line = collections.Counter()
-    for a, n in per_addr.items():
-        per_line[where.get(a, ks.name(a))] += n
-    print()
-    print(" instructions  where (innermost frame first; a rep prefix counts each iteration)")
-    for place, n in per_line.most_common(top):
-        print(f"{n:13,}".replace(",", " ") + "  " + place)
+    if kernel:
+        per_addr = collections.Counter(a for a in rips if a >= USER_TOP)
+        where = source_lines(kernel, sorted(per_addr))
+        per_line = collections.Counter()
+        for a, n in per_addr.items():
+            per_line[where.get(a, ks.name(a))] += n
+        print()
+        print(" instructions  where (innermost frame first; a rep prefix counts each iteration)")
+        for place, n in per_line.most_common(top):
+            print(f"{n:13,}".replace(",", " ") + "  " + place)
     if opts.sequence:
         print()
         print(" in order (runs of consecutive instructions in one function)")
@@ -168,9 +236,9 @@ def report(rips, back, kernel, user_elf, op, opts, top):
             run_name, run_n = name, 1
     if opts.csv:
         with open(opts.csv, "w") as f:
-            f.write("function,instructions\n")
+            f.write("function,instructions,rep_repeats\n")
             for name, n in per_fn.most_common():
-                f.write(f"{name},{n}\n")
+                f.write(f"{name},{n},{per_fn_rep.get(name, 0)}\n")
     return 0
 
 
@@ -193,6 +261,9 @@ def cmd_profile(argv):
                    help="stop single-stepping after this many instructions (default 400000)")
     p.add_argument("--timeout", type=float, default=900)
     p.add_argument("--kernel", help="kernel ELF (default build/forklab.elf)")
+    p.add_argument("--linux", action="store_true",
+                   help="profile the call in Debian's Linux 6.1 instead (forklab linux's kernel; "
+                        "functions from its /proc/kallsyms, no source lines)")
     opts = p.parse_args(argv)
     if opts.op not in OPS:
         raise qemu.UsageError(f"profile: unknown op '{opts.op}'; accepted: {', '.join(OPS)} "
@@ -201,16 +272,27 @@ def cmd_profile(argv):
         if getattr(opts, key) < 1:
             raise qemu.UsageError(f"profile: --{key.replace('_', '-')} must be at least 1")
     sweep = [4 ** k for k in range(12)]
-    if opts.op != "fork" and opts.rss != 1 or opts.rss not in sweep:
+    if opts.rss not in sweep or opts.op not in ("fork", "vfork") and opts.rss != 1:
         raise qemu.UsageError(f"profile: --rss {opts.rss}: the benchmark runs {opts.op} at "
-                              + ("1 page only" if opts.op != "fork" else
+                              + ("1 page only" if opts.op not in ("fork", "vfork") else
                                  "1 page and powers of 4 (4, 16, ... 4194304)"))
+    for tool in ("gdb", "nm", "addr2line", qemu.QEMU):
+        if not shutil.which(tool):
+            raise qemu.UsageError(f"{tool} not found; run `make deps`")
+    if opts.linux:
+        vmlinuz, ks = linux_symbols()
+        with tempfile.TemporaryDirectory() as tmp:
+            rips, back = trace(linux_guest(vmlinuz, ks, opts.op, opts.rss, opts.call, tmp),
+                               opts.op, opts.call, opts.max_steps, opts.timeout)
+        return report(rips, back, ks, None, f"{opts.op} in Linux ({os.path.basename(vmlinuz)})",
+                      opts, opts.top)
     kernel = opts.kernel or qemu.ensure_built("build/forklab.elf")
     if not os.path.isfile(kernel):
         raise qemu.UsageError(f"kernel '{kernel}' not found")
-    rips, back = trace(kernel, opts.op, opts.alloc, opts.pt, opts.pid, opts.rss, opts.call,
-                       opts.max_steps, opts.timeout)
-    return report(rips, back, kernel, USER_PROGRAM, opts.op, opts, opts.top)
+    guest = forklab_guest(kernel, opts.op, opts.alloc, opts.pt, opts.pid, opts.rss, opts.call)
+    rips, back = trace(guest, opts.op, opts.call, opts.max_steps, opts.timeout)
+    return report(rips, back, Symbols(kernel), kernel,
+                  f"{opts.op}, alloc={opts.alloc} pt={opts.pt} pid={opts.pid}", opts, opts.top)
 
 
 COMMANDS = {"profile": cmd_profile}
