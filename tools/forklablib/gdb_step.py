@@ -7,7 +7,7 @@ until the caller is back in user mode: the first user instruction after a
 return from the kernel with rax != 0 (the child of a fork, vfork or clone
 comes back with 0, its parent with the child's id or an error). Settings
 come as JSON in $FORKLAB_PROFILE: port, arm (or null), entry, nr, call,
-max_steps, out, user_top."""
+until_nr (or null: nr), max_steps, out, user_top."""
 import json
 import os
 
@@ -32,16 +32,36 @@ gdb.execute(f"hbreak {cfg['entry']} if $rax == {cfg['nr']}", to_string=True)
 for _ in range(cfg["call"]):
     gdb.execute("continue", to_string=True)
 gdb.execute("delete", to_string=True)
+# until_nr: the window ends only after the caller's return from that system
+# call (fork-exit-wait: fork, the child's exit, then wait4 in the parent)
+entry_addr = reg(cfg["entry"].lstrip("*")) if cfg["entry"].startswith("*") else \
+    reg(f"(unsigned long)&{cfg['entry']}")
+until_nr = cfg.get("until_nr")
+armed = until_nr is None	# with until_nr: once the caller has entered that call
 steps, back, in_user = 0, False, False
+# A rep-prefixed string instruction steps once per iteration. When its
+# count runs out, single-stepping takes one more step at the same address
+# (QEMU's translator checks rcx again; without single-stepping it leaves
+# straight after the last iteration, and icount counts no such step): such
+# a step is marked "x", and the host drops it.
+repeating = False
 with open(cfg["out"], "w") as out:
     here = reg("$pc")
     while steps < cfg["max_steps"]:
         out.write("%x\n" % here)
         gdb.execute("stepi", to_string=True)
         steps += 1
-        here = reg("$pc")
+        prev, here = here, reg("$pc")
+        if here == prev:
+            repeating = True
+        elif repeating:
+            repeating = False
+            if reg("$rcx") == 0:
+                out.write("x\n")
+        if not armed and here == entry_addr and reg("$rax") == until_nr:
+            armed = True
         user = here < cfg["user_top"]
-        if user and not in_user and reg("$rax") != 0:
+        if user and not in_user and armed and reg("$rax") != 0:
             back = True
             break
         in_user = user

@@ -24,7 +24,9 @@ USER_PROGRAM = os.path.join(ROOT, "build", "user", "forklab-user")
 GDB_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb_step.py")
 USER_TOP = 0x0000800000000000		# below: user addresses
 # op -> the system call its measured call makes (x86-64 numbers)
-OPS = {"fork": 57, "vfork": 58, "clone-thread": 56, "clone-vm": 56}
+OPS = {"fork": 57, "vfork": 58, "clone-thread": 56, "clone-vm": 56, "fork-exit-wait": 57}
+# ops whose window ends with another system call's return: wait4 (61)
+UNTIL = {"fork-exit-wait": 61}
 
 
 class Symbols:
@@ -132,7 +134,8 @@ def trace(guest, op, call, max_steps, timeout):
                     break
                 time.sleep(0.05)
             env = dict(os.environ, FORKLAB_PROFILE=json.dumps(dict(
-                settings, port=port, nr=OPS[op], call=call, max_steps=max_steps, out=rips,
+                settings, port=port, nr=OPS[op], until_nr=UNTIL.get(op), call=call,
+                max_steps=max_steps, out=rips,
                 user_top=USER_TOP)))
             r = subprocess.run(["gdb", "-nx", "-batch", "-x", GDB_SCRIPT] + ([elf] if elf else []),
                                env=env, capture_output=True, text=True, timeout=timeout)
@@ -152,8 +155,15 @@ def trace(guest, op, call, max_steps, timeout):
                                   " | ".join(why))
         lines = open(rips).read().split()
     if not lines or not lines[-1].startswith("end,"):
-        raise qemu.UsageError("profile: gdb stopped before the call ended")
-    return [int(x, 16) for x in lines[:-1]], lines[-1] == "end,back"
+        raise qemu.UsageError("profile: gdb stopped before the call ended: " +
+                              " | ".join((r.stderr if r else "").strip().splitlines()[-2:]))
+    rips = []
+    for x in lines[:-1]:
+        if x == "x":
+            rips.pop()		# the extra step single-stepping takes after a rep
+        else:
+            rips.append(int(x, 16))
+    return rips, lines[-1] == "end,back"
 
 
 def source_lines(kernel, addrs):
@@ -193,7 +203,8 @@ def report(rips, back, ks, kernel, title, opts, top):
     total = len(rips)
     print(f"forklab profile: {title}, {opts.rss} resident page(s), call {opts.call} (icount)")
     print(f"{total:,} instructions from the syscall entry to the caller's return to user mode"
-          .replace(",", " ") + ("" if back else f" (stopped at --max-steps {opts.max_steps})"))
+          .replace(",", " ") + (" from wait4" if opts.op in UNTIL else "") +
+          ("" if back else f" (stopped at --max-steps {opts.max_steps})"))
     # a rep-prefixed string instruction stays at one address for every
     # iteration: icount counts each, hardware retires the instruction once
     repeats = sum(1 for prev, cur in zip(rips, rips[1:]) if prev == cur)
@@ -247,7 +258,8 @@ def cmd_profile(argv):
         prog="forklab profile",
         description="Charge every instruction of one fork/vfork/clone call (icount, "
                     "single-stepped through QEMU's gdbstub) to its function and source line.")
-    p.add_argument("op", help="fork, vfork, clone-thread or clone-vm")
+    p.add_argument("op", help="fork, vfork, clone-thread, clone-vm or fork-exit-wait (fork, the "
+                   "child's exit and the parent's wait4, as the benchmark times it)")
     p.add_argument("--alloc", default="slub")
     p.add_argument("--pt", default="cow")
     p.add_argument("--pid", default="hash")
@@ -266,8 +278,7 @@ def cmd_profile(argv):
                         "functions from its /proc/kallsyms, no source lines)")
     opts = p.parse_args(argv)
     if opts.op not in OPS:
-        raise qemu.UsageError(f"profile: unknown op '{opts.op}'; accepted: {', '.join(OPS)} "
-                              "(fork-exit-wait spans several system calls)")
+        raise qemu.UsageError(f"profile: unknown op '{opts.op}'; accepted: {', '.join(OPS)}")
     for key in ("rss", "call", "top", "max_steps"):
         if getattr(opts, key) < 1:
             raise qemu.UsageError(f"profile: --{key.replace('_', '-')} must be at least 1")
