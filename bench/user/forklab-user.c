@@ -20,6 +20,8 @@
  *                               exit 0 iff fork failed with EAGAIN or ENOMEM
  *                               and everything recovered (root on Linux
  *                               ignores RLIMIT_NPROC: MAX bounds it there)
+ *   forklab-user kallsyms       Linux only: mount /proc, print its text
+ *                               symbols (forklab profile --linux)
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -937,8 +939,8 @@ int main(int argc, char **argv)
 	}
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
-	puts_("usage: forklab-user [semantics | bench OP N [RSS] | stress N | fork-once | "
-	      "forkbomb MAX [NPROC]]\n");
+	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples]] "
+	      "| stress N | fork-once | forkbomb MAX [NPROC] | kallsyms]\n");
 	flush();
 	return 2;
 }
