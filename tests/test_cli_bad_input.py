@@ -85,9 +85,14 @@ class BadInput(unittest.TestCase):
         self.assertClean(forklab("profile", "clone-vm", "--rss", "4"), 2,
                          "the benchmark runs clone-vm at 1 page only")
 
+    def test_profile_linux_with_forklab_strategies(self):
+        self.assertClean(forklab("profile", "fork", "--linux", "--alloc", "page"), 2,
+                         "--alloc is for forklab's kernel; --linux profiles Debian's Linux")
+
     def test_profile_unknown_op(self):
         self.assertClean(forklab("profile", "exec"), 2,
-                         "unknown op 'exec'; accepted: fork, vfork, clone-thread, clone-vm")
+                         "unknown op 'exec'; accepted: fork, vfork, clone-thread, clone-vm, "
+                         "fork-exit-wait")
 
     @unittest.skipUnless(os.path.exists(KERNEL) and shutil.which("qemu-system-x86_64") and
                          shutil.which("gdb"), "needs the kernel, QEMU and gdb")

@@ -291,6 +291,12 @@ def cmd_profile(argv):
         if not shutil.which(tool):
             raise qemu.UsageError(f"{tool} not found; run `make deps`")
     if opts.linux:
+        given = [f"--{k}" for k, v in (("alloc", opts.alloc), ("pt", opts.pt), ("pid", opts.pid))
+                 if v != p.get_default(k)] + (["--kernel"] if opts.kernel else [])
+        if given:
+            raise qemu.UsageError(f"profile: {', '.join(given)} "
+                                  f"{'is' if len(given) == 1 else 'are'} for forklab's kernel; "
+                                  "--linux profiles Debian's Linux as it is")
         vmlinuz, ks = linux_symbols()
         with tempfile.TemporaryDirectory() as tmp:
             rips, back = trace(linux_guest(vmlinuz, ks, opts.op, opts.rss, opts.call, tmp),
