@@ -8,13 +8,8 @@ void *memset(void *s, int c, size_t n)
 {
 	void *ret = s;
 
-	if (!(n & 7) && !((u64)s & 7)) {
-		u64 v = 0x0101010101010101ULL * (u8)c;
-
-		n >>= 3;
-		asm volatile("rep stosq" : "+D"(s), "+c"(n) : "a"(v) : "memory");
-		return ret;
-	}
+	if (!(n & 7) && !((u64)s & 7))
+		return memset_q(s, 0x0101010101010101ULL * (u8)c, n >> 3);
 	asm volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }
@@ -23,11 +18,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
 
-	if (!(n & 7)) {
-		n >>= 3;
-		asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
-		return ret;
-	}
+	if (!(n & 7))
+		return memcpy_q(dst, src, n >> 3);
 	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return ret;
 }

@@ -53,11 +53,18 @@ static inline u64 probe_rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
+/* fork_probe_row - where the probes write next: @log's row @n, or the
+ * scratch row when there is no log or it is full. */
+static inline u64 *fork_probe_row(struct fork_probe_log *log, u64 n)
+{
+	return log && n < log->capacity ? log->rows[n] : fork_probe_scratch;
+}
+
 /* fork_probe_attach - log the calls from now on into @log (NULL: stop). */
 static inline void fork_probe_attach(struct fork_probe_log *log)
 {
 	fork_probe_log = log;
-	fork_probe_ts = log && log->n < log->capacity ? log->rows[log->n] : fork_probe_scratch;
+	fork_probe_ts = fork_probe_row(log, log ? log->n : 0);
 }
 
 #ifdef FORKLAB_NO_PROBES
@@ -97,7 +104,7 @@ static inline long fork_probe_commit(void)
 	}
 	log->child_run[n] = 0;
 	log->n = n + 1;
-	fork_probe_ts = n + 1 < log->capacity ? log->rows[n + 1] : fork_probe_scratch;
+	fork_probe_ts = fork_probe_row(log, n + 1);
 	return n;
 }
 

@@ -214,7 +214,7 @@ def cmd_linux(argv):
     mode = qemu.choose_mode(opts.mode, warn=warn)
     vmlinuz, package = ensure_kernel()
     initrd = make_initramfs(PROGRAM, os.path.join(CACHE, "initramfs.cpio"))
-    mem = opts.mem or max(512, opts.rss_max * 4 // 1024 * 3 + 256)
+    mem = opts.mem or qemu.guest_mem(opts.rss_max)
     lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem, opts.timeout,
                                               opts.kernel_args)
     kvm_error = None

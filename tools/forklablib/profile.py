@@ -64,8 +64,7 @@ def forklab_guest(kernel, op, alloc, pt, pid, rss, call):
     of the very call the benchmark times; gdb waits for run_fork_op(op, rss)."""
     args = (f"mode=bench bench=fork alloc={alloc} pt={pt} pid={pid} iters={max(call, 5)} "
             f"rss_max={rss}")
-    mem = max(512, rss * 4 * 3 // 1024 + 256)
-    cmd = qemu.qemu_command("icount", kernel=kernel, args=args, mem=mem)
+    cmd = qemu.qemu_command("icount", kernel=kernel, args=args, mem=qemu.guest_mem(rss))
     # run_fork_op(op, iters, rss): the arguments are still in rdi and rdx
     arm = f'run_fork_op if $_streq((char *)$rdi, "{op}") && $rdx == {rss}'
     return cmd, {"arm": arm, "entry": "entry_SYSCALL_64"}, kernel
@@ -104,9 +103,8 @@ def linux_guest(vmlinuz, syms, op, rss, call, tmp):
     if entry is None:
         raise qemu.UsageError("profile: no entry_SYSCALL_64 among Linux's symbols")
     initrd = linuxref.make_initramfs(USER_PROGRAM, os.path.join(tmp, "initrd"))
-    mem = max(512, rss * 4 * 3 // 1024 + 256)
     cmd = linuxref.guest_command("icount", vmlinuz, initrd, f"bench {op} {max(call, 5)} {rss}",
-                                 mem, kernel_args="nokaslr")
+                                 qemu.guest_mem(rss), kernel_args="nokaslr")
     return cmd, {"arm": None, "entry": f"*{entry:#x}"}, None
 
 
@@ -117,8 +115,6 @@ def trace(guest, op, call, max_steps, timeout):
     cmd, settings, elf = guest
     port = free_port()
     cmd = cmd + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
-    if "-serial" in cmd:
-        cmd[cmd.index("-serial") + 1] = "stdio"
     with tempfile.TemporaryDirectory() as tmp:
         serial, rips = os.path.join(tmp, "serial"), os.path.join(tmp, "rips")
         with open(serial, "wb") as out:

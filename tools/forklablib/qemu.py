@@ -71,6 +71,13 @@ def qemu_command(mode, kernel=KERNEL, args="", mem=512, iso=None, modules=()):
     return cmd
 
 
+def guest_mem(rss_pages):
+    """Guest MiB for a run whose fork sweep goes up to @rss_pages resident:
+    three times the resident memory (parent, child copies, page tables) plus
+    256 MiB, never under 512."""
+    return max(512, rss_pages * 4 // 1024 * 3 + 256)
+
+
 class Result:
     def __init__(self, outcome, lines, boot_ms, wall_s, mode, command):
         self.outcome = outcome

@@ -244,7 +244,7 @@ def cmd_run(argv):
     pmu_arg = ""
     if opts.events:
         pmu_arg = " pmu=" + encode_events(opts.events, opts.pmu_model)
-    mem = opts.mem or max(512, opts.rss_max * 4 // 1024 * 3 + 256)
+    mem = opts.mem or qemu.guest_mem(opts.rss_max)
     args = (f"mode=bench bench={opts.bench} alloc={opts.alloc} pt={opts.pt} pid={opts.pid} "
             f"iters={opts.iters} rss_max={opts.rss_max}{pmu_arg}"
             f"{' samples=1' if opts.samples else ''}")
