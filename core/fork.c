@@ -6,6 +6,7 @@
 #include "kmem.h"
 #include "mm.h"
 #include "pid.h"
+#include "pmm.h"
 #include "printk.h"
 #include "probe.h"
 #include "failslab.h"
@@ -19,6 +20,11 @@ u64 fork_probe_scratch[NR_FORK_PROBES];
 u64 *fork_probe_ts = fork_probe_scratch;
 u64 fork_pmu_start[FORK_PMU_SLOTS];
 struct fork_probe_log *fork_probe_log;
+
+/* pages fork leaves free for page faults (pmm_min_free while kernel_clone
+ * runs), so that a fork bomb ends in -ENOMEM instead of its parent failing a
+ * copy-on-write fault on the very last page */
+#define FORK_MIN_FREE_PAGES	256
 
 static struct kmem_cache *task_struct_cachep;	/* task_struct + tasksize padding */
 static struct kmem_cache *kstack_cachep;	/* KSTACK_SIZE kernel stacks */
@@ -448,7 +454,9 @@ long kernel_clone(struct kernel_clone_args *args)
 	fork_probe(PH_ENTRY);
 	fork_probe_pmu_begin();
 	fork_fail_window(true);
+	pmm_min_free = FORK_MIN_FREE_PAGES;
 	p = copy_process(args);
+	pmm_min_free = 0;
 	fork_fail_window(false);
 	if (IS_ERR(p))
 		return PTR_ERR(p);

@@ -138,12 +138,14 @@ int pmm_init(const struct mem_range *ranges, int nr)
 /* alloc_pages - a naturally aligned block of 2^@order pages with refcount
  * 1, split off the smallest free block that fits; NULL when there is none
  * (never panics). */
+u64 pmm_min_free;
+
 struct page *alloc_pages(unsigned int order)
 {
 	unsigned int o = order;
 	struct page *p;
 
-	if (order >= MAX_ORDER)
+	if (order >= MAX_ORDER || stats.free_pages < pmm_min_free + (1UL << order))
 		return NULL;
 	while (o < MAX_ORDER && list_empty(&free_area[o]))
 		o++;

@@ -89,6 +89,11 @@ static inline int page_count(const struct page *page) { return page->_refcount; 
 /* put_page - drop a reference; the last one frees the (order-0) page. */
 void put_page(struct page *page);
 
+/* pmm_min_free - alloc_pages fails rather than leave fewer free pages than
+ * this (0: no floor). kernel_clone raises it for the time of a fork, as
+ * Linux's min watermark keeps a reserve that page faults may still use. */
+extern u64 pmm_min_free;
+
 /* nr_free_pages - pages on the buddy free lists now. */
 u64 nr_free_pages(void);
 /* pmm_get_stats - a snapshot of the counters. */
