@@ -50,6 +50,22 @@ int main(void)
 	       nr_free_pages() > ARENA_SIZE / PAGE_SIZE - 4 - (FAKE_PHYS + ARENA_SIZE) / PAGE_SIZE / 64 -
 				 ((1UL << (MAX_ORDER - 1)) - 1),
 	       "the memmap is carved out of the ranges (%lu pages free)", nr_free_pages());
+	{
+		/* the floor a fork sets: nothing below pmm_min_free is handed out */
+		u64 free = nr_free_pages();
+		struct page *one, *none;
+
+		pmm_min_free = free - 1;
+		one = alloc_pages(0);
+		none = alloc_pages(0);
+		pmm_min_free = 0;
+		report(one && !none && nr_free_pages() == free - 1,
+		       "pmm_min_free: one page above the floor is handed out, then none");
+		if (one)
+			__free_pages(one, 0);
+		if (none)
+			__free_pages(none, 0);
+	}
 	report_prefix_push("buddy");
 	pmm_conformance();
 	report_prefix_pop();
