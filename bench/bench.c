@@ -14,6 +14,7 @@
 #include "timing.h"
 #include "string.h"
 #include "user/budget.h"
+#include "user/fork_ops.h"
 #include "probe.h"
 #include "pmu.h"
 #include "stats.h"
@@ -46,11 +47,17 @@ static void bench_pid(void)
 	}
 }
 
-#define RSS_SWEEP_MAX_DEFAULT	16384	/* pages: 64 MiB (rss= raises it, up to 1 GiB) */
 #define FORK_CYCLE_BUDGET	BENCH_CYCLE_BUDGET	/* TSC ticks of work per configuration */
+#define FORK_PLAN_MAX		32	/* configurations per strategy set (28 at rss_max=262144) */
 
-static const char *const fork_ops[] = { "fork", "vfork", "clone-thread", "clone-vm",
-					"fork-exit-wait" };
+static const char *const fork_ops[] = FORK_OP_NAMES;
+
+/* One configuration of bench=fork: @op timed @iters times at @rss pages. */
+struct fork_config {
+	const char *op;
+	u64 iters;
+	u64 rss;
+};
 
 #ifndef FORKLAB_NO_PROBES
 /* probe_overhead - ticks one fork_probe() costs (min over many). */
@@ -196,11 +203,53 @@ static u64 fork_iters(u64 rss)
 	return MAX(MIN(kparams.iters, FORK_CYCLE_BUDGET / per_call), 5ULL);
 }
 
-/* bench_fork - every selected strategy set: each op at one page, then fork
- * and vfork across the resident-size sweep (1 page .. rss_max in powers of
- * 4), then the child's first writes (cow-write). */
+/* fork_plan - the configurations bench=fork runs for each strategy set, in
+ * order, into @plan; returns how many. Each op at one page, then fork and
+ * vfork across the resident-size sweep (1 page .. rss_max in powers of 4),
+ * then the child's first writes (cow-write). */
+static int fork_plan(struct fork_config plan[FORK_PLAN_MAX])
+{
+	int n = 0;
+
+	for (size_t o = 0; o < ARRAY_SIZE(fork_ops); o++)
+		plan[n++] = (struct fork_config){ fork_ops[o], fork_iters(1), 1 };
+	/* fork across the sweep, and vfork beside it: it shares the address
+	 * space, so its cost should not grow with it */
+	for (u64 rss = 4; rss <= kparams.rss_max; rss *= 4) {
+		plan[n++] = (struct fork_config){ "fork", fork_iters(rss), rss };
+		plan[n++] = (struct fork_config){ "vfork", fork_iters(1), rss };
+	}
+	/* the cost fork deferred: the child's first writes */
+	for (u64 rss = 4; rss <= kparams.rss_max; rss *= 16)
+		plan[n++] = (struct fork_config){ FORK_OP_COW_WRITE, 1, rss };
+	return n;
+}
+
+/* set_selected - whether strategy set (@a, @t, @p) is selected on the command line. */
+static bool set_selected(int a, int t, int p)
+{
+	return (kparams.alloc_mask & (1U << a)) && (kparams.pt_mask & (1U << t)) &&
+	       (kparams.pid_mask & (1U << p));
+}
+
+/* nr_selected_sets - how many strategy sets bench=fork runs. */
+static int nr_selected_sets(void)
+{
+	int n = 0;
+
+	for (int a = 0; a < kmem_nr_strategies(); a++)
+		for (int t = 0; t < pt_nr_strategies(); t++)
+			for (int p = 0; p < pid_nr_strategies(); p++)
+				n += set_selected(a, t, p);
+	return n;
+}
+
+/* bench_fork - the plan for every selected strategy set. */
 static void bench_fork(void)
 {
+	struct fork_config plan[FORK_PLAN_MAX];
+	int n = fork_plan(plan);
+
 #ifdef FORKLAB_NO_PROBES
 	printk("probe,compiled_out\n");
 #else
@@ -209,8 +258,7 @@ static void bench_fork(void)
 	for (int a = 0; a < kmem_nr_strategies(); a++) {
 		for (int t = 0; t < pt_nr_strategies(); t++) {
 			for (int p = 0; p < pid_nr_strategies(); p++) {
-				if (!(kparams.alloc_mask & (1U << a)) || !(kparams.pt_mask & (1U << t)) ||
-				    !(kparams.pid_mask & (1U << p)))
+				if (!set_selected(a, t, p))
 					continue;
 				if (strategies_setup(kmem_strategy(a), pt_strategy(t), pid_strategy(p),
 						     kparams.tasksize, kparams.pid_max)) {
@@ -218,35 +266,46 @@ static void bench_fork(void)
 					       pt_strategy(t)->name, pid_strategy(p)->name);
 					continue;
 				}
-				for (size_t o = 0; o < ARRAY_SIZE(fork_ops); o++)
-					run_fork_op(fork_ops[o], fork_iters(1), 1);
-				/* fork across the sweep, and vfork beside it: it shares the
-				 * address space, so its cost should not grow with it */
-				for (u64 rss = 4; rss <= kparams.rss_max; rss *= 4) {
-					run_fork_op("fork", fork_iters(rss), rss);
-					run_fork_op("vfork", fork_iters(1), rss);
-				}
-				/* the cost fork deferred: the child's first writes */
-				for (u64 rss = 4; rss <= kparams.rss_max; rss *= 16)
-					run_fork_op("cow-write", 1, rss);
+				for (int i = 0; i < n; i++)
+					run_fork_op(plan[i].op, plan[i].iters, plan[i].rss);
 				strategies_teardown();
 			}
 		}
 	}
 }
 
+/* bench_plan - one "plan" line: how many configurations (config lines) the
+ * selected benchmarks will print, so that the host can show progress. */
+static void bench_plan(void)
+{
+	struct fork_config plan[FORK_PLAN_MAX];
+	bool fork = false;
+
+	for (int i = 0; i < nr_benchmarks; i++)
+		if ((kparams.bench_mask & (1U << i)) && benchmarks[i].run == bench_fork)
+			fork = true;
+	printk("plan,configs,%d\n", fork ? nr_selected_sets() * fork_plan(plan) : 0);
+}
+
 const struct bench benchmarks[] = {
 	{ "alloc", "alloc+free pairs per object size, hot and cold", "alloc", bench_alloc },
 	{ "pid", "alloc_pid+find_pid+free_pid at 1..10000 live pids", "pid", bench_pid },
-	{ "fork", "fork, vfork, clone from user space per strategy set", "alloc,pt,pid", bench_fork },
+	{ "fork", "fork, vfork, clone from user space per strategy set", "alloc/pt/pid", bench_fork },
 };
 const int nr_benchmarks = ARRAY_SIZE(benchmarks);
+
+#define FORK_OP_LINE(name, nr, until, what)	printk("op,%s,%d,%d,%s\n", name, nr, until, what);
 
 void bench_list(void)
 {
 	for (int i = 0; i < nr_benchmarks; i++)
 		printk("bench,%s,%s,%s\n", benchmarks[i].name, benchmarks[i].varies,
 		       benchmarks[i].desc);
+	FORK_OP_TABLE(FORK_OP_LINE)
+	printk("op,%s,0,0,%s\n", FORK_OP_COW_WRITE, FORK_OP_COW_WRITE_WHAT);
+	for (int ph = PH_ENTRY + 1; ph < NR_FORK_PROBES; ph++)
+		printk("phase,%s,%s\n", fork_phase_names[ph], fork_phase_desc[ph]);
+	printk("phase,total,kernel_clone entry to the end of wake_up_new_task\n");
 }
 
 void bench_main(void)
@@ -261,6 +320,9 @@ void bench_main(void)
 	printk("timer,overhead_min,%lu,overhead_p50,%lu,cycles\n", timer_overhead(),
 	       timer_overhead_p50());
 	pmu_describe();
+	strategies_list();
+	bench_list();
+	bench_plan();
 	for (int i = 0; i < nr_benchmarks; i++) {
 		if (!(kparams.bench_mask & (1U << i)))
 			continue;

@@ -7,13 +7,15 @@
 struct bench {
 	const char *name;
 	const char *desc;
-	const char *varies;		/* which strategy families it compares */
+	const char *varies;		/* which strategy families it compares, '/'-separated */
 	void (*run)(void);
 };
 
 /* bench_main - run every benchmark selected with bench=; prints CSV rows. */
 void bench_main(void);
-/* bench_list - one "bench,name,varies,desc" line per benchmark. */
+/* bench_list - "bench,name,varies,desc" per benchmark, "op,name,nr,until,desc"
+ * per fork op and "phase,name,desc" per fork phase (mode=list, and at the
+ * start of mode=bench): the host's source of these names. */
 void bench_list(void);
 extern const struct bench benchmarks[];
 extern const int nr_benchmarks;

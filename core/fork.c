@@ -12,10 +12,10 @@
 #include "failslab.h"
 #include "string.h"
 
-const char *const fork_phase_names[NR_FORK_PROBES] = {
-	"entry", "flags", "dup_task_struct", "copy_files..signal", "copy_mm", "copy_thread",
-	"alloc_pid", "attach_pid", "wake_up_new_task",
-};
+#define FORK_PHASE_NAME(id, name, what)	[id] = name,
+#define FORK_PHASE_DESC(id, name, what)	[id] = what,
+const char *const fork_phase_names[NR_FORK_PROBES] = { FORK_PHASE_TABLE(FORK_PHASE_NAME) };
+const char *const fork_phase_desc[NR_FORK_PROBES] = { FORK_PHASE_TABLE(FORK_PHASE_DESC) };
 u64 fork_probe_scratch[NR_FORK_PROBES];
 u64 *fork_probe_ts = fork_probe_scratch;
 u64 fork_pmu_start[FORK_PMU_SLOTS];

@@ -112,12 +112,7 @@ static __noreturn void run_selftests(void)
 static void list_everything(void)
 {
 	params_print_keys();
-	for (int i = 0; i < kmem_nr_strategies(); i++)
-		printk("strategy,alloc,%s,%s\n", kmem_strategy(i)->name, kmem_strategy(i)->desc);
-	for (int i = 0; i < pt_nr_strategies(); i++)
-		printk("strategy,pt,%s,%s\n", pt_strategy(i)->name, pt_strategy(i)->desc);
-	for (int i = 0; i < pid_nr_strategies(); i++)
-		printk("strategy,pid,%s,%s\n", pid_strategy(i)->name, pid_strategy(i)->desc);
+	strategies_list();
 	bench_list();
 }
 

@@ -120,7 +120,9 @@ void params_print_keys(void)
 	char buf[CMDLINE_ERR_MAX];
 
 	for (size_t i = 0; i < ARRAY_SIZE(params); i++) {
+		/* two records, each with its free text last: both may hold commas */
 		cmdline_describe(&params[i], buf, sizeof(buf));
-		printk("key,%s,%s,%s\n", params[i].key, params[i].desc, buf);
+		printk("key,%s,%s\n", params[i].key, params[i].desc);
+		printk("accepts,%s,%s\n", params[i].key, buf);
 	}
 }

@@ -39,7 +39,7 @@ extern struct kernel_params kparams;
 int params_parse(const char *cmdline, char *err, size_t errlen);
 /* params_table - the key table itself (its @nr entries), for the tests. */
 const struct cmdline_param *params_table(int *nr);
-/* params_print_keys - print every key with its accepted values (mode=list). */
+/* params_print_keys - a "key" and an "accepts" line per key (mode=list). */
 void params_print_keys(void);
 /* first_selected - index of the lowest set bit of @mask at or after the
  * preferred index @prefer, else the lowest set bit; -1 if none. */

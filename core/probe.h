@@ -7,20 +7,27 @@
 
 #include "types.h"
 
+/* The probes in call order: X(id, name, what a phase ending here covers).
+ * The names are the ones mode=list prints and the host's phase_* columns. */
+#define FORK_PHASE_TABLE(X)						\
+	X(PH_ENTRY, "entry", "kernel_clone entered")			\
+	X(PH_FLAGS, "flags", "clone flags validated")			\
+	X(PH_DUP, "dup_task_struct", "task_struct and kernel stack allocated and copied") \
+	X(PH_SHARE, "copy_files..signal", "files, fs, sighand and signal copied or shared") \
+	X(PH_MM, "copy_mm", "the address space copied (pt= strategy) or shared") \
+	X(PH_THREAD, "copy_thread", "the child's registers and switch frame")	\
+	X(PH_ALLOC_PID, "alloc_pid", "a pid number (pid= strategy)")	\
+	X(PH_ATTACH, "attach_pid", "pid attached, the task linked into its lists") \
+	X(PH_WAKE, "wake_up_new_task", "the child on the run queue")
+
+#define FORK_PHASE_ENUM(id, name, what)	id,
 enum fork_phase {
-	PH_ENTRY,		/* kernel_clone entered */
-	PH_FLAGS,		/* clone flags validated */
-	PH_DUP,			/* dup_task_struct done */
-	PH_SHARE,		/* copy_files .. copy_signal done */
-	PH_MM,			/* copy_mm done */
-	PH_THREAD,		/* copy_thread done */
-	PH_ALLOC_PID,		/* alloc_pid done */
-	PH_ATTACH,		/* attach_pid and list linkage done */
-	PH_WAKE,		/* wake_up_new_task done */
+	FORK_PHASE_TABLE(FORK_PHASE_ENUM)
 	NR_FORK_PROBES
 };
 
 extern const char *const fork_phase_names[NR_FORK_PROBES];
+extern const char *const fork_phase_desc[NR_FORK_PROBES];
 
 #define FORK_PMU_SLOTS	7	/* 3 fixed counters, then up to 4 general ones */
 

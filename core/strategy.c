@@ -6,6 +6,7 @@
 #include "kmem.h"
 #include "mm.h"
 #include "pid.h"
+#include "printk.h"
 
 static bool active;
 
@@ -45,4 +46,14 @@ void strategies_teardown(void)
 	pid_unselect();
 	mm_exit();
 	active = false;
+}
+
+void strategies_list(void)
+{
+	for (int i = 0; i < kmem_nr_strategies(); i++)
+		printk("strategy,alloc,%s,%s\n", kmem_strategy(i)->name, kmem_strategy(i)->desc);
+	for (int i = 0; i < pt_nr_strategies(); i++)
+		printk("strategy,pt,%s,%s\n", pt_strategy(i)->name, pt_strategy(i)->desc);
+	for (int i = 0; i < pid_nr_strategies(); i++)
+		printk("strategy,pid,%s,%s\n", pid_strategy(i)->name, pid_strategy(i)->desc);
 }

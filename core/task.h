@@ -94,6 +94,8 @@ int strategies_setup(const struct kmem_ops *alloc, const struct pt_ops *pt,
 		     const struct pid_ops *pid, u32 tasksize, int pid_max);
 /* strategies_teardown - destroy those caches (no task but idle may live). */
 void strategies_teardown(void);
+/* strategies_list - one "strategy,family,name,desc" line per strategy. */
+void strategies_list(void);
 void task_init_idle_objects(void);
 struct task_struct *alloc_task(void);
 

@@ -118,22 +118,30 @@ def cmd_list(argv):
     if res.outcome.name != "pass":
         warn(f"forklab: the kernel did not list: {res.outcome.words}")
         return res.outcome.tool_status or 1
-    sections = {"key": "kernel command-line keys", "strategy": "strategies",
-                "bench": "benchmarks"}
-    for kind, title in sections.items():
-        print(f"{title}:")
-        for line in res.lines:
-            parts = line.split(",", 3)
-            if parts[0] != kind or len(parts) < 3:
-                continue
-            if kind == "key":
-                print(f"  {parts[1]:<10} {parts[2]}")
-                if len(parts) > 3:
-                    print(f"  {'':<10} accepts: {parts[3]}")
-            elif kind == "strategy":
-                print(f"  {parts[1] + '=' + parts[2]:<16} {parts[3] if len(parts) > 3 else ''}")
-            else:
-                print(f"  {parts[1]:<8} varies {parts[2]:<14} {parts[3] if len(parts) > 3 else ''}")
+    lines = [line.split(",") for line in res.lines]
+    accepts = {f[1]: ",".join(f[2:]) for f in lines if f[0] == "accepts" and len(f) > 2}
+    print("kernel command-line keys:")
+    for f in lines:
+        if f[0] == "key" and len(f) > 2:
+            print(f"  {f[1]:<10} {','.join(f[2:])}")
+            if f[1] in accepts:
+                print(f"  {'':<10} accepts: {accepts[f[1]]}")
+    print("strategies:")
+    for f in lines:
+        if f[0] == "strategy" and len(f) > 3:
+            print(f"  {f[1] + '=' + f[2]:<16} {','.join(f[3:])}")
+    print("benchmarks:")
+    for f in lines:
+        if f[0] == "bench" and len(f) > 3:
+            print(f"  {f[1]:<8} varies {f[2]:<14} {','.join(f[3:])}")
+    print("fork benchmark operations:")
+    for f in lines:
+        if f[0] == "op" and len(f) > 4:
+            print(f"  {f[1]:<16} {','.join(f[4:])}")
+    print("fork phases:")
+    for f in lines:
+        if f[0] == "phase" and len(f) > 2:
+            print(f"  {f[1]:<20} {','.join(f[2:])}")
     return 0
 
 
