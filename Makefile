@@ -17,17 +17,20 @@ KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-builtin-printf \
 	    -mno-red-zone -mgeneral-regs-only -fno-pic -fno-pie -mcmodel=kernel \
 	    -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	    -Wall -Wextra -Werror -Icore -Ibench -I$(BUILD)/include $(KEXTRA)
+# Guest test bodies (tests/guest, and the suites the host runs too) also see tests/.
+KTESTCFLAGS := -Itests
 KASFLAGS := -D__ASSEMBLY__ -Icore
 KLDFLAGS := -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack \
 	    --no-warn-rwx-segments -T boot/kernel.ld
 
 HOSTCFLAGS ?= -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-	      -fno-sanitize-recover=all -Wall -Wextra -Werror -Icore -I$(BUILD)/include
+	      -fno-sanitize-recover=all -Wall -Wextra -Werror -Icore -Itests -I$(BUILD)/include
 
-# Kernel sources: everything under boot/, core/ and bench/ (not bench/user),
-# plus the test bodies shared between guest and host.
-KTEST_SRCS := tests/core_tests.c tests/kmem_conformance.c tests/pid_conformance.c
-KSRCS := $(sort $(wildcard boot/*.S boot/*.c core/*.S core/*.c bench/*.S bench/*.c) $(KTEST_SRCS))
+# Kernel sources: boot/, every subsystem folder of core/, bench/ (not
+# bench/user), and the guest test bodies (tests/guest, tests/suites), which
+# mode=test runs. core/ never includes tests/.
+KSRCS := $(sort $(wildcard boot/*.S core/*/*.S core/*/*.c bench/*.S bench/*.c \
+	tests/guest/*.c tests/suites/*.c))
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -51,6 +54,10 @@ $(BUILD)/k/%.c.o: %.c $(BUILD)/include/version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/k/tests/%.c.o: tests/%.c $(BUILD)/include/version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(KTESTCFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
@@ -72,14 +79,9 @@ $(BUILD)/forklab.iso: $(BUILD)/forklab.elf boot/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-# Host unit tests (pure-logic modules with ASan/UBSan).
+# Host unit tests (pure-logic modules with ASan/UBSan) and the fuzz replays.
 HOST_TEST_BINS :=
-$(BUILD)/host/test_core: tests/test_core.c tests/core_tests.c tests/host_shim.c \
-		core/cmdline.c core/printf.c core/memmap.c core/report.c $(BUILD)/include/version.h
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(filter %.c,$^)
-HOST_TEST_BINS += $(BUILD)/host/test_core
--include tests/host.mk tests/pid.mk tests/elf.mk bench/user/user.mk tests/fuzzing.mk
+include tests/host/host.mk bench/user/user.mk tests/fuzzing/fuzzing.mk
 
 host-tests: $(HOST_TEST_BINS)
 
@@ -93,7 +95,7 @@ $(BUILD)/noprobes/forklab.elf: FORCE
 	@$(MAKE) -s BUILD=$(BUILD)/noprobes KEXTRA=-DFORKLAB_NO_PROBES $@
 
 # An ordinary musl C program, run as pid 1 by make check.
-$(BUILD)/user/musl-fork: tests/musl_fork.c
+$(BUILD)/user/musl-fork: tests/programs/musl_fork.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 

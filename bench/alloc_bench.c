@@ -6,8 +6,8 @@
  * alloc,hot,slub,64,10000,...,cycles. Sample buffers come from the buddy
  * allocator and go back after. */
 #include "alloc_bench.h"
-#include "pmm.h"
-#include "printk.h"
+#include "mm/pmm.h"
+#include "lib/printk.h"
 #include "stats.h"
 #include "timing.h"
 

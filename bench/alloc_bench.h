@@ -2,7 +2,7 @@
 #ifndef FORKLAB_ALLOC_BENCH_H
 #define FORKLAB_ALLOC_BENCH_H
 
-#include "kmem.h"
+#include "mm/kmem.h"
 
 /* bench_alloc_header - the CSV header line of the rows below. */
 void bench_alloc_header(void);

@@ -2,7 +2,7 @@
 #ifndef FORKLAB_BENCH_H
 #define FORKLAB_BENCH_H
 
-#include "types.h"
+#include "lib/types.h"
 
 struct bench {
 	const char *name;

@@ -6,9 +6,9 @@
  * The cursor moves on at every triple, so the numbers wrap around pid_max
  * and pass the held block as they would on a busy machine. */
 #include "pid_bench.h"
-#include "kmem.h"
-#include "pmm.h"
-#include "printk.h"
+#include "mm/kmem.h"
+#include "mm/pmm.h"
+#include "lib/printk.h"
 #include "stats.h"
 #include "timing.h"
 

@@ -2,7 +2,7 @@
 #ifndef FORKLAB_PID_BENCH_H
 #define FORKLAB_PID_BENCH_H
 
-#include "pid.h"
+#include "pid/pid.h"
 
 void bench_pid_run(const struct pid_ops *ops, int live_tasks, u64 iters, int pid_max);
 

@@ -1,9 +1,9 @@
 /* bench/pmu.c - architectural performance counters (Intel SDM vol. 3B,
  * chapter 20), used only when CPUID leaf 0xA reports them. */
 #include "pmu.h"
-#include "io.h"
-#include "printk.h"
-#include "string.h"
+#include "x86/io.h"
+#include "lib/printk.h"
+#include "lib/string.h"
 
 #define MSR_IA32_PERFEVTSEL0		0x186
 #define MSR_IA32_PMC0			0x0c1

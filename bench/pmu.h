@@ -6,7 +6,7 @@
 #ifndef FORKLAB_PMU_H
 #define FORKLAB_PMU_H
 
-#include "types.h"
+#include "lib/types.h"
 
 #define PMU_MAX_GP	4
 #define PMU_FIXED	3

@@ -3,7 +3,7 @@
 #ifndef FORKLAB_STATS_H
 #define FORKLAB_STATS_H
 
-#include "types.h"
+#include "lib/types.h"
 
 struct sample_stats {
 	u64 n, min, p50, p90, p99, max, mean, stddev;

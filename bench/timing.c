@@ -1,6 +1,6 @@
 /* bench/timing.c - timer overhead and TSC frequency. */
 #include "timing.h"
-#include "io.h"
+#include "x86/io.h"
 #include "stats.h"
 
 #define TIMER_SAMPLES		1001

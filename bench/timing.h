@@ -4,7 +4,7 @@
 #ifndef FORKLAB_TIMING_H
 #define FORKLAB_TIMING_H
 
-#include "types.h"
+#include "lib/types.h"
 
 static inline u64 tsc_open(void)
 {

@@ -4,8 +4,8 @@
  * Entered in 32-bit protected mode, paging off, with eax = bootloader magic
  * and ebx = physical address of the boot information (multiboot1 from QEMU
  * -kernel, multiboot2 from GRUB). This code runs at its physical address. */
-#include "../core/layout.h"
-#include "../core/exit_status.h"
+#include "x86/layout.h"
+#include "lib/exit_status.h"
 
 #define MB1_HEADER_MAGIC	0x1badb002
 #define MB1_FLAGS		((1 << 1) | (1 << 16))	/* memory info, a.out kludge addresses */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz.h"
-#include "cmdline.h"
+#include "lib/cmdline.h"
 
 static const char *const fruit[] = { "apple", "pear", "plum", NULL };
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz.h"
-#include "elf.h"
+#include "kernel/elf.h"
 
 #define USER_END	0x0000800000000000UL
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz.h"
-#include "params.h"
-#include "failslab.h"
+#include "init/params.h"
+#include "kernel/failslab.h"
 #include "bench.h"
 
 /* Linked from entry.S in the kernel; core/vm.c names it, never used here. */

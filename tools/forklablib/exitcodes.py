@@ -1,10 +1,10 @@
-"""The guest's exit statuses, read from core/exit_status.h (the single
+"""The guest's exit statuses, read from core/lib/exit_status.h (the single
 source of truth), and their meaning on the host."""
 import os
 import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HEADER = os.path.join(ROOT, "core", "exit_status.h")
+HEADER = os.path.join(ROOT, "core", "lib", "exit_status.h")
 
 _LINE = re.compile(r"^#define\s+FL_EXIT_(\w+)\s+(\d+)\s*/\*\s*(.*?)\s*\*/")
 

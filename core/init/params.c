@@ -1,0 +1,128 @@
+/* core/params.c - the table of command-line keys the kernel accepts. */
+#include "init/params.h"
+#include "kernel/failslab.h"
+#include "bench.h"
+#include "mm/kmem.h"
+#include "mm/mm.h"
+#include "pid/pid.h"
+#include "lib/printk.h"
+#include "kernel/sched.h"
+#include "kernel/task.h"
+#include "x86/timer.h"
+
+#define ITERS_MAX	10000000ULL
+
+static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", NULL };
+static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };
+static const char *bench_names[STRATEGIES_MAX + 1];
+static const char *alloc_names[STRATEGIES_MAX + 1];
+static const char *pt_names[STRATEGIES_MAX + 1];
+static const char *pid_names[STRATEGIES_MAX + 1];
+
+struct kernel_params kparams;
+
+static struct cmdline_param params[] = {
+	{ .key = "mode", .type = CP_CHOICE, .choices = mode_names, .dst = &kparams.mode,
+	  .desc = "run (the user program), boot (banner only), test (self-tests), bench, list" },
+	{ .key = "alloc", .type = CP_CHOICE_SET, .choices = alloc_names, .dst = &kparams.alloc_mask,
+	  .desc = "object allocator strategies (the first one serves mode=run)" },
+	{ .key = "pt", .type = CP_CHOICE_SET, .choices = pt_names, .dst = &kparams.pt_mask,
+	  .desc = "page-table copy strategies at fork" },
+	{ .key = "pid", .type = CP_CHOICE_SET, .choices = pid_names, .dst = &kparams.pid_mask,
+	  .desc = "pid allocation and lookup strategies" },
+	{ .key = "bench", .type = CP_CHOICE_SET, .choices = bench_names, .dst = &kparams.bench_mask,
+	  .desc = "benchmarks to run in mode=bench" },
+	{ .key = "iters", .type = CP_UINT, .min = 1, .max = ITERS_MAX, .dst = &kparams.iters,
+	  .desc = "measured iterations per configuration" },
+	{ .key = "tasksize", .type = CP_UINT, .min = sizeof(struct task_struct),
+	  .max = TASKSIZE_MAX, .dst = &kparams.tasksize,
+	  .desc = "bytes per task_struct object, padding included (Linux: 6-10 KiB)" },
+	{ .key = "pid_max", .type = CP_UINT, .min = PID_MAX_MIN, .max = PID_MAX_LIMIT,
+	  .dst = &kparams.pid_max, .desc = "pids wrap around after this number" },
+	{ .key = "max_threads", .type = CP_UINT, .min = MIN_THREADS, .max = MAX_THREADS,
+	  .dst = &kparams.max_threads,
+	  .desc = "fork fails with -EAGAIN at this many tasks (default: RAM / 128 KiB, as Linux)" },
+	{ .key = "hz", .type = CP_UINT, .min = 0, .max = 1000, .dst = &kparams.hz,
+	  .desc = "timer ticks a second, preempting user mode (0: cooperative only; default 100, "
+		  "0 in mode=bench)" },
+	{ .key = "rss_max", .type = CP_UINT, .min = 1, .max = 262144, .dst = &kparams.rss_max,
+	  .desc = "bench=fork: the largest resident size in pages (sweep 1, 4, 16, ...; 262144 = 1 GiB)" },
+	{ .key = "pmu", .type = CP_UINT_LIST, .min = 0, .max = 0xffffffffULL,
+	  .dst = kparams.pmu_events, .count = &kparams.nr_pmu_events, .max_items = 4,
+	  .desc = "raw IA32_PERFEVTSELx event codes for the general counters (tools/pfm-encode)" },
+	{ .key = "samples", .type = CP_UINT, .min = 0, .max = 1, .dst = &kparams.samples,
+	  .desc = "bench=fork: 1 prints every sample (samples.csv, CDF plots)" },
+	{ .key = "stress", .type = CP_UINT, .min = 1, .max = 100000000, .dst = &kparams.stress,
+	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
+	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,
+	  .desc = "the user program's arguments, comma-separated (args=bench,fork,1000)" },
+	{ .key = "fail", .type = CP_STRING, .dst = kparams.fail, .max_items = sizeof(kparams.fail),
+	  .desc = "fault injection: fail=SITE:N fails the N-th allocation at SITE in fork" },
+	{ .key = "seed", .type = CP_UINT, .min = 0, .max = UINT64_MAX, .dst = &kparams.seed,
+	  .desc = "seed for randomized self-tests" },
+	{ .key = "crash", .type = CP_CHOICE, .choices = crash_names, .dst = &kparams.crash,
+	  .desc = "fail on purpose (tests the host's decoding): pf, ud, panic, triple, hang" },
+};
+
+/* fill_names - copy a registry's names into a NULL-terminated array. */
+static u32 fill_names(const char **names, int nr, const char *(*name_of)(int))
+{
+	int i;
+
+	for (i = 0; i < nr && i < STRATEGIES_MAX; i++)
+		names[i] = name_of(i);
+	names[i] = NULL;
+	return (1U << i) - 1;
+}
+
+static const char *alloc_name(int i) { return kmem_strategy(i)->name; }
+static const char *pt_name(int i) { return pt_strategy(i)->name; }
+static const char *pid_name(int i) { return pid_strategy(i)->name; }
+static const char *bench_name(int i) { return benchmarks[i].name; }
+
+const struct cmdline_param *params_table(int *nr)
+{
+	*nr = ARRAY_SIZE(params);
+	return params;
+}
+
+int params_parse(const char *cmdline, char *err, size_t errlen)
+{
+	kparams = (struct kernel_params){
+		.mode = MODE_RUN,
+		.crash = CRASH_NONE,
+		.alloc_mask = fill_names(alloc_names, kmem_nr_strategies(), alloc_name),
+		.pt_mask = fill_names(pt_names, pt_nr_strategies(), pt_name),
+		.pid_mask = fill_names(pid_names, pid_nr_strategies(), pid_name),
+		.bench_mask = fill_names(bench_names, nr_benchmarks, bench_name),
+		.iters = 10000,
+		.seed = 1,
+		.tasksize = TASKSIZE_DEFAULT,
+		.pid_max = 32768,
+		.stress = 1000,
+		.rss_max = 16384,
+		.hz = HZ_AUTO,
+	};
+	if (cmdline_parse(cmdline, params, ARRAY_SIZE(params), err, errlen))
+		return -EINVAL;
+	return kparams.fail[0] ? fail_parse(kparams.fail, err, errlen) : 0;
+}
+
+int first_selected(u32 mask, int prefer)
+{
+	if (prefer >= 0 && (mask >> prefer))
+		return prefer + __builtin_ctz(mask >> prefer);
+	return mask ? __builtin_ctz(mask) : -1;
+}
+
+void params_print_keys(void)
+{
+	char buf[CMDLINE_ERR_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(params); i++) {
+		/* two records, each with its free text last: both may hold commas */
+		cmdline_describe(&params[i], buf, sizeof(buf));
+		printk("key,%s,%s\n", params[i].key, params[i].desc);
+		printk("accepts,%s,%s\n", params[i].key, buf);
+	}
+}

@@ -1,0 +1,146 @@
+/* core/exit.c - exit, exit_group, wait4 and reaping: everything a task
+ * holds goes back, so page and object counts return to where they were. */
+#include "kernel/task.h"
+#include "mm/mm.h"
+#include "lib/panic.h"
+#include "pid/pid.h"
+#include "lib/printk.h"
+
+/* mm_release - what the parent of a vfork or a CLONE_CHILD_CLEARTID thread
+ * waits for: the child is done with the memory it shared. */
+static void mm_release(struct task_struct *tsk)
+{
+	if (tsk->clear_child_tid && tsk->mm) {
+		put_user_u32(0, tsk->clear_child_tid);	/* a futex wake would go here */
+		tsk->clear_child_tid = 0;
+	}
+	if (tsk->vfork_done) {
+		complete(tsk->vfork_done);
+		tsk->vfork_done = NULL;
+	}
+}
+
+static void exit_mm(struct task_struct *tsk)
+{
+	struct mm_struct *mm = tsk->mm;
+
+	mm_release(tsk);
+	if (!mm)
+		return;
+	tsk->mm = NULL;
+	/* lazy TLB, as Linux: CR3 keeps @mm until another mm is loaded; if this
+	 * was the last user, exit_mmap leaves it before freeing the tables */
+	mmput(mm);
+}
+
+/* forget_original_parent - hand @father's children to init (or, when init
+ * itself exits, to the idle task, which reaps whatever is left). */
+static void forget_original_parent(struct task_struct *father)
+{
+	struct task_struct *reaper = init_task_p, *child, *n;
+
+	if (!reaper || reaper == father || (reaper->flags & PF_EXITING))
+		reaper = &idle_task;
+	list_for_each_entry_safe(child, n, &father->children, sibling) {
+		child->real_parent = reaper;
+		list_move_tail(&child->sibling, &reaper->children);
+		if (child->state == EXIT_ZOMBIE)
+			wake_up_process(reaper);
+	}
+}
+
+/* exit_notify - become a zombie for the parent to reap, or (threads)
+ * dead at once, to be freed after the switch away. */
+static void exit_notify(struct task_struct *tsk)
+{
+	forget_original_parent(tsk);
+	if (tsk->exit_signal < 0) {
+		tsk->state = EXIT_DEAD;
+		return;
+	}
+	tsk->state = EXIT_ZOMBIE;
+	if (tsk->real_parent->state == TASK_INTERRUPTIBLE)
+		wake_up_process(tsk->real_parent);
+}
+
+__noreturn void do_exit(int code)
+{
+	struct task_struct *tsk = current;
+
+	if (tsk == &idle_task)
+		panic("do_exit: the idle task cannot exit");
+	tsk->flags |= PF_EXITING;
+	tsk->exit_code = code;
+	exit_mm(tsk);
+	exit_files(tsk);
+	exit_fs(tsk);
+	tsk->signal->live--;
+	exit_notify(tsk);
+	schedule();
+	panic("do_exit: dead task %d was scheduled again", tsk->pid);
+}
+
+/* do_group_exit - exit every thread of the group with @exit_code. Other
+ * threads are marked and leave when they next return to user mode. */
+__noreturn void do_group_exit(int exit_code)
+{
+	struct signal_struct *sig = current->signal;
+	struct task_struct *t;
+
+	if (!sig->group_exit) {
+		sig->group_exit = true;
+		sig->group_exit_code = exit_code;
+		list_for_each_entry(t, &sig->thread_head, thread_node) {
+			if (t == current)
+				continue;
+			t->flags |= PF_GROUP_KILL;
+			wake_up_process(t);
+		}
+	}
+	do_exit(sig->group_exit_code);
+}
+
+void release_task(struct task_struct *p)
+{
+	list_del(&p->tasks);
+	list_del(&p->sibling);
+	list_del(&p->thread_node);
+	p->signal->nr_threads--;
+	nr_threads--;
+	detach_pid(p);
+	put_sighand(p->sighand);
+	put_signal(p->signal);
+	p->usage = 0;
+	free_task(p);
+}
+
+long do_wait4(int pid, u64 ustatus, int options)
+{
+	struct task_struct *tsk = current, *child;
+
+	for (;;) {
+		bool have_child = false;
+
+		list_for_each_entry(child, &tsk->children, sibling) {
+			int nr, status;
+
+			if (pid > 0 && child->pid != pid)
+				continue;
+			have_child = true;
+			if (child->state != EXIT_ZOMBIE)
+				continue;
+			nr = child->pid;
+			status = child->exit_code;
+			release_task(child);
+			if (ustatus && put_user_u32(status, ustatus))
+				return -EFAULT;
+			return nr;
+		}
+		if (!have_child)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		tsk->state = TASK_INTERRUPTIBLE;
+		schedule();
+	}
+}

@@ -1,0 +1,172 @@
+/* core/sched.h - task_struct, the run queue and context switching. */
+#ifndef FORKLAB_SCHED_H
+#define FORKLAB_SCHED_H
+
+#include "lib/list.h"
+#include "x86/percpu.h"
+#include "x86/ptrace.h"
+
+#define KSTACK_SIZE		16384		/* Linux's THREAD_SIZE on x86-64 */
+#define STACK_END_MAGIC		0x57ac6e9dUL
+#define TASK_COMM_LEN		16
+#define TASKSIZE_DEFAULT	8384		/* Linux 6.1 (Debian cloud) task_struct objsize in /proc/slabinfo under QEMU -cpu max: what arch_dup_task_struct copies */
+#define TASKSIZE_MAX		65536
+#define NR_OPEN_DEFAULT		64
+#define _NSIG			64
+
+/* task states */
+#define TASK_RUNNING		0
+#define TASK_INTERRUPTIBLE	1
+#define EXIT_ZOMBIE		16
+#define EXIT_DEAD		32
+
+/* task flags */
+#define PF_KTHREAD		(1 << 0)
+#define PF_EXITING		(1 << 1)
+#define PF_GROUP_KILL		(1 << 2)	/* another thread called exit_group */
+
+struct completion {
+	bool done;
+	struct task_struct *waiter;
+};
+
+struct files_struct {
+	int count;
+	int next_fd;
+	void *fd[NR_OPEN_DEFAULT];
+};
+
+struct fs_struct {
+	int users;
+	int umask;
+	char cwd[64];
+};
+
+struct k_sigaction {
+	u64 handler, flags, restorer, mask;
+};
+
+struct sighand_struct {
+	int count;
+	struct k_sigaction action[_NSIG];
+};
+
+/* Resource limits, per thread group as in Linux; forklab enforces
+ * RLIMIT_NPROC (fork) and reports the rest. */
+#define RLIMIT_STACK	3
+#define RLIMIT_NPROC	6
+#define RLIM_NLIMITS	16
+#define RLIM_INFINITY	(~0UL)
+struct rlimit {
+	u64 rlim_cur, rlim_max;
+};
+
+struct signal_struct {
+	int sigcnt;			/* references */
+	int live;			/* live threads */
+	int nr_threads;
+	int group_exit_code;
+	struct list_head thread_head;
+	bool group_exit;
+	struct rlimit rlim[RLIM_NLIMITS];	/* last: copy_signal zeroes what precedes it */
+};
+
+#define FXSAVE_SIZE		512
+
+struct thread_struct {
+	u64 sp;				/* saved kernel rsp (switch_to) */
+	u64 fsbase;			/* arch_prctl(ARCH_SET_FS) */
+	/* the user's x87/SSE registers while the task is switched out (the
+	 * kernel itself never touches them: -mgeneral-regs-only) */
+	u8 fxstate[FXSAVE_SIZE] __aligned(16);
+};
+
+static inline void fpu_save(struct thread_struct *t)
+{
+	asm volatile("fxsave64 %0" : "=m"(t->fxstate));
+}
+
+static inline void fpu_restore(struct thread_struct *t)
+{
+	asm volatile("fxrstor64 %0" : : "m"(t->fxstate));
+}
+
+/* fpu_init - enable SSE for user mode and record a clean register state. */
+void fpu_init(void);
+extern struct thread_struct fpu_init_state;
+
+struct pid;
+struct mm_struct;
+
+struct task_struct {
+	int state;
+	u32 flags;
+	void *stack;			/* KSTACK_SIZE bytes; STACK_END_MAGIC at the bottom */
+	int usage;			/* references: the task itself + its parent/reaper */
+	int pid;			/* thread id */
+	int tgid;			/* thread-group id (the leader's pid) */
+	struct pid *thread_pid;
+	int exit_code;			/* wait4 status word */
+	int exit_signal;		/* SIGCHLD for processes, -1 for threads */
+	struct task_struct *real_parent;
+	struct task_struct *group_leader;
+	struct list_head children;
+	struct list_head sibling;
+	struct list_head thread_node;	/* signal->thread_head */
+	struct list_head run_list;	/* the run queue */
+	struct list_head tasks;		/* every task */
+	struct mm_struct *mm;
+	struct files_struct *files;
+	struct fs_struct *fs;
+	struct sighand_struct *sighand;
+	struct signal_struct *signal;
+	struct completion *vfork_done;
+	long probe_row;			/* fork probe log row of the call that made it, or -1 */
+	u64 set_child_tid, clear_child_tid;	/* user addresses */
+	struct thread_struct thread;
+	char comm[TASK_COMM_LEN];
+	/* padding up to tasksize= follows the struct in the same object */
+};
+
+static inline struct task_struct *get_current(void) { return this_cpu()->curr_task; }
+#define current get_current()
+
+static inline struct pt_regs *task_pt_regs(struct task_struct *t)
+{
+	return (struct pt_regs *)((char *)t->stack + KSTACK_SIZE) - 1;
+}
+
+extern struct list_head task_list;
+extern struct task_struct *init_task_p;	/* pid 1, the reaper of orphans */
+/* The idle task (pid 0) is padded like every task_struct, since fork copies
+ * task_struct_size() bytes from its parent and pid 1 is forked from it. */
+union idle_task_storage {
+	struct task_struct task;
+	u8 pad[TASKSIZE_MAX];
+};
+extern union idle_task_storage idle_storage;
+#define idle_task (idle_storage.task)
+
+void sched_init(void);
+void wake_up_process(struct task_struct *t);
+void wake_up_new_task(struct task_struct *t);
+/* schedule - run the next runnable task; returns when current runs again. */
+void schedule(void);
+/* __switch_to_asm - save callee-saved state in *@prev_sp, resume at
+ * @next_sp; returns the task that ran before the resumed one (core/entry.S). */
+struct task_struct *__switch_to_asm(u64 *prev_sp, u64 next_sp, struct task_struct *prev);
+void ret_from_fork(void);
+/* The switch frame __switch_to_asm pops, below a new task's pt_regs. */
+struct inactive_task_frame {
+	u64 r15, r14, r13, r12, rbx, rbp;
+	u64 ret_addr;
+};
+void schedule_tail(struct task_struct *prev);
+
+void init_completion(struct completion *c);
+void wait_for_completion(struct completion *c);
+void complete(struct completion *c);
+
+int nr_running(void);
+
+#endif

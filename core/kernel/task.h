@@ -1,0 +1,107 @@
+/* core/task.h - process life cycle: fork (fork.c), exit and wait (exit.c),
+ * the first user process (task.c). */
+#ifndef FORKLAB_TASK_H
+#define FORKLAB_TASK_H
+
+#include "kernel/sched.h"
+
+/* clone flags (Linux uapi) */
+#define CSIGNAL			0x000000ff
+#define CLONE_VM		0x00000100
+#define CLONE_FS		0x00000200
+#define CLONE_FILES		0x00000400
+#define CLONE_SIGHAND		0x00000800
+#define CLONE_PIDFD		0x00001000
+#define CLONE_PTRACE		0x00002000
+#define CLONE_VFORK		0x00004000
+#define CLONE_PARENT		0x00008000
+#define CLONE_THREAD		0x00010000
+#define CLONE_NEWNS		0x00020000
+#define CLONE_SYSVSEM		0x00040000
+#define CLONE_SETTLS		0x00080000
+#define CLONE_PARENT_SETTID	0x00100000
+#define CLONE_CHILD_CLEARTID	0x00200000
+#define CLONE_DETACHED		0x00400000
+#define CLONE_UNTRACED		0x00800000
+#define CLONE_CHILD_SETTID	0x01000000
+#define CLONE_NEWCGROUP		0x02000000
+#define CLONE_NEWUTS		0x04000000
+#define CLONE_NEWIPC		0x08000000
+#define CLONE_NEWUSER		0x10000000
+#define CLONE_NEWPID		0x20000000
+#define CLONE_NEWNET		0x40000000
+#define CLONE_IO		0x80000000UL
+#define CLONE_NAMESPACES	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+				 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+#define SIGKILL		9
+#define SIGSEGV		11
+#define SIGCHLD		17
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGFPE		8
+#define SIGBUS		7
+
+#define WNOHANG		1
+
+struct kernel_clone_args {
+	u64 flags;
+	int exit_signal;
+	u64 stack;		/* new user stack pointer, 0: same as parent */
+	u64 parent_tid;		/* user addresses for the *_SETTID/CLEARTID flags */
+	u64 child_tid;
+	u64 tls;
+};
+
+/* Allocator caches of the objects fork allocates. */
+struct fork_counts {
+	u64 live_tasks;		/* task_structs allocated and not yet freed */
+};
+
+/* fork_init - create the object caches with the current allocator;
+ * @tasksize is the task_struct object size (padding included). 0 or -ENOMEM. */
+int fork_init(u32 tasksize);
+#define MIN_THREADS	20
+#define MAX_THREADS	(1 << 22)
+extern int nr_threads, max_threads;
+void set_max_threads(u64 total_pages, u64 limit);
+/* fork_exit - destroy the caches (every task but idle must be gone). */
+void fork_exit(void);
+u64 fork_live_objects(void);
+u32 task_struct_size(void);
+
+long kernel_clone(struct kernel_clone_args *args);
+struct task_struct *copy_process(struct kernel_clone_args *args);
+
+__noreturn void do_exit(int code);
+__noreturn void do_group_exit(int exit_code);
+long do_wait4(int pid, u64 ustatus, int options);
+/* release_task - free a dead task: pid, lists, stack, task_struct. */
+void release_task(struct task_struct *p);
+/* free_task_objects - give back a task's stack and task_struct. */
+void free_task(struct task_struct *p);
+void exit_files(struct task_struct *tsk);
+void exit_fs(struct task_struct *tsk);
+void put_sighand(struct sighand_struct *sh);
+void put_signal(struct signal_struct *sig);
+
+struct kmem_ops;
+struct pt_ops;
+struct pid_ops;
+/* strategies_setup - select @alloc/@pt/@pid and create every cache the
+ * fork path allocates from (core/strategy.c); 0 or -ENOMEM. */
+int strategies_setup(const struct kmem_ops *alloc, const struct pt_ops *pt,
+		     const struct pid_ops *pid, u32 tasksize, int pid_max);
+/* strategies_teardown - destroy those caches (no task but idle may live). */
+void strategies_teardown(void);
+/* strategies_list - one "strategy,family,name,desc" line per strategy. */
+void strategies_list(void);
+void task_init_idle_objects(void);
+struct task_struct *alloc_task(void);
+
+/* run_user_program - create pid 1 from the ELF @image with @argv, run until
+ * every user task is gone; returns the wait status of pid 1, or -errno if
+ * it could not start (message printed). */
+int run_user_program(const void *image, u64 size, const char *const *argv);
+
+#endif

@@ -1,0 +1,15 @@
+/* core/panic.h - the end of the road for a broken kernel invariant. */
+#ifndef FORKLAB_PANIC_H
+#define FORKLAB_PANIC_H
+
+#include "lib/types.h"
+
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
+
+#define BUG_ON(cond)							\
+	do {								\
+		if (unlikely(cond))					\
+			panic("BUG_ON(%s) at %s:%d", #cond, __FILE__, __LINE__); \
+	} while (0)
+
+#endif

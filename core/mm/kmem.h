@@ -1,0 +1,111 @@
+/* core/kmem.h - the object allocator interface. Every object the fork path
+ * allocates comes from a kmem_cache; each strategy (alloc=) is one ops table
+ * in one file, and a cache keeps the ops it was created with. */
+#ifndef FORKLAB_KMEM_H
+#define FORKLAB_KMEM_H
+
+#include "lib/types.h"
+
+#define KMEM_MAX_SIZE	(PAGE_SIZE << 8)	/* 1 MiB: the largest object size */
+
+struct kmem_stats {
+	u64 allocs, frees;		/* calls that returned an object / took one back */
+	u64 live;			/* objects allocated and not freed */
+	u64 pages;			/* pages the cache holds now */
+};
+
+struct kmem_cache;
+
+struct kmem_ops {
+	const char *name;
+	const char *desc;
+	/* cache_create - a cache of @size-byte objects aligned to @align (a power
+	 * of two up to PAGE_SIZE; 0 means 8); @ctor runs once per object when
+	 * its memory is first set up. NULL when out of memory. */
+	struct kmem_cache *(*cache_create)(const char *name, size_t size, size_t align,
+					   void (*ctor)(void *));
+	void *(*alloc)(struct kmem_cache *c);		/* NULL when out of memory */
+	void (*free)(struct kmem_cache *c, void *obj);
+	/* cache_destroy - give every page back; -EBUSY (and nothing freed)
+	 * while objects are live. */
+	int (*cache_destroy)(struct kmem_cache *c);
+	/* stats - optional; the wrapper falls back on the common counters. */
+	void (*stats)(struct kmem_cache *c, struct kmem_stats *st);
+};
+
+/* The part every strategy's cache starts with. */
+struct kmem_cache {
+	const char *name;
+	size_t size;			/* as asked */
+	size_t align;
+	void (*ctor)(void *);
+	const struct kmem_ops *ops;
+	u64 allocs, frees;		/* slow-path counts (slub adds per-CPU ones) */
+	u64 pages;
+};
+
+/* The registry: strategies 0..kmem_nr_strategies()-1 in listing order. */
+int kmem_nr_strategies(void);
+const struct kmem_ops *kmem_strategy(int i);
+/* kmem_find - the strategy called @name, or NULL. */
+const struct kmem_ops *kmem_find(const char *name);
+/* kmem_names - "page, slab, slub, magazine, bump" into @buf (for error
+ * messages); returns the length the full list has, like snprintf. */
+int kmem_names(char *buf, size_t size);
+/* kmem_select - the strategy kmem_cache_create uses from now on; caches
+ * already made keep theirs. */
+void kmem_select(const struct kmem_ops *ops);
+const struct kmem_ops *kmem_current(void);
+
+/* kmem_cache_create - a cache from the selected strategy; NULL when out of
+ * memory or @size is 0 or @align is not a power of two <= PAGE_SIZE. */
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
+				     void (*ctor)(void *));
+/* kmem_cache_alloc/free - through the cache's own ops. */
+static inline void *kmem_cache_alloc(struct kmem_cache *c) { return c->ops->alloc(c); }
+static inline void kmem_cache_free(struct kmem_cache *c, void *obj) { c->ops->free(c, obj); }
+/* kmem_cache_destroy - 0, -EBUSY while objects are live, -ENOTSUP if the
+ * strategy cannot destroy caches. */
+int kmem_cache_destroy(struct kmem_cache *c);
+/* kmem_cache_stats - fill @st; 0, or -ENOTSUP when the strategy has no
+ * stats op (then @st holds the common counters). */
+int kmem_cache_stats(struct kmem_cache *c, struct kmem_stats *st);
+
+/* Helpers for the strategies (kmem.c). */
+/* kmem_desc_alloc - a zeroed cache descriptor of @bytes (<= PAGE_SIZE) with
+ * its common header filled in; NULL when out of memory or the size (0 or
+ * above KMEM_MAX_SIZE) or the alignment is invalid. */
+void *kmem_desc_alloc(size_t bytes, const char *name, size_t size, size_t align,
+		      void (*ctor)(void *), const struct kmem_ops *ops);
+void kmem_desc_free(void *desc);
+/* kmem_order_for - the smallest page order holding @bytes. */
+unsigned int kmem_order_for(size_t bytes);
+/* kmem_align - the effective alignment for @align (at least 8). */
+size_t kmem_align(size_t align);
+
+/* Slab geometry shared by slab and slub: objects of @stride bytes in a block
+ * of 2^order pages; a free object's next pointer lives at +free_offset
+ * (inside the object, or after it when a constructor's state must survive). */
+struct slab_geometry {
+	size_t stride;
+	u32 order;
+	u32 objects;
+	u32 free_offset;
+};
+void kmem_slab_geometry(struct kmem_cache *c, struct slab_geometry *g, bool ptr_outside);
+/* kmem_slab_new - a new slab block: every object constructed and chained on
+ * page->freelist starting at @first_offset; NULL when out of pages. */
+struct page *kmem_slab_new(struct kmem_cache *c, const struct slab_geometry *g,
+			   size_t first_offset);
+/* kmem_slab_of - the head page of the slab block holding @obj. */
+struct page *kmem_slab_of(const void *obj, u32 order);
+
+static inline void *get_freepointer(const void *obj, u32 off) { return *(void **)((char *)obj + off); }
+static inline void set_freepointer(void *obj, u32 off, void *next) { *(void **)((char *)obj + off) = next; }
+
+/* The strategies' ops tables (one file each); slab is also the layer the
+ * magazine strategy stacks on. */
+extern const struct kmem_ops kmem_page_ops, kmem_slab_ops, kmem_slub_ops,
+	kmem_magazine_ops, kmem_bump_ops;
+
+#endif

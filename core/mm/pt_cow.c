@@ -1,0 +1,90 @@
+/* core/pt_cow.c - pt=cow: Linux's fork. Copy every page-table level, share
+ * the pages, write-protect writable ones on both sides and raise their
+ * reference counts; the first write faults and copies (vm.c do_wp_page). */
+#include "mm/mm.h"
+#include "mm/pmm.h"
+
+/* copy_pte_range - copy entries [from, to) of a last-level table, arming
+ * COW on both sides: writable entries lose W and gain PTE_COW, every page
+ * gains a reference. Also how pt=share unshares a table (pt_share.c).
+ *
+ * The hot loop of fork, eight instructions an entry once the parent's
+ * entries are already write-protected (every fork after its first): no
+ * branch for empty entries - a user PTE is present or 0, and 0 raises the
+ * count of frame 0, which is never managed (pmm.h) - and no rss count
+ * (the caller knows it). The source is written only when it changes: on
+ * a shadow-paging hypervisor each write to a live table traps. */
+void copy_pte_range(u64 *dpt, u64 *spt, int from, int to)
+{
+	const u64 refs = vmemmap_base + offsetof(struct page, _refcount);
+
+#pragma GCC unroll 8
+	for (int i = from; i < to; i++) {
+		u64 e = spt[i];
+
+		if (unlikely(e & PTE_W)) {
+			e = (e & ~PTE_W) | PTE_COW;
+			spt[i] = e;
+		}
+		dpt[i] = e;
+		(*(u32 *)(refs + ((e & PTE_ADDR_MASK) >> (PAGE_SHIFT - PAGE_STRUCT_SHIFT))))++;
+	}
+}
+
+/* copy_pte_table_sparse - copy_pte_range over a whole table that is
+ * mostly empty (pt=share unsharing a table), skipping empty entries
+ * instead of counting them on frame 0; returns the pages it mapped. */
+u64 copy_pte_table_sparse(u64 *dpt, u64 *spt)
+{
+	u64 rss = 0;
+
+	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+		u64 e = spt[i];
+
+		if (!e)
+			continue;
+		if (e & PTE_W) {
+			e = (e & ~PTE_W) | PTE_COW;
+			spt[i] = e;
+		}
+		dpt[i] = e;
+		get_page(__phys_to_page(e & PTE_ADDR_MASK));
+		rss++;
+	}
+	return rss;
+}
+
+/* cow_copy_pmd - @dst's last-level table, entries in range shared COW. */
+static int cow_copy_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end)
+{
+	u64 *table = pmd_table(dst, dpmd, *spmd);
+	int from, to;
+
+	if (!table)
+		return -ENOMEM;
+	pte_index_range(start, end, &from, &to);
+	copy_pte_range(table, __va(*spmd & PTE_ADDR_MASK), from, to);
+	return 0;
+}
+
+static int cow_copy_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
+{
+	return copy_pmds(dst, dpd, spd, start, end, cow_copy_pmd);
+}
+
+static int cow_copy_page_range(struct mm_struct *dst, struct mm_struct *src)
+{
+	int ret = copy_page_tables(dst, src, cow_copy_pd);
+
+	/* every present entry of every VMA was copied */
+	dst->rss_pages = src->rss_pages;
+	/* the parent's writable PTEs just became read-only: flush its TLB */
+	flush_tlb_mm(src);
+	return ret;
+}
+
+const struct pt_ops pt_cow_ops = {
+	.name = "cow",
+	.desc = "copy every page-table level, share pages copy-on-write (Linux)",
+	.copy_page_range = cow_copy_page_range,
+};

@@ -1,0 +1,133 @@
+/* boot/desc.c - the final GDT (kernel and user segments, TSS) and the IDT. */
+#include "x86/desc.h"
+#include "x86/layout.h"
+#include "lib/string.h"
+
+#define INTERRUPT_STUB_SIZE	16
+#define IST_STACK_SIZE		8192
+#define GATE_INTERRUPT		0x8e	/* present, DPL 0, 64-bit interrupt gate */
+
+struct tss {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} __packed;
+
+struct idt_gate {
+	u16 offset_low;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_high;
+	u32 reserved;
+} __packed;
+
+struct desc_ptr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+extern char interrupt_stubs[];
+
+static struct tss tss __aligned(16);
+static struct idt_gate idt[256] __aligned(16);
+/* Double faults and NMIs switch to their own stacks, so a broken kernel stack
+ * still gets a register dump rather than a triple fault. */
+static u8 ist_stacks[2][IST_STACK_SIZE] __aligned(16);
+
+static u64 gdt[8] __aligned(16) = {
+	[0] = 0,
+	[KERNEL_CS / 8] = 0x00af9a000000ffff,	/* kernel code, 64-bit */
+	[KERNEL_DS / 8] = 0x00cf92000000ffff,	/* kernel data */
+	[USER32_CS / 8] = 0x00cffa000000ffff,	/* user code, 32-bit (sysret base) */
+	[USER_DS / 8] = 0x00cff2000000ffff,	/* user data */
+	[USER_CS / 8] = 0x00affa000000ffff,	/* user code, 64-bit */
+	/* TSS_SEL: 16-byte system descriptor filled in by gdt_init() */
+};
+
+static void set_tss_descriptor(void)
+{
+	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
+
+	gdt[TSS_SEL / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+			   (0x89ULL << 40) |		/* present, 64-bit available TSS */
+			   (((limit >> 16) & 0xf) << 48) |
+			   (((base >> 24) & 0xff) << 56);
+	gdt[TSS_SEL / 8 + 1] = base >> 32;
+}
+
+/* gdt_init - load the final GDT, reload every segment register, load TR. */
+static void gdt_init(void)
+{
+	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+
+	tss.ist[IST_DOUBLE_FAULT - 1] = (u64)&ist_stacks[0][IST_STACK_SIZE];
+	tss.ist[IST_NMI - 1] = (u64)&ist_stacks[1][IST_STACK_SIZE];
+	tss.iomap_base = sizeof(tss);
+	set_tss_descriptor();
+	asm volatile("lgdt %0\n\t"
+		     "pushq %1\n\t"
+		     "leaq 1f(%%rip), %%rax\n\t"
+		     "pushq %%rax\n\t"
+		     "lretq\n"
+		     "1:\n\t"
+		     "mov %2, %%ds\n\t"
+		     "mov %2, %%es\n\t"
+		     "mov %2, %%ss\n\t"
+		     "ltr %w3"
+		     : : "m"(p), "i"(KERNEL_CS), "r"(KERNEL_DS), "r"(TSS_SEL)
+		     : "rax", "memory");
+}
+
+/* set_intr_gate - point vector @v at its stub, on stack @ist (0: current). */
+static void set_intr_gate(int v, int ist, u8 type_attr)
+{
+	u64 addr = (u64)interrupt_stubs + (u64)v * INTERRUPT_STUB_SIZE;
+
+	idt[v] = (struct idt_gate){
+		.offset_low = addr & 0xffff,
+		.selector = KERNEL_CS,
+		.ist = ist,
+		.type_attr = type_attr,
+		.offset_mid = (addr >> 16) & 0xffff,
+		.offset_high = addr >> 32,
+	};
+}
+
+static void idt_init(void)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
+
+	for (int v = 0; v < 256; v++)
+		set_intr_gate(v, 0, GATE_INTERRUPT);
+	set_intr_gate(8, IST_DOUBLE_FAULT, GATE_INTERRUPT);
+	set_intr_gate(2, IST_NMI, GATE_INTERRUPT);
+	asm volatile("lidt %0" : : "m"(p));
+}
+
+/* desc_init - install the final GDT, TSS and IDT. Interrupts stay off. */
+void desc_init(void)
+{
+	gdt_init();
+	idt_init();
+}
+
+/* tss_set_rsp0 - the kernel stack the CPU switches to on a trap from ring 3. */
+void tss_set_rsp0(u64 rsp0)
+{
+	tss.rsp[0] = rsp0;
+}
+
+/* idt_load_empty - load a zero-length IDT: the next exception triple-faults.
+ * Used only by crash=triple to test the host's triple-fault decoding. */
+void idt_load_empty(void)
+{
+	struct desc_ptr p = { 0, 0 };
+
+	asm volatile("lidt %0" : : "m"(p));
+}

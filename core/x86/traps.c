@@ -1,0 +1,139 @@
+/* core/traps.c - exception handling: fixups through the exception table,
+ * otherwise a register dump and an exit with FL_EXIT_EXCEPTION. */
+#include "x86/timer.h"
+#include "x86/traps.h"
+#include "x86/fault.h"
+#include "x86/io.h"
+#include "lib/printk.h"
+#include "lib/qemu_exit.h"
+
+#define NR_EXCEPTIONS 32
+
+extern const struct exception_table_entry __ex_table_start[], __ex_table_end[];
+
+struct exception_record last_fixed_exception;
+
+static const char *const exception_names[NR_EXCEPTIONS] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+	"invalid opcode", "device not available", "double fault",
+	"coprocessor segment overrun", "invalid TSS", "segment not present",
+	"stack fault", "general protection fault", "page fault", "reserved",
+	"x87 floating point", "alignment check", "machine check",
+	"SIMD floating point", "virtualization", "control protection",
+};
+
+static const char *exception_name(u64 v)
+{
+	if (v < NR_EXCEPTIONS && exception_names[v])
+		return exception_names[v];
+	return "reserved exception";
+}
+
+/* search_exception_table - the fixup for a fault at @rip, or 0. */
+static u64 search_exception_table(u64 rip)
+{
+	for (const struct exception_table_entry *e = __ex_table_start; e < __ex_table_end; e++)
+		if (e->insn == rip)
+			return e->fixup;
+	return 0;
+}
+
+/* trap_init - mask the legacy 8259 PICs until timer_init remaps them: the
+ * BIOS leaves the PIT on IRQ 0, which the PIC would deliver as vector 8
+ * (#DF) if interrupts were on. */
+void trap_init(void)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+void show_regs(const struct pt_regs *regs)
+{
+	printk("vector %lu (%s) error code 0x%lx\n", regs->vector,
+	       exception_name(regs->vector), regs->error_code);
+	printk("RIP: %04lx:%016lx RFLAGS: %08lx CR2: %016lx\n",
+	       regs->cs, regs->rip, regs->rflags, read_cr2());
+	printk("RSP: %04lx:%016lx CR3: %016lx\n", regs->ss, regs->rsp, read_cr3());
+	printk("RAX: %016lx RBX: %016lx RCX: %016lx\n", regs->rax, regs->rbx, regs->rcx);
+	printk("RDX: %016lx RSI: %016lx RDI: %016lx\n", regs->rdx, regs->rsi, regs->rdi);
+	printk("RBP: %016lx R08: %016lx R09: %016lx\n", regs->rbp, regs->r8, regs->r9);
+	printk("R10: %016lx R11: %016lx R12: %016lx\n", regs->r10, regs->r11, regs->r12);
+	printk("R13: %016lx R14: %016lx R15: %016lx\n", regs->r13, regs->r14, regs->r15);
+}
+
+void do_exception(struct pt_regs *regs)
+{
+	u64 fixup;
+
+	if (regs->vector == X86_TRAP_PF && do_page_fault(regs))
+		return;
+	if (user_mode(regs))
+		kill_current(regs, read_cr2());
+	fixup = search_exception_table(regs->rip);
+
+	if (fixup) {
+		last_fixed_exception = (struct exception_record){
+			.count = last_fixed_exception.count + 1,
+			.vector = regs->vector,
+			.error_code = regs->error_code,
+			.rip = regs->rip,
+			.cr2 = read_cr2(),
+		};
+		regs->rip = fixup;
+		return;
+	}
+	printk("\nEXCEPTION in %s mode: ", user_mode(regs) ? "user" : "kernel");
+	show_regs(regs);
+	qemu_exit(FL_EXIT_EXCEPTION);
+}
+
+/* do_interrupt - C entry for every vector (boot/idt.S). */
+void do_interrupt(struct pt_regs *regs)
+{
+	if (regs->vector < NR_EXCEPTIONS) {
+		do_exception(regs);
+		return;
+	}
+	if (regs->vector == TIMER_VECTOR) {
+		timer_interrupt(regs);
+		return;
+	}
+	if (regs->vector == TIMER_VECTOR + 7 || regs->vector == TIMER_VECTOR + 15)
+		return;		/* a spurious PIC interrupt (IRQ 7 / 15): no EOI */
+	printk("forklab: unexpected interrupt vector %lu ignored\n", regs->vector);
+}
+
+long probe_read_u64(const void *addr, u64 *val)
+{
+	long ret = 0;
+	u64 v = 0;
+
+	asm volatile("1:	movq (%[addr]), %[v]\n"
+		     "2:\n"
+		     ".pushsection .fixup, \"ax\"\n"
+		     "3:	movq %[efault], %[ret]\n"
+		     "	jmp 2b\n"
+		     ".popsection\n"
+		     _ASM_EXTABLE(1b, 3b)
+		     : [ret] "+r"(ret), [v] "+r"(v)
+		     : [addr] "r"(addr), [efault] "i"(-EFAULT)
+		     : "memory");
+	*val = v;
+	return ret;
+}
+
+long probe_ud(void)
+{
+	long ret = 0;
+
+	asm volatile("1:	ud2\n"
+		     "2:\n"
+		     ".pushsection .fixup, \"ax\"\n"
+		     "3:	movq %[efault], %[ret]\n"
+		     "	jmp 2b\n"
+		     ".popsection\n"
+		     _ASM_EXTABLE(1b, 3b)
+		     : [ret] "+r"(ret)
+		     : [efault] "i"(-EFAULT));
+	return ret;
+}

@@ -1,0 +1,19 @@
+/* core/kmem_selftest.c - the allocator suites in the guest (mode=test):
+ * the same tests/kmem_conformance.c the host runs under ASan. */
+#include "mm/kmem.h"
+#include "lib/selftest.h"
+#include "suites/kmem_conformance.h"
+
+static void test_kmem(void)
+{
+	kmem_registry_conformance();
+	for (int i = 0; i < kmem_nr_strategies(); i++)
+		kmem_conformance(kmem_strategy(i));
+}
+DEFINE_SELFTEST(kmem, test_kmem);
+
+static void test_buddy(void)
+{
+	pmm_conformance();
+}
+DEFINE_SELFTEST(buddy, test_buddy);
