@@ -10,6 +10,7 @@
 #include "pid_bench.h"
 #include "mm/pmm.h"
 #include "lib/printk.h"
+#include "kernel/strategy.h"
 #include "kernel/task.h"
 #include "timing.h"
 #include "lib/string.h"
@@ -26,8 +27,8 @@ static const int pid_live_counts[] = { 1, 10, 100, 1000, 10000 };
 static void bench_alloc(void)
 {
 	bench_alloc_header();
-	for (int i = 0; i < kmem_nr_strategies(); i++)
-		if (kparams.alloc_mask & (1U << i))
+	for (int i = 0; i < kmem_family.nr; i++)
+		if (kparams.strategy_mask[FAMILY_ALLOC] & (1U << i))
 			bench_alloc_run(kmem_strategy(i), kparams.iters);
 }
 
@@ -35,8 +36,8 @@ static void bench_alloc(void)
 static void bench_pid(void)
 {
 	printk("pid,op,strategy,live,n,min,p50,p90,p99,max,mean,stddev,unit\n");
-	for (int i = 0; i < pid_nr_strategies(); i++) {
-		if (!(kparams.pid_mask & (1U << i)))
+	for (int i = 0; i < pid_family.nr; i++) {
+		if (!(kparams.strategy_mask[FAMILY_PID] & (1U << i)))
 			continue;
 		for (size_t l = 0; l < ARRAY_SIZE(pid_live_counts); l++) {
 			if (pid_live_counts[l] >= (int)kparams.pid_max)
@@ -225,22 +226,14 @@ static int fork_plan(struct fork_config plan[FORK_PLAN_MAX])
 	return n;
 }
 
-/* set_selected - whether strategy set (@a, @t, @p) is selected on the command line. */
-static bool set_selected(int a, int t, int p)
-{
-	return (kparams.alloc_mask & (1U << a)) && (kparams.pt_mask & (1U << t)) &&
-	       (kparams.pid_mask & (1U << p));
-}
-
 /* nr_selected_sets - how many strategy sets bench=fork runs. */
 static int nr_selected_sets(void)
 {
+	struct strategy_set set;
 	int n = 0;
 
-	for (int a = 0; a < kmem_nr_strategies(); a++)
-		for (int t = 0; t < pt_nr_strategies(); t++)
-			for (int p = 0; p < pid_nr_strategies(); p++)
-				n += set_selected(a, t, p);
+	for (int i = 0; i < nr_strategy_sets(); i++)
+		n += strategy_set_at(i, kparams.strategy_mask, &set);
 	return n;
 }
 
@@ -255,22 +248,19 @@ static void bench_fork(void)
 #else
 	printk("probe,overhead,%lu,cycles\n", probe_overhead());
 #endif
-	for (int a = 0; a < kmem_nr_strategies(); a++) {
-		for (int t = 0; t < pt_nr_strategies(); t++) {
-			for (int p = 0; p < pid_nr_strategies(); p++) {
-				if (!set_selected(a, t, p))
-					continue;
-				if (strategies_setup(kmem_strategy(a), pt_strategy(t), pid_strategy(p),
-						     kparams.tasksize, kparams.pid_max)) {
-					printk("error,setup,%s/%s/%s,out of memory\n", kmem_strategy(a)->name,
-					       pt_strategy(t)->name, pid_strategy(p)->name);
-					continue;
-				}
-				for (int i = 0; i < n; i++)
-					run_fork_op(plan[i].op, plan[i].iters, plan[i].rss);
-				strategies_teardown();
-			}
+	for (int s = 0; s < nr_strategy_sets(); s++) {
+		struct strategy_set set;
+
+		if (!strategy_set_at(s, kparams.strategy_mask, &set))
+			continue;
+		if (strategies_setup(set.alloc, set.pt, set.pid, kparams.tasksize, kparams.pid_max)) {
+			printk("error,setup,%s/%s/%s,out of memory\n", set.alloc->name, set.pt->name,
+			       set.pid->name);
+			continue;
 		}
+		for (int i = 0; i < n; i++)
+			run_fork_op(plan[i].op, plan[i].iters, plan[i].rss);
+		strategies_teardown();
 	}
 }
 

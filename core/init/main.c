@@ -182,22 +182,14 @@ static __noreturn void run_program(const struct boot_info *bi, u64 free_before)
 	qemu_exit(FL_EXIT_PROGRAM_BASE + ((status >> 8) & 63));
 }
 
-/* pick - the strategy index for a single run: the default when every
- * strategy is selected (the default), else the first one selected. */
-static int pick(u32 mask, int nr, int dflt)
-{
-	return mask == (1U << nr) - 1 ? dflt : __builtin_ctz(mask);
-}
-
 /* setup_fork_path - allocator, page-table and pid strategies for mode=run
  * and mode=test, then the caches fork allocates from. */
 static void setup_fork_path(void)
 {
-	kmem_select(kmem_strategy(pick(kparams.alloc_mask, kmem_nr_strategies(), 2)));
-	pt_ops_current = pt_strategy(pick(kparams.pt_mask, pt_nr_strategies(), 0));
-	if (strategies_setup(kmem_current(), pt_ops_current,
-			     pid_strategy(pick(kparams.pid_mask, pid_nr_strategies(), 0)),
-			     kparams.tasksize, kparams.pid_max)) {
+	struct strategy_set set;
+
+	strategy_set_pick(kparams.strategy_mask, &set);
+	if (strategies_setup(set.alloc, set.pt, set.pid, kparams.tasksize, kparams.pid_max)) {
 		printk("forklab: not enough memory for the fork caches\n");
 		qemu_exit(FL_EXIT_NOMEM);
 	}

@@ -15,21 +15,22 @@
 static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", NULL };
 static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };
 static const char *bench_names[STRATEGIES_MAX + 1];
-static const char *alloc_names[STRATEGIES_MAX + 1];
-static const char *pt_names[STRATEGIES_MAX + 1];
-static const char *pid_names[STRATEGIES_MAX + 1];
+static const char *family_names[NR_FAMILIES][STRATEGIES_MAX + 1];
 
 struct kernel_params kparams;
 
+/* FAMILY_PARAM - the key of strategy family @id (its name, e.g. "alloc",
+ * comes from the family itself: see params_parse). */
+#define FAMILY_PARAM(id, what)							\
+	[id] = { .type = CP_CHOICE_SET, .choices = family_names[id],		\
+		 .dst = &kparams.strategy_mask[id], .desc = what }
+
 static struct cmdline_param params[] = {
-	{ .key = "mode", .type = CP_CHOICE, .choices = mode_names, .dst = &kparams.mode,
+	FAMILY_PARAM(FAMILY_ALLOC, "object allocator strategies (the first one serves mode=run)"),
+	FAMILY_PARAM(FAMILY_PT, "page-table copy strategies at fork"),
+	FAMILY_PARAM(FAMILY_PID, "pid allocation and lookup strategies"),
+	[NR_FAMILIES] = { .key = "mode", .type = CP_CHOICE, .choices = mode_names, .dst = &kparams.mode,
 	  .desc = "run (the user program), boot (banner only), test (self-tests), bench, list" },
-	{ .key = "alloc", .type = CP_CHOICE_SET, .choices = alloc_names, .dst = &kparams.alloc_mask,
-	  .desc = "object allocator strategies (the first one serves mode=run)" },
-	{ .key = "pt", .type = CP_CHOICE_SET, .choices = pt_names, .dst = &kparams.pt_mask,
-	  .desc = "page-table copy strategies at fork" },
-	{ .key = "pid", .type = CP_CHOICE_SET, .choices = pid_names, .dst = &kparams.pid_mask,
-	  .desc = "pid allocation and lookup strategies" },
 	{ .key = "bench", .type = CP_CHOICE_SET, .choices = bench_names, .dst = &kparams.bench_mask,
 	  .desc = "benchmarks to run in mode=bench" },
 	{ .key = "iters", .type = CP_UINT, .min = 1, .max = ITERS_MAX, .dst = &kparams.iters,
@@ -64,21 +65,18 @@ static struct cmdline_param params[] = {
 	  .desc = "fail on purpose (tests the host's decoding): pf, ud, panic, triple, hang" },
 };
 
-/* fill_names - copy a registry's names into a NULL-terminated array. */
-static u32 fill_names(const char **names, int nr, const char *(*name_of)(int))
+/* fill_family - the key, choices and default mask (all) of family @id. */
+static void fill_family(int id)
 {
+	const struct strategy_family *f = strategy_families[id];
 	int i;
 
-	for (i = 0; i < nr && i < STRATEGIES_MAX; i++)
-		names[i] = name_of(i);
-	names[i] = NULL;
-	return (1U << i) - 1;
+	params[id].key = f->key;
+	for (i = 0; i < f->nr; i++)
+		family_names[id][i] = f->list[i]->name;
+	family_names[id][i] = NULL;
+	kparams.strategy_mask[id] = strategy_all(f);
 }
-
-static const char *alloc_name(int i) { return kmem_strategy(i)->name; }
-static const char *pt_name(int i) { return pt_strategy(i)->name; }
-static const char *pid_name(int i) { return pid_strategy(i)->name; }
-static const char *bench_name(int i) { return benchmarks[i].name; }
 
 const struct cmdline_param *params_table(int *nr)
 {
@@ -88,13 +86,11 @@ const struct cmdline_param *params_table(int *nr)
 
 int params_parse(const char *cmdline, char *err, size_t errlen)
 {
+	int i;
+
 	kparams = (struct kernel_params){
 		.mode = MODE_RUN,
 		.crash = CRASH_NONE,
-		.alloc_mask = fill_names(alloc_names, kmem_nr_strategies(), alloc_name),
-		.pt_mask = fill_names(pt_names, pt_nr_strategies(), pt_name),
-		.pid_mask = fill_names(pid_names, pid_nr_strategies(), pid_name),
-		.bench_mask = fill_names(bench_names, nr_benchmarks, bench_name),
 		.iters = 10000,
 		.seed = 1,
 		.tasksize = TASKSIZE_DEFAULT,
@@ -103,16 +99,15 @@ int params_parse(const char *cmdline, char *err, size_t errlen)
 		.rss_max = 16384,
 		.hz = HZ_AUTO,
 	};
+	for (int f = 0; f < NR_FAMILIES; f++)
+		fill_family(f);
+	for (i = 0; i < nr_benchmarks && i < STRATEGIES_MAX; i++)
+		bench_names[i] = benchmarks[i].name;
+	bench_names[i] = NULL;
+	kparams.bench_mask = (1U << i) - 1;
 	if (cmdline_parse(cmdline, params, ARRAY_SIZE(params), err, errlen))
 		return -EINVAL;
 	return kparams.fail[0] ? fail_parse(kparams.fail, err, errlen) : 0;
-}
-
-int first_selected(u32 mask, int prefer)
-{
-	if (prefer >= 0 && (mask >> prefer))
-		return prefer + __builtin_ctz(mask >> prefer);
-	return mask ? __builtin_ctz(mask) : -1;
 }
 
 void params_print_keys(void)

@@ -1,59 +1,52 @@
-/* core/strategy.c - one strategy set for the fork path: the object
- * allocator every cache uses, the page-table copy, the pid table. Set up
- * and torn down as a whole, so a run can compare sets one after another
- * and check that each gives back every page it took. */
-#include "kernel/task.h"
+/* core/kernel/strategy.c - the strategy families and the sets made of them
+ * (see strategy.h); strategy_setup.c sets one up. */
+#include "kernel/strategy.h"
 #include "mm/kmem.h"
 #include "mm/mm.h"
 #include "pid/pid.h"
 #include "lib/printk.h"
 
-static bool active;
+const struct strategy_family *const strategy_families[NR_FAMILIES] = {
+	[FAMILY_ALLOC] = &kmem_family,
+	[FAMILY_PT] = &pt_family,
+	[FAMILY_PID] = &pid_family,
+};
 
-int strategies_setup(const struct kmem_ops *alloc, const struct pt_ops *pt,
-		     const struct pid_ops *pid, u32 tasksize, int pid_max)
+int nr_strategy_sets(void)
 {
-	int r;
-
-	if (active)
-		strategies_teardown();
-	kmem_select(alloc);
-	pt_ops_current = pt;
-	r = mm_init();
-	if (r)
-		return r;
-	r = pid_select(pid, pid_max);
-	if (r)
-		goto out_mm;
-	r = fork_init(tasksize);
-	if (r)
-		goto out_pid;
-	active = true;
-	return 0;
-
-out_pid:
-	pid_unselect();
-out_mm:
-	mm_exit();
-	return r;
+	return kmem_family.nr * pt_family.nr * pid_family.nr;
 }
 
-void strategies_teardown(void)
+bool strategy_set_at(int n, const u32 mask[NR_FAMILIES], struct strategy_set *set)
 {
-	if (!active)
-		return;
-	fork_exit();
-	pid_unselect();
-	mm_exit();
-	active = false;
+	int p = n % pid_family.nr, t = n / pid_family.nr % pt_family.nr;
+	int a = n / pid_family.nr / pt_family.nr;
+
+	set->alloc = kmem_strategy(a);
+	set->pt = pt_strategy(t);
+	set->pid = pid_strategy(p);
+	return (mask[FAMILY_ALLOC] >> a & 1) && (mask[FAMILY_PT] >> t & 1) &&
+	       (mask[FAMILY_PID] >> p & 1);
+}
+
+void strategy_set_pick(const u32 mask[NR_FAMILIES], struct strategy_set *set)
+{
+	set->alloc = container_of(strategy_pick(&kmem_family, mask[FAMILY_ALLOC]),
+				  struct kmem_ops, strategy);
+	set->pt = container_of(strategy_pick(&pt_family, mask[FAMILY_PT]), struct pt_ops,
+			       strategy);
+	set->pid = container_of(strategy_pick(&pid_family, mask[FAMILY_PID]), struct pid_ops,
+				strategy);
 }
 
 void strategies_list(void)
 {
-	for (int i = 0; i < kmem_nr_strategies(); i++)
-		printk("strategy,alloc,%s,%s\n", kmem_strategy(i)->name, kmem_strategy(i)->desc);
-	for (int i = 0; i < pt_nr_strategies(); i++)
-		printk("strategy,pt,%s,%s\n", pt_strategy(i)->name, pt_strategy(i)->desc);
-	for (int i = 0; i < pid_nr_strategies(); i++)
-		printk("strategy,pid,%s,%s\n", pid_strategy(i)->name, pid_strategy(i)->desc);
+	for (int f = 0; f < NR_FAMILIES; f++) {
+		const struct strategy_family *fam = strategy_families[f];
+
+		for (int i = 0; i < fam->nr; i++)
+			printk("strategy,%s,%s,%s\n", fam->key, fam->list[i]->name,
+			       fam->list[i]->desc);
+		printk("default,%s,%s\n", fam->key, fam->dflt->name);
+	}
 }

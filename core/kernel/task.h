@@ -85,17 +85,6 @@ void exit_fs(struct task_struct *tsk);
 void put_sighand(struct sighand_struct *sh);
 void put_signal(struct signal_struct *sig);
 
-struct kmem_ops;
-struct pt_ops;
-struct pid_ops;
-/* strategies_setup - select @alloc/@pt/@pid and create every cache the
- * fork path allocates from (core/strategy.c); 0 or -ENOMEM. */
-int strategies_setup(const struct kmem_ops *alloc, const struct pt_ops *pt,
-		     const struct pid_ops *pid, u32 tasksize, int pid_max);
-/* strategies_teardown - destroy those caches (no task but idle may live). */
-void strategies_teardown(void);
-/* strategies_list - one "strategy,family,name,desc" line per strategy. */
-void strategies_list(void);
 void task_init_idle_objects(void);
 struct task_struct *alloc_task(void);
 

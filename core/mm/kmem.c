@@ -5,45 +5,11 @@
 #include "lib/string.h"
 
 /* The strategies, in the order benchmarks and listings show them. */
-static const struct kmem_ops *const kmem_strategies[] = {
-	&kmem_page_ops,
-	&kmem_slab_ops,
-	&kmem_slub_ops,
-	&kmem_magazine_ops,
-	&kmem_bump_ops,
-};
+DEFINE_STRATEGY_FAMILY(kmem_family, "alloc", "object allocator", &kmem_slub_ops.strategy,
+		       &kmem_page_ops.strategy, &kmem_slab_ops.strategy, &kmem_slub_ops.strategy,
+		       &kmem_magazine_ops.strategy, &kmem_bump_ops.strategy);
 
-static const struct kmem_ops *kmem_selected = &kmem_slub_ops;
-
-int kmem_nr_strategies(void)
-{
-	return ARRAY_SIZE(kmem_strategies);
-}
-
-const struct kmem_ops *kmem_strategy(int i)
-{
-	return kmem_strategies[i];
-}
-
-const struct kmem_ops *kmem_find(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(kmem_strategies); i++)
-		if (!strcmp(kmem_strategies[i]->name, name))
-			return kmem_strategies[i];
-	return NULL;
-}
-
-int kmem_names(char *buf, size_t size)
-{
-	int len = 0;
-
-	if (size)
-		buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(kmem_strategies); i++)
-		len += fl_snprintf(buf + MIN((size_t)len, size), size - MIN((size_t)len, size),
-				   "%s%s", i ? ", " : "", kmem_strategies[i]->name);
-	return len;
-}
+static const struct kmem_ops *kmem_selected;	/* NULL: the family's default */
 
 void kmem_select(const struct kmem_ops *ops)
 {
@@ -52,13 +18,14 @@ void kmem_select(const struct kmem_ops *ops)
 
 const struct kmem_ops *kmem_current(void)
 {
-	return kmem_selected;
+	return kmem_selected ? kmem_selected :
+		container_of(kmem_family.dflt, struct kmem_ops, strategy);
 }
 
 struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
 				     void (*ctor)(void *))
 {
-	return kmem_selected->cache_create(name, size, align, ctor);
+	return kmem_current()->cache_create(name, size, align, ctor);
 }
 
 int kmem_cache_destroy(struct kmem_cache *c)

@@ -5,6 +5,7 @@
 #define FORKLAB_KMEM_H
 
 #include "lib/types.h"
+#include "lib/registry.h"
 
 #define KMEM_MAX_SIZE	(PAGE_SIZE << 8)	/* 1 MiB: the largest object size */
 
@@ -17,8 +18,7 @@ struct kmem_stats {
 struct kmem_cache;
 
 struct kmem_ops {
-	const char *name;
-	const char *desc;
+	STRATEGY_HEAD;
 	/* cache_create - a cache of @size-byte objects aligned to @align (a power
 	 * of two up to PAGE_SIZE; 0 means 8); @ctor runs once per object when
 	 * its memory is first set up. NULL when out of memory. */
@@ -44,14 +44,12 @@ struct kmem_cache {
 	u64 pages;
 };
 
-/* The registry: strategies 0..kmem_nr_strategies()-1 in listing order. */
-int kmem_nr_strategies(void);
-const struct kmem_ops *kmem_strategy(int i);
-/* kmem_find - the strategy called @name, or NULL. */
-const struct kmem_ops *kmem_find(const char *name);
-/* kmem_names - "page, slab, slub, magazine, bump" into @buf (for error
- * messages); returns the length the full list has, like snprintf. */
-int kmem_names(char *buf, size_t size);
+/* The family (alloc=): its members in listing order, slub the default. */
+extern const struct strategy_family kmem_family;
+static inline const struct kmem_ops *kmem_strategy(int i)
+{
+	return strategy_at(&kmem_family, i, struct kmem_ops);
+}
 /* kmem_select - the strategy kmem_cache_create uses from now on; caches
  * already made keep theirs. */
 void kmem_select(const struct kmem_ops *ops);

@@ -6,6 +6,7 @@
 #include "lib/types.h"
 #include "x86/layout.h"
 #include "x86/percpu.h"
+#include "lib/registry.h"
 
 /* x86-64 page-table entry bits */
 #define PTE_P		(1UL << 0)
@@ -56,8 +57,7 @@ struct mm_struct {
 
 /* Page-table copy at fork: one ops table per strategy (pt=). */
 struct pt_ops {
-	const char *name;
-	const char *desc;
+	STRATEGY_HEAD;
 	/* copy_page_range - give @dst a copy of @src's user mappings.
 	 * Returns 0 or -ENOMEM; on failure @dst holds what was copied so far
 	 * and exit_mmap(@dst) releases it. */
@@ -97,8 +97,12 @@ u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd);
 /* pte_table_unshare - make the table under PD entry @pmd private to @mm
  * (pt=share); returns the table, or NULL when out of memory. */
 u64 *pte_table_unshare(struct mm_struct *mm, u64 *pmd);
-int pt_nr_strategies(void);
-const struct pt_ops *pt_strategy(int i);
+/* The family (pt=): its members in listing order, cow the default. */
+extern const struct strategy_family pt_family;
+static inline const struct pt_ops *pt_strategy(int i)
+{
+	return strategy_at(&pt_family, i, struct pt_ops);
+}
 
 /* mm_init/mm_exit - create/destroy the mm_struct cache; 0 or -ENOMEM. */
 int mm_init(void);

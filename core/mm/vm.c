@@ -621,22 +621,9 @@ void flush_tlb_mm(struct mm_struct *mm)
 
 /* The pt= strategies; adding one means adding its ops table here. */
 extern const struct pt_ops pt_cow_ops, pt_copy_ops, pt_share_ops;
-static const struct pt_ops *const pt_strategies[] = {
-	&pt_cow_ops,
-	&pt_copy_ops,
-	&pt_share_ops,
-};
-const struct pt_ops *pt_ops_current = &pt_cow_ops;
-
-int pt_nr_strategies(void)
-{
-	return ARRAY_SIZE(pt_strategies);
-}
-
-const struct pt_ops *pt_strategy(int i)
-{
-	return pt_strategies[i];
-}
+DEFINE_STRATEGY_FAMILY(pt_family, "pt", "page-table copy at fork", &pt_cow_ops.strategy,
+		       &pt_cow_ops.strategy, &pt_copy_ops.strategy, &pt_share_ops.strategy);
+const struct pt_ops *pt_ops_current;	/* set with the strategy set (strategies_setup) */
 
 int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end)
 {

@@ -1,40 +1,17 @@
-/* core/pid.c - the pid strategy registry and the Linux-named entry points.
- * A strategy is one ops table in one file; listing it in pid_strategies[]
- * is the only other change adding one takes. */
+/* core/pid/pid.c - the pid strategy family and the Linux-named entry points.
+ * A strategy is one ops table in one file; listing it in pid_family is the
+ * only other change adding one takes. */
 #include "pid/pid.h"
 #include "mm/kmem.h"
 #include "lib/string.h"
 
 extern const struct pid_ops pid_hash_ops, pid_idr_ops, pid_array_ops;
 
-static const struct pid_ops *const pid_strategies[] = {
-	&pid_hash_ops,
-	&pid_idr_ops,
-	&pid_array_ops,
-};
+DEFINE_STRATEGY_FAMILY(pid_family, "pid", "pid allocation and lookup", &pid_hash_ops.strategy,
+		       &pid_hash_ops.strategy, &pid_idr_ops.strategy, &pid_array_ops.strategy);
 
 static const struct pid_ops *pid_ops_current;
 static struct kmem_cache *pid_cachep;	/* struct pid */
-
-/* pid_nr_strategies/pid_strategy - the registry, in listing order. */
-int pid_nr_strategies(void)
-{
-	return ARRAY_SIZE(pid_strategies);
-}
-
-const struct pid_ops *pid_strategy(int i)
-{
-	return pid_strategies[i];
-}
-
-/* pid_find_strategy - the strategy called @name, or NULL. */
-const struct pid_ops *pid_find_strategy(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(pid_strategies); i++)
-		if (!strcmp(pid_strategies[i]->name, name))
-			return pid_strategies[i];
-	return NULL;
-}
 
 const struct pid_ops *pid_current(void)
 {

@@ -7,6 +7,7 @@
 #define PID_MAX_MIN	400	/* above RESERVED_PIDS, so wrapped numbers restart at 300 as in Linux */
 
 #include "lib/list.h"
+#include "lib/registry.h"
 
 #define PID_MAX_DEFAULT	32768
 /* Numbers below this are handed out only before the first wrap (Linux's
@@ -23,8 +24,7 @@ struct pid {
 };
 
 struct pid_ops {
-	const char *name;
-	const char *desc;
+	STRATEGY_HEAD;
 	int (*init)(int pid_max);	/* 0 or -ENOMEM */
 	void (*destroy)(void);		/* every number must have been freed */
 	/* alloc_nr - the first free number in [pid_first(last), pid_max), else
@@ -37,9 +37,12 @@ struct pid_ops {
 	int (*nr_in_use)(void);
 };
 
-int pid_nr_strategies(void);
-const struct pid_ops *pid_strategy(int i);
-const struct pid_ops *pid_find_strategy(const char *name);
+/* The family (pid=): its members in listing order, hash the default. */
+extern const struct strategy_family pid_family;
+static inline const struct pid_ops *pid_strategy(int i)
+{
+	return strategy_at(&pid_family, i, struct pid_ops);
+}
 /* pid_select - make @ops current with numbers 1..@pid_max-1, with struct pid
  * from a new cache of the current allocator; 0, -EINVAL (@pid_max < 2) or
  * -ENOMEM. A table already selected is torn down first. */

@@ -91,12 +91,12 @@ static void test_stress(void)
 	const struct pid_ops *p0 = pid_current();
 
 	strategies_teardown();
-	for (int t = 0; t < pt_nr_strategies(); t++)
+	for (int t = 0; t < pt_family.nr; t++)
 		semantics_under(a0, pt_strategy(t), p0);
 	/* every combination of allocator, page-table and pid strategy */
-	for (int a = 0; a < kmem_nr_strategies(); a++)
-		for (int t = 0; t < pt_nr_strategies(); t++)
-			for (int p = 0; p < pid_nr_strategies(); p++)
+	for (int a = 0; a < kmem_family.nr; a++)
+		for (int t = 0; t < pt_family.nr; t++)
+			for (int p = 0; p < pid_family.nr; p++)
 				stress_one(kmem_strategy(a), pt_strategy(t), pid_strategy(p));
 	if (strategies_setup(a0, t0, p0, kparams.tasksize, kparams.pid_max))
 		report(false, "the original strategy set comes back");
@@ -139,8 +139,8 @@ static void test_fault_injection(void)
 	const struct pid_ops *p0 = pid_current();
 
 	strategies_teardown();
-	for (int a = 0; a < kmem_nr_strategies(); a++) {
-		for (int t = 0; t < pt_nr_strategies(); t++) {
+	for (int a = 0; a < kmem_family.nr; a++) {
+		for (int t = 0; t < pt_family.nr; t++) {
 			int injected = 0, bad = 0, leaks = 0;
 			u64 free0 = nr_free_pages();
 
@@ -207,7 +207,7 @@ static void test_fork_bomb(void)
 	bomb_one("RLIMIT_NPROC=32", a0, "32", 0, kparams.pid_max);
 	bomb_one("max_threads=50", a0, NULL, 50, kparams.pid_max);
 	bomb_one("pid_max=400", a0, NULL, 0, PID_MAX_MIN);
-	for (int a = 0; a < kmem_nr_strategies(); a++)
+	for (int a = 0; a < kmem_family.nr; a++)
 		if (kmem_strategy(a) != &kmem_bump_ops)
 			bomb_one("memory", kmem_strategy(a), NULL, 0, kparams.pid_max);
 	if (strategies_setup(a0, t0, p0, kparams.tasksize, kparams.pid_max))

@@ -6,8 +6,7 @@
 
 static void test_kmem(void)
 {
-	kmem_registry_conformance();
-	for (int i = 0; i < kmem_nr_strategies(); i++)
+	for (int i = 0; i < kmem_family.nr; i++)
 		kmem_conformance(kmem_strategy(i));
 }
 DEFINE_SELFTEST(kmem, test_kmem);

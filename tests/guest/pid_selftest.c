@@ -12,7 +12,7 @@ static void test_pid(void)
 
 	if (saved)
 		pid_unselect();
-	for (int i = 0; i < pid_nr_strategies(); i++)
+	for (int i = 0; i < pid_family.nr; i++)
 		pid_conformance(pid_strategy(i));
 	if (saved && pid_select(saved, kparams.pid_max))
 		report(false, "the fork path's pid table comes back");

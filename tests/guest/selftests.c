@@ -8,6 +8,10 @@
 #include "lib/string.h"
 #include "x86/traps.h"
 #include "suites/core_tests.h"
+#include "suites/registry_conformance.h"
+#include "mm/kmem.h"
+#include "mm/mm.h"
+#include "pid/pid.h"
 
 #define UNMAPPED_KERNEL_ADDR	0xffffc90000001000UL	/* vmalloc-like hole, never mapped */
 
@@ -28,6 +32,16 @@ static void test_console(void)
 DEFINE_SELFTEST(console, test_console);
 
 DEFINE_SELFTEST(cmdline, cmdline_selftest);
+
+/* test_registry - the mechanism, then each real family as the kernel has it. */
+static void test_registry(void)
+{
+	registry_selftest();
+	registry_conformance(&kmem_family, "page, slab, slub, magazine, bump");
+	registry_conformance(&pt_family, "cow, copy, share");
+	registry_conformance(&pid_family, "hash, idr, array");
+}
+DEFINE_SELFTEST(registry, test_registry);
 DEFINE_SELFTEST(memmap_logic, memmap_selftest);
 
 static void test_boot_memmap(void)

@@ -5,6 +5,7 @@
 #include "mm/pmm.h"
 #include "lib/selftest.h"
 #include "suites/kmem_conformance.h"
+#include "suites/registry_conformance.h"
 
 #define ARENA_SIZE	(64UL << 20)
 #define ARENA_ALIGN	(4UL << 20)
@@ -70,8 +71,8 @@ int main(void)
 	pmm_conformance();
 	report_prefix_pop();
 	report_prefix_push("kmem");
-	kmem_registry_conformance();
-	for (int i = 0; i < kmem_nr_strategies(); i++)
+	registry_conformance(&kmem_family, "page, slab, slub, magazine, bump");
+	for (int i = 0; i < kmem_family.nr; i++)
 		kmem_conformance(kmem_strategy(i));
 	report_prefix_pop();
 	free(arena);

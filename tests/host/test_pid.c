@@ -6,6 +6,7 @@
 #include "mm/pmm.h"
 #include "lib/selftest.h"
 #include "suites/pid_conformance.h"
+#include "suites/registry_conformance.h"
 
 #define ARENA_SIZE	(64UL << 20)	/* alloc=page: 10 000 pids take 40 MiB */
 #define ARENA_ALIGN	(4UL << 20)
@@ -20,10 +21,11 @@ int main(void)
 		return 2;
 	direct_map_base = (u64)arena - FAKE_PHYS;
 	report(pmm_init(&r, 1) == 0, "pmm_init");
-	for (int a = 0; a < kmem_nr_strategies(); a++) {
+	registry_conformance(&pid_family, "hash, idr, array");
+	for (int a = 0; a < kmem_family.nr; a++) {
 		kmem_select(kmem_strategy(a));
 		report_prefix_push(kmem_strategy(a)->name);
-		for (int i = 0; i < pid_nr_strategies(); i++)
+		for (int i = 0; i < pid_family.nr; i++)
 			pid_conformance(pid_strategy(i));
 		report_prefix_pop();
 	}

@@ -462,8 +462,9 @@ static void conformance_registry(const struct kmem_ops *ops)
 	char names[128];
 	void *o;
 
-	kmem_names(names, sizeof(names));
-	report(kmem_find(ops->name) == ops && list_has(names, ops->name) && ops->desc,
+	strategy_names(&kmem_family, names, sizeof(names));
+	report(strategy_find(&kmem_family, ops->name) == &ops->strategy &&
+	       list_has(names, ops->name) && ops->desc,
 	       "found by name and listed (\"%s\")", names);
 	kmem_select(ops);
 	c = kmem_cache_create("selected", 96, 32, NULL);
@@ -502,18 +503,3 @@ void kmem_conformance(const struct kmem_ops *ops)
 	report_prefix_pop();
 }
 
-/* kmem_registry_conformance - checks of the registry as a whole. */
-void kmem_registry_conformance(void)
-{
-	char names[128], small[8];
-	int len = kmem_names(names, sizeof(names));
-
-	report(kmem_nr_strategies() == 5 && !strcmp(names, "page, slab, slub, magazine, bump") &&
-	       len == (int)strlen(names), "kmem_names lists the five strategies");
-	report(kmem_names(small, sizeof(small)) == len && strlen(small) == sizeof(small) - 1,
-	       "kmem_names truncates safely and returns the full length");
-	report(!kmem_find("nonsense") && !kmem_find(""), "an unknown name is not found");
-	for (int i = 0; i < kmem_nr_strategies(); i++)
-		if (kmem_find(kmem_strategy(i)->name) != kmem_strategy(i))
-			report(false, "kmem_find(%s)", kmem_strategy(i)->name);
-}

@@ -9,7 +9,5 @@ void pmm_conformance(void);
 /* kmem_conformance - every check for one strategy, under its name as the
  * report prefix; leaves nr_free_pages() as it found it. */
 void kmem_conformance(const struct kmem_ops *ops);
-/* kmem_registry_conformance - kmem_find/kmem_names over all strategies. */
-void kmem_registry_conformance(void);
 
 #endif

@@ -136,8 +136,7 @@ static void registry(const struct pid_ops *ops)
 {
 	report(ops->name && ops->desc && ops->init && ops->destroy && ops->alloc_nr &&
 	       ops->free_nr && ops->find && ops->nr_in_use, "the ops table is complete");
-	report(pid_find_strategy(ops->name) == ops, "found by its name");
-	report(pid_find_strategy("no-such-strategy") == NULL, "an unknown name is not found");
+	report(strategy_find(&pid_family, ops->name) == &ops->strategy, "found by its name");
 	report(pid_select(ops, 1) == -EINVAL && pid_select(NULL, 64) == -EINVAL,
 	       "pid_select refuses pid_max < 2 and a NULL strategy");
 }
