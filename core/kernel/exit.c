@@ -2,6 +2,7 @@
  * holds goes back, so page and object counts return to where they were. */
 #include "kernel/task.h"
 #include "mm/mm.h"
+#include "x86/uaccess.h"
 #include "lib/panic.h"
 #include "pid/pid.h"
 #include "lib/printk.h"

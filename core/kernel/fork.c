@@ -5,6 +5,7 @@
 #include "kernel/task.h"
 #include "mm/kmem.h"
 #include "mm/mm.h"
+#include "x86/uaccess.h"
 #include "pid/pid.h"
 #include "mm/pmm.h"
 #include "lib/printk.h"

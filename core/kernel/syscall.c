@@ -5,6 +5,7 @@
 #include "x86/io.h"
 #include "x86/layout.h"
 #include "mm/mm.h"
+#include "x86/uaccess.h"
 #include "lib/printk.h"
 #include "kernel/task.h"
 

@@ -6,6 +6,7 @@
 #include "kernel/elf.h"
 #include "x86/layout.h"
 #include "mm/mm.h"
+#include "x86/uaccess.h"
 #include "mm/pmm.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -65,7 +66,7 @@ static int load_segments(struct mm_struct *mm, const u8 *image, const struct elf
 			r = map_new_page(mm, va, s->prot);
 			if (r)
 				return r;
-			kaddr = __va(*walk_pte(mm, va, false) & PTE_ADDR_MASK);
+			kaddr = user_page_address(mm, va);
 			if (hi > lo)
 				memcpy(kaddr + (lo - va), image + s->file_offset + (lo - s->vaddr),
 				       hi - lo);

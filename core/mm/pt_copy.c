@@ -1,7 +1,7 @@
 /* core/pt_copy.c - pt=copy: fork as Unix did before copy-on-write. Every
  * present user page is copied at fork; nothing is shared, so no COW faults
  * come later. The upper bound on fork cost, the lower bound on faults. */
-#include "mm/mm.h"
+#include "mm/pgtable.h"
 #include "mm/pmm.h"
 #include "lib/string.h"
 #include "kernel/failslab.h"

@@ -1,7 +1,7 @@
 /* core/pt_cow.c - pt=cow: Linux's fork. Copy every page-table level, share
  * the pages, write-protect writable ones on both sides and raise their
  * reference counts; the first write faults and copies (vm.c do_wp_page). */
-#include "mm/mm.h"
+#include "mm/pgtable.h"
 #include "mm/pmm.h"
 
 /* copy_pte_range - copy entries [from, to) of a last-level table, arming

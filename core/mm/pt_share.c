@@ -4,7 +4,7 @@
  * reference per sharer in the table's struct page. The first change under
  * a shared table (a write fault, a new mapping, an unmap) copies that one
  * table as pt=cow would have at fork; tables never written stay shared. */
-#include "mm/mm.h"
+#include "mm/pgtable.h"
 #include "mm/pmm.h"
 
 /* share_pd - share every last-level table of [start, end) under one PD

@@ -1,5 +1,6 @@
 /* core/uaccess.c - copying to and from user space with fault fixups. */
 #include "mm/mm.h"
+#include "x86/uaccess.h"
 #include "x86/traps.h"
 
 static bool user_range_ok(u64 addr, size_t n)

@@ -1,0 +1,213 @@
+/* core/mm/mm.c - the mm_struct: its cache, a new address space, the copy
+ * fork makes (dup_mm: the VMAs here, the page tables by the pt= strategy),
+ * and its tear-down (exit_mmap: every user page and table page back). */
+#include "mm/pgtable.h"
+#include "mm/kmem.h"
+#include "kernel/failslab.h"
+#include "lib/panic.h"
+#include "lib/string.h"
+#include "x86/sections.h"
+
+static struct kmem_cache *mm_cachep;	/* struct mm_struct */
+
+/* mm_init - the mm_struct cache, from the allocator selected now. */
+int mm_init(void)
+{
+	mm_cachep = kmem_cache_create("mm_struct", sizeof(struct mm_struct), 64, NULL);
+	if (!mm_cachep)
+		return -ENOMEM;
+	pte_flags_init();
+	return 0;
+}
+
+u64 mm_live_objects(void)
+{
+	struct kmem_stats st;
+
+	if (!mm_cachep)
+		return 0;
+	kmem_cache_stats(mm_cachep, &st);
+	return st.live;
+}
+
+void mm_exit(void)
+{
+	pt_quicklists_drain();
+	if (mm_cachep)
+		kmem_cache_destroy(mm_cachep);
+	mm_cachep = NULL;
+}
+
+/* pgd_alloc - a PML4 whose kernel half is the boot tables' (the kernel
+ * mappings never change after boot) and whose user half is empty. */
+static u64 *pgd_alloc(struct mm_struct *mm)
+{
+	struct page *page;
+	u64 *pgd;
+
+	if (should_fail(FAIL_PGTABLE))
+		return NULL;
+	page = quicklist_pop(&pgd_quicklist);
+	if (page) {
+		mm->pt_pages++;
+		return page_address(page);
+	}
+	page = alloc_page();
+	if (!page)
+		return NULL;
+	pgd = page_address(page);
+	memset(pgd, 0, USER_PGD_ENTRIES * sizeof(u64));
+	memcpy(pgd + USER_PGD_ENTRIES, boot_pml4 + USER_PGD_ENTRIES,
+	       (PTRS_PER_TABLE - USER_PGD_ENTRIES) * sizeof(u64));
+	mm->pt_pages++;
+	return pgd;
+}
+
+/* pgd_free - @mm's PML4, its user half cleared by exit_mmap. */
+static void pgd_free(struct mm_struct *mm)
+{
+	struct page *page = virt_to_page(mm->pgd);
+
+	mm->pt_pages--;
+	if (!quicklist_push(&pgd_quicklist, page))
+		put_page(page);
+}
+
+struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = should_fail(FAIL_MM) ? NULL : kmem_cache_alloc(mm_cachep);
+
+	if (!mm)
+		return NULL;
+	memset(mm, 0, sizeof(*mm));
+	mm->pgd = pgd_alloc(mm);
+	if (!mm->pgd) {
+		kmem_cache_free(mm_cachep, mm);
+		return NULL;
+	}
+	mm->pgd_phys = __pa(mm->pgd);
+	mm->mm_users = 1;
+	mm->mmap_top = USER_MMAP_BASE;
+	return mm;
+}
+
+/* find_next_entry - the first non-zero entry of @t in [from, to), or @to:
+ * one repe scasq, so an empty stretch costs one instruction an entry
+ * under icount instead of a load, a test and a branch. */
+static inline int find_next_entry(const u64 *t, int from, int to)
+{
+	const u64 *p = t + from;
+	u64 n = to - from;
+	bool zero;
+
+	if (from >= to)
+		return to;
+	asm volatile("repe scasq" : "+D"(p), "+c"(n), "=@ccz"(zero) : "a"(0UL) : "memory");
+	return zero ? to : (int)(p - 1 - t);
+}
+
+#define for_each_entry(i, t, from, to) \
+	for (int i = find_next_entry(t, from, to); i < (to); i = find_next_entry(t, i + 1, to))
+
+/* pd_entry - @mm's PD entry for @va, or NULL if no PD covers it. */
+static u64 *pd_entry(struct mm_struct *mm, u64 va)
+{
+	u64 *t = mm->pgd;
+
+	for (int level = 3; level > 1; level--) {
+		u64 e = t[(va >> (PAGE_SHIFT + 9 * level)) & 511];
+
+		if (!(e & PTE_P))
+			return NULL;
+		t = __va(e & PTE_ADDR_MASK);
+	}
+	return &t[pmd_index(va)];
+}
+
+/* zap_range - drop and clear the pages @mm maps in [start, end) (Linux's
+ * zap_pte_range); last-level tables shared with another mm (pt=share) are
+ * left alone: their pages are the sharers' until one of them owns the table.
+ * User PTEs exist only inside VMAs (munmap and brk clear theirs), so the
+ * VMAs are all that needs walking. */
+static void zap_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	for (u64 addr = start, next; addr < end; addr = next) {
+		u64 *pde = pd_entry(mm, addr), *pt;
+		int from, to;
+
+		next = MIN(end, ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE);
+		if (!pde || !(*pde & PTE_P))
+			continue;
+		pt = __va(*pde & PTE_ADDR_MASK);
+		if (page_count(virt_to_page(pt)) > 1)
+			continue;
+		pte_index_range(addr, next, &from, &to);
+		for_each_entry(i, pt, from, to) {
+			put_page(__phys_to_page(pt[i] & PTE_ADDR_MASK));
+			pt[i] = 0;
+			mm->rss_pages--;
+		}
+	}
+}
+
+/* free_pgtables - free every page-table page below the PML4, clearing the
+ * entries that pointed to them: each table reaches the quicklist zero (a
+ * shared last-level table only loses @mm's reference). */
+static void free_pgtables(struct mm_struct *mm)
+{
+	u64 *pgd = mm->pgd;
+
+	for_each_entry(i, pgd, 0, USER_PGD_ENTRIES) {
+		u64 *pdpt = __va(pgd[i] & PTE_ADDR_MASK);
+
+		for_each_entry(j, pdpt, 0, PTRS_PER_TABLE) {
+			u64 *pd = __va(pdpt[j] & PTE_ADDR_MASK);
+
+			for_each_entry(k, pd, 0, PTRS_PER_TABLE) {
+				pt_free_table(mm, __va(pd[k] & PTE_ADDR_MASK));
+				pd[k] = 0;
+			}
+			pt_free_table(mm, pd);
+			pdpt[j] = 0;
+		}
+		pt_free_table(mm, pdpt);
+		pgd[i] = 0;
+	}
+}
+
+void exit_mmap(struct mm_struct *mm)
+{
+	for (int v = 0; v < mm->nr_vmas; v++)
+		zap_range(mm, mm->vma[v].start, mm->vma[v].end);
+	free_pgtables(mm);
+	if (this_cpu()->loaded_cr3 == mm->pgd_phys)
+		load_cr3(BOOT_PGD_PHYS);	/* a lazily kept mm goes: leave it */
+	pgd_free(mm);
+	if (mm->pt_pages)
+		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
+	kmem_cache_free(mm_cachep, mm);
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (--mm->mm_users == 0)
+		exit_mmap(mm);
+}
+
+struct mm_struct *dup_mm(struct mm_struct *old)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	memcpy(mm->vma, old->vma, old->nr_vmas * sizeof(mm->vma[0]));
+	mm->nr_vmas = old->nr_vmas;
+	mm->start_brk = old->start_brk;
+	mm->brk = old->brk;
+	mm->mmap_top = old->mmap_top;
+	if (pt_ops_current->copy_page_range(mm, old)) {
+		exit_mmap(mm);
+		return NULL;
+	}
+	return mm;
+}

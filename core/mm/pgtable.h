@@ -1,0 +1,123 @@
+/* core/mm/pgtable.h - page tables, for the mm code and the pt= strategies
+ * only (Linux keeps such things in mm/internal.h): entry bits, the
+ * quicklists of zeroed table pages, walks, and the fork copy walker the
+ * strategies fill in. */
+#ifndef FORKLAB_PGTABLE_H
+#define FORKLAB_PGTABLE_H
+
+#include "mm/mm.h"
+#include "mm/pmm.h"
+
+/* x86-64 page-table entry bits */
+#define PTE_P		(1UL << 0)
+#define PTE_W		(1UL << 1)
+#define PTE_U		(1UL << 2)
+#define PTE_A		(1UL << 5)
+#define PTE_D		(1UL << 6)
+#define PTE_PS		(1UL << 7)
+#define PTE_COW		(1UL << 9)	/* software: writable, write-protected for COW */
+#define PTE_NX		(1UL << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000UL
+#define PTRS_PER_TABLE	512
+#define USER_PGD_ENTRIES 256		/* the lower half of the PML4 */
+#define PMD_SIZE	(1UL << (PAGE_SHIFT + 9))	/* what one PD entry maps: 2 MiB */
+
+static inline int pmd_index(u64 addr) { return (addr >> (PAGE_SHIFT + 9)) & (PTRS_PER_TABLE - 1); }
+/* pte_index_range - the entries of one last-level table that [start, end) covers. */
+static inline void pte_index_range(u64 start, u64 end, int *from, int *to)
+{
+	*from = (start >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
+	*to = *from + (int)((end - start + PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+static inline void invlpg(u64 va) { asm volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+
+/*
+ * Page-table page quicklists, as Linux 2.6 kept them (quicklist.h): tear-down
+ * clears every entry it drops (zap_range, free_pgtables), so a freed table is
+ * already zero and the next fork takes it without clearing 4 KiB; a freed
+ * PML4 keeps its kernel half. Pages on a list stay allocated (refcount 1);
+ * pt_quicklists_drain hands them back to the buddy allocator, checking that
+ * each is what the list promises, when a strategy set is torn down.
+ */
+#define PT_QUICKLIST_MAX	1024	/* pages per list: 4 MiB */
+
+struct pt_quicklist {
+	struct page *head;		/* linked through page->freelist */
+	u32 nr;
+};
+extern struct pt_quicklist pt_quicklist, pgd_quicklist;
+
+/* quicklist_pop - a zeroed page from @q, or NULL when it is empty. */
+static inline struct page *quicklist_pop(struct pt_quicklist *q)
+{
+	struct page *page = q->head;
+
+	if (page) {
+		q->head = page->freelist;
+		page->freelist = NULL;
+		q->nr--;
+	}
+	return page;
+}
+
+/* quicklist_push - keep zeroed @page for the next fork; false when full. */
+static inline bool quicklist_push(struct pt_quicklist *q, struct page *page)
+{
+	if (q->nr >= PT_QUICKLIST_MAX)
+		return false;
+	page->freelist = q->head;
+	q->head = page;
+	q->nr++;
+	return true;
+}
+
+/* pt_quicklists_drain - give every quicklist page back (panics on a dirty one). */
+void pt_quicklists_drain(void);
+/* pt_alloc_table - a zeroed page-table page charged to @mm; NULL on OOM. */
+u64 *pt_alloc_table(struct mm_struct *mm);
+/* pt_free_table - drop @mm's reference to @table (see pgtable.c). */
+void pt_free_table(struct mm_struct *mm, u64 *table);
+
+/* __walk_pte - the last-level entry for @va, NULL when absent; @alloc
+ * creates missing tables (NULL then means out of memory), @modify unshares
+ * a shared last-level table (pt=share) first. */
+u64 *__walk_pte(struct mm_struct *mm, u64 va, bool alloc, bool modify);
+/* walk_pte - __walk_pte allocating and unsharing, or neither. */
+static inline u64 *walk_pte(struct mm_struct *mm, u64 va, bool alloc)
+{
+	return __walk_pte(mm, va, alloc, alloc);
+}
+/* flush_tlb_mm - drop @mm's TLB entries if it is loaded. */
+void flush_tlb_mm(struct mm_struct *mm);
+
+/* The fork copy walker (pt.c) that the strategies fill in. */
+/* copy_pd_fn - fill @dst's PD table @dpd for the addresses [start, end),
+ * all under one PD, from @src's PD table @spd (called once per VMA that
+ * overlaps it, so entries may already be present); 0 or -ENOMEM. */
+typedef int (*copy_pd_fn)(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end);
+/* copy_pmd_fn - the same for one present PD entry @spmd and its [start, end). */
+typedef int (*copy_pmd_fn)(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end);
+/* copy_page_tables - give @dst the upper levels (PML4, PDPT, PD) of @src's
+ * VMAs and call @copy_pd for each PD table's part of each VMA; 0 or the
+ * first error. */
+int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pd_fn copy_pd);
+/* copy_pmds - a copy_pd_fn body: @copy_pmd for each present PD entry. */
+int copy_pmds(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+	      copy_pmd_fn copy_pmd);
+/* pmd_table - @dst's table under @dpmd, made if absent; NULL on OOM. */
+u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd);
+/* copy_pte_range - copy entries [from, to) of a last-level table, arming
+ * COW on both sides (pt_cow.c); copy_pte_table_sparse does a whole,
+ * mostly empty table and returns how many pages it mapped. */
+void copy_pte_range(u64 *dpt, u64 *spt, int from, int to);
+u64 copy_pte_table_sparse(u64 *dpt, u64 *spt);
+/* pte_table_unshare - make the table under PD entry @pmd private to @mm
+ * (pt=share); returns the table, or NULL when out of memory. */
+u64 *pte_table_unshare(struct mm_struct *mm, u64 *pmd);
+
+/* pte_flags_init - note whether the CPU has NX (mm_init); pte_flags_for -
+ * the leaf PTE bits for VMA protection @prot (memory.c). */
+void pte_flags_init(void);
+u64 pte_flags_for(u32 prot);
+
+#endif
