@@ -19,8 +19,7 @@
 #include "kernel/probe.h"
 #include "pmu.h"
 #include "stats.h"
-
-extern const u8 user_program_start[], user_program_end[];
+#include "x86/sections.h"
 
 static const int pid_live_counts[] = { 1, 10, 100, 1000, 10000 };
 

@@ -22,13 +22,10 @@
 #include "x86/timer.h"
 #include "lib/string.h"
 #include "version.h"
+#include "x86/sections.h"
 
 #define LOW_MEMORY_END	0x100000	/* BIOS, VGA and real-mode leftovers */
 
-extern char _end_phys[];
-extern const u8 user_program_start[], user_program_end[];
-extern u64 boot_pml4[];
-extern const struct selftest __selftests_start[], __selftests_end[];
 
 struct boot_info boot_info_parsed;
 /* Usable RAM after reserving the kernel, the loader's data and modules. */

@@ -28,4 +28,9 @@ struct boot_info {
  * through the direct map). Returns 0 or -EINVAL for an unknown magic. */
 int multiboot_parse(u32 magic, u64 info_phys, struct boot_info *bi);
 
+/* What kmain parsed at boot (init/main.c), and the RAM left for the page
+ * allocator after the kernel, the loader's data and the modules. */
+extern struct boot_info boot_info_parsed;
+extern struct memmap usable_ram;
+
 #endif

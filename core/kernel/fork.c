@@ -107,23 +107,6 @@ void fork_exit(void)
 	destroy_cache(&signal_cachep);
 }
 
-/* alloc_task - a zeroed task with a kernel stack (for pid 1); NULL on OOM. */
-struct task_struct *alloc_task(void)
-{
-	struct task_struct *tsk = kmem_cache_alloc(task_struct_cachep);
-
-	if (!tsk)
-		return NULL;
-	memset(tsk, 0, task_size);
-	tsk->stack = kmem_cache_alloc(kstack_cachep);
-	if (!tsk->stack) {
-		kmem_cache_free(task_struct_cachep, tsk);
-		return NULL;
-	}
-	*(u64 *)tsk->stack = STACK_END_MAGIC;
-	return tsk;
-}
-
 void free_task(struct task_struct *p)
 {
 	if (*(u64 *)p->stack != STACK_END_MAGIC)

@@ -9,8 +9,7 @@
 #include "lib/string.h"
 #include "kernel/task.h"
 #include "kernel/probe.h"
-
-extern char boot_stack_bottom[];
+#include "x86/sections.h"
 
 struct cpu_data cpu_data[NR_CPUS];
 LIST_HEAD(task_list);
@@ -42,24 +41,6 @@ void sched_init(void)
 	cpu->kernel_rsp = (u64)boot_stack_bottom + BOOT_STACK_SIZE;
 	wrmsr(MSR_GS_BASE, (u64)cpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
-}
-
-struct thread_struct fpu_init_state;
-
-void fpu_init(void)
-{
-	u64 cr0, cr4;
-
-	asm volatile("mov %%cr0, %0" : "=r"(cr0));
-	cr0 = (cr0 & ~(1UL << 2)) | (1UL << 1);		/* EM off, MP on */
-	asm volatile("mov %0, %%cr0" : : "r"(cr0));
-	asm volatile("mov %%cr4, %0" : "=r"(cr4));
-	cr4 |= (1UL << 9) | (1UL << 10);		/* OSFXSR, OSXMMEXCPT */
-	asm volatile("mov %0, %%cr4" : : "r"(cr4));
-	asm volatile("fninit");
-	fpu_save(&fpu_init_state);
-	*(u32 *)&fpu_init_state.fxstate[24] = 0x1f80;	/* MXCSR: exceptions masked */
-	fpu_restore(&fpu_init_state);
 }
 
 int nr_running(void)

@@ -1,10 +1,11 @@
-/* core/sched.h - task_struct, the run queue and context switching. */
+/* core/kernel/sched.h - task_struct, the run queue and context switching. */
 #ifndef FORKLAB_SCHED_H
 #define FORKLAB_SCHED_H
 
 #include "lib/list.h"
 #include "x86/percpu.h"
 #include "x86/ptrace.h"
+#include "x86/processor.h"
 
 #define KSTACK_SIZE		16384		/* Linux's THREAD_SIZE on x86-64 */
 #define STACK_END_MAGIC		0x57ac6e9dUL
@@ -70,30 +71,6 @@ struct signal_struct {
 	bool group_exit;
 	struct rlimit rlim[RLIM_NLIMITS];	/* last: copy_signal zeroes what precedes it */
 };
-
-#define FXSAVE_SIZE		512
-
-struct thread_struct {
-	u64 sp;				/* saved kernel rsp (switch_to) */
-	u64 fsbase;			/* arch_prctl(ARCH_SET_FS) */
-	/* the user's x87/SSE registers while the task is switched out (the
-	 * kernel itself never touches them: -mgeneral-regs-only) */
-	u8 fxstate[FXSAVE_SIZE] __aligned(16);
-};
-
-static inline void fpu_save(struct thread_struct *t)
-{
-	asm volatile("fxsave64 %0" : "=m"(t->fxstate));
-}
-
-static inline void fpu_restore(struct thread_struct *t)
-{
-	asm volatile("fxrstor64 %0" : : "m"(t->fxstate));
-}
-
-/* fpu_init - enable SSE for user mode and record a clean register state. */
-void fpu_init(void);
-extern struct thread_struct fpu_init_state;
 
 struct pid;
 struct mm_struct;

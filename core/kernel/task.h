@@ -1,5 +1,5 @@
-/* core/task.h - process life cycle: fork (fork.c), exit and wait (exit.c),
- * the first user process (task.c). */
+/* core/kernel/task.h - process life cycle: fork (fork.c), exit and wait
+ * (exit.c), exec (exec.c), the first user process (init_task.c). */
 #ifndef FORKLAB_TASK_H
 #define FORKLAB_TASK_H
 
@@ -53,11 +53,6 @@ struct kernel_clone_args {
 	u64 tls;
 };
 
-/* Allocator caches of the objects fork allocates. */
-struct fork_counts {
-	u64 live_tasks;		/* task_structs allocated and not yet freed */
-};
-
 /* fork_init - create the object caches with the current allocator;
  * @tasksize is the task_struct object size (padding included). 0 or -ENOMEM. */
 int fork_init(u32 tasksize);
@@ -78,15 +73,20 @@ __noreturn void do_group_exit(int exit_code);
 long do_wait4(int pid, u64 ustatus, int options);
 /* release_task - free a dead task: pid, lists, stack, task_struct. */
 void release_task(struct task_struct *p);
-/* free_task_objects - give back a task's stack and task_struct. */
+/* free_task - give back a task's kernel stack and task_struct. */
 void free_task(struct task_struct *p);
 void exit_files(struct task_struct *tsk);
 void exit_fs(struct task_struct *tsk);
 void put_sighand(struct sighand_struct *sh);
 void put_signal(struct signal_struct *sig);
 
+/* task_init_idle_objects - the idle task's files, fs, sighand and signal,
+ * which pid 1 copies at fork (init_task.c). */
 void task_init_idle_objects(void);
-struct task_struct *alloc_task(void);
+/* exec_into - give @p (not running) a new address space with the static
+ * ELF @image of @size bytes loaded, registers set to enter it with @argv;
+ * 0 or -errno (-ENOEXEC for a bad ELF, message printed). */
+int exec_into(struct task_struct *p, const void *image, u64 size, const char *const *argv);
 
 /* run_user_program - create pid 1 from the ELF @image with @argv, run until
  * every user task is gone; returns the wait status of pid 1, or -errno if

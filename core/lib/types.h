@@ -43,6 +43,7 @@ typedef int64_t s64;
 #define ENOENT		2
 #define ESRCH		3
 #define EINTR		4
+#define EBADF		9
 #define ECHILD		10
 #define EAGAIN		11
 #define ENOMEM		12

@@ -1,5 +1,5 @@
 /* core/kmem.c - the allocator registry and the Linux-named entry points. */
-#include "mm/kmem.h"
+#include "mm/slab.h"
 #include "mm/pmm.h"
 #include "lib/printk.h"
 #include "lib/string.h"

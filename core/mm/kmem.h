@@ -69,37 +69,8 @@ int kmem_cache_destroy(struct kmem_cache *c);
  * stats op (then @st holds the common counters). */
 int kmem_cache_stats(struct kmem_cache *c, struct kmem_stats *st);
 
-/* Helpers for the strategies (kmem.c). */
-/* kmem_desc_alloc - a zeroed cache descriptor of @bytes (<= PAGE_SIZE) with
- * its common header filled in; NULL when out of memory or the size (0 or
- * above KMEM_MAX_SIZE) or the alignment is invalid. */
-void *kmem_desc_alloc(size_t bytes, const char *name, size_t size, size_t align,
-		      void (*ctor)(void *), const struct kmem_ops *ops);
-void kmem_desc_free(void *desc);
 /* kmem_order_for - the smallest page order holding @bytes. */
 unsigned int kmem_order_for(size_t bytes);
-/* kmem_align - the effective alignment for @align (at least 8). */
-size_t kmem_align(size_t align);
-
-/* Slab geometry shared by slab and slub: objects of @stride bytes in a block
- * of 2^order pages; a free object's next pointer lives at +free_offset
- * (inside the object, or after it when a constructor's state must survive). */
-struct slab_geometry {
-	size_t stride;
-	u32 order;
-	u32 objects;
-	u32 free_offset;
-};
-void kmem_slab_geometry(struct kmem_cache *c, struct slab_geometry *g, bool ptr_outside);
-/* kmem_slab_new - a new slab block: every object constructed and chained on
- * page->freelist starting at @first_offset; NULL when out of pages. */
-struct page *kmem_slab_new(struct kmem_cache *c, const struct slab_geometry *g,
-			   size_t first_offset);
-/* kmem_slab_of - the head page of the slab block holding @obj. */
-struct page *kmem_slab_of(const void *obj, u32 order);
-
-static inline void *get_freepointer(const void *obj, u32 off) { return *(void **)((char *)obj + off); }
-static inline void set_freepointer(void *obj, u32 off, void *next) { *(void **)((char *)obj + off) = next; }
 
 /* The strategies' ops tables (one file each); slab is also the layer the
  * magazine strategy stacks on. */

@@ -1,7 +1,7 @@
 /* core/kmem_bump.c - alloc=bump: an arena bump pointer. Allocation is an
  * add and a compare; free does nothing; the arena's chunks go back only
  * when the cache is destroyed. The lower bound for every other strategy. */
-#include "mm/kmem.h"
+#include "mm/slab.h"
 #include "mm/pmm.h"
 
 #define BUMP_CHUNK_ORDER	4	/* 64 KiB chunks, more for big objects */

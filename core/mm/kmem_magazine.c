@@ -4,7 +4,7 @@
  * with the previous one when it runs dry or fills up, and trading with a
  * depot of full and empty magazines only when both are. Below the
  * magazines sits the slab layer (kmem_slab.c), which holds the objects. */
-#include "mm/kmem.h"
+#include "mm/slab.h"
 #include "x86/percpu.h"
 #include "mm/pmm.h"
 

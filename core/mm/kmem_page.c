@@ -1,7 +1,7 @@
 /* core/kmem_page.c - alloc=page: every object is a block of whole pages
  * straight from the buddy allocator; nothing is cached. The "no slab"
  * baseline: what a cache buys is measured against this. */
-#include "mm/kmem.h"
+#include "mm/slab.h"
 #include "mm/pmm.h"
 
 struct page_cache {

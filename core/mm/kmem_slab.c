@@ -6,7 +6,7 @@
  * coloured (their first object shifted by a multiple of the alignment) to
  * spread objects across cache lines. At most SLAB_EMPTY_KEEP empty slabs are
  * kept; the rest go back to the buddy allocator. */
-#include "mm/kmem.h"
+#include "mm/slab.h"
 #include "mm/pmm.h"
 
 #define SLAB_EMPTY_KEEP	1

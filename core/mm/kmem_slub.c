@@ -4,7 +4,7 @@
  * per-CPU list; everything else (remote frees, refills, full and empty
  * slabs) is the slow path. Only slabs with free objects are listed
  * (partial); full slabs are not tracked, as in Linux. */
-#include "mm/kmem.h"
+#include "mm/slab.h"
 #include "x86/percpu.h"
 #include "mm/pmm.h"
 

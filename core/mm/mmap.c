@@ -2,6 +2,12 @@
  * change them: brk, mmap (private anonymous memory) and munmap. */
 #include "mm/pgtable.h"
 #include "kernel/sched.h"
+#include "kernel/syscalls.h"
+
+#define MAP_PRIVATE	0x02
+#define MAP_FIXED	0x10
+#define MAP_ANONYMOUS	0x20
+#define BRK_MAX		(1UL << 30)	/* heap limit */
 
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 {
@@ -64,4 +70,50 @@ int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end)
 	}
 	vma->end = new_end;
 	return 0;
+}
+
+/* sys_brk - move the end of the heap; returns the new break, or the old
+ * one when the move is refused (Linux's convention). */
+long sys_brk(u64 brk)
+{
+	struct mm_struct *mm = current->mm;
+	u64 old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(brk, PAGE_SIZE);
+
+	if (brk < mm->start_brk || brk > mm->start_brk + BRK_MAX)
+		return mm->brk;
+	if (new_end != old_end && vma_resize(mm, mm->start_brk, old_end, new_end))
+		return mm->brk;
+	mm->brk = brk;
+	return brk;
+}
+
+/* sys_mmap - private anonymous memory only, placed top-down. */
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+{
+	struct mm_struct *mm = current->mm;
+	u64 size = ALIGN_UP(len, PAGE_SIZE), start;
+	int r;
+
+	(void)off;
+	if (!len || size < len || !(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE) ||
+	    (long)fd != -1 || (prot & ~7UL))
+		return -EINVAL;
+	if (flags & MAP_FIXED) {
+		start = addr;
+	} else {
+		if (size > mm->mmap_top)
+			return -ENOMEM;
+		start = mm->mmap_top - size;
+	}
+	r = vma_add(mm, start, start + size, prot);
+	if (r)
+		return r == -EINVAL && !(flags & MAP_FIXED) ? -ENOMEM : r;
+	if (!(flags & MAP_FIXED))
+		mm->mmap_top = start;
+	return start;
+}
+
+long sys_munmap(u64 addr, u64 len)
+{
+	return vma_remove(current->mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
 }

@@ -90,6 +90,9 @@ static inline u64 *walk_pte(struct mm_struct *mm, u64 va, bool alloc)
 /* flush_tlb_mm - drop @mm's TLB entries if it is loaded. */
 void flush_tlb_mm(struct mm_struct *mm);
 
+/* The strategies' ops tables (pt_cow.c, pt_copy.c, pt_share.c). */
+extern const struct pt_ops pt_cow_ops, pt_copy_ops, pt_share_ops;
+
 /* The fork copy walker (pt.c) that the strategies fill in. */
 /* copy_pd_fn - fill @dst's PD table @dpd for the addresses [start, end),
  * all under one PD, from @src's PD table @spd (called once per VMA that

@@ -4,7 +4,6 @@
 #include "mm/pgtable.h"
 
 /* The pt= strategies; adding one means adding its ops table here. */
-extern const struct pt_ops pt_cow_ops, pt_copy_ops, pt_share_ops;
 DEFINE_STRATEGY_FAMILY(pt_family, "pt", "page-table copy at fork", &pt_cow_ops.strategy,
 		       &pt_cow_ops.strategy, &pt_copy_ops.strategy, &pt_share_ops.strategy);
 const struct pt_ops *pt_ops_current;

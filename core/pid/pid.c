@@ -5,8 +5,6 @@
 #include "mm/kmem.h"
 #include "lib/string.h"
 
-extern const struct pid_ops pid_hash_ops, pid_idr_ops, pid_array_ops;
-
 DEFINE_STRATEGY_FAMILY(pid_family, "pid", "pid allocation and lookup", &pid_hash_ops.strategy,
 		       &pid_hash_ops.strategy, &pid_idr_ops.strategy, &pid_array_ops.strategy);
 

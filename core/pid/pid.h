@@ -37,6 +37,8 @@ struct pid_ops {
 	int (*nr_in_use)(void);
 };
 
+/* The strategies' ops tables (one file each). */
+extern const struct pid_ops pid_hash_ops, pid_idr_ops, pid_array_ops;
 /* The family (pid=): its members in listing order, hash the default. */
 extern const struct strategy_family pid_family;
 static inline const struct pid_ops *pid_strategy(int i)

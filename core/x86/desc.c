@@ -2,6 +2,7 @@
 #include "x86/desc.h"
 #include "x86/layout.h"
 #include "lib/string.h"
+#include "x86/sections.h"
 
 #define INTERRUPT_STUB_SIZE	16
 #define IST_STACK_SIZE		8192
@@ -31,8 +32,6 @@ struct desc_ptr {
 	u16 limit;
 	u64 base;
 } __packed;
-
-extern char interrupt_stubs[];
 
 static struct tss tss __aligned(16);
 static struct idt_gate idt[256] __aligned(16);

@@ -9,6 +9,7 @@
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "x86/traps.h"
+#include "x86/sections.h"
 
 /* signal_for_trap - the signal Linux sends for a user-mode trap. */
 static int signal_for_trap(u64 vector)
@@ -51,8 +52,6 @@ u64 syscalls_via_fault;
  */
 static bool syscall_arrived_as_fault(struct pt_regs *regs, u64 addr)
 {
-	extern char entry_SYSCALL_64[];
-
 	if (!user_mode(regs) || regs->rip != (u64)entry_SYSCALL_64 || addr != regs->rip)
 		return false;
 	syscalls_via_fault++;

@@ -6,10 +6,9 @@
 #include "x86/io.h"
 #include "lib/printk.h"
 #include "lib/qemu_exit.h"
+#include "x86/sections.h"
 
 #define NR_EXCEPTIONS 32
-
-extern const struct exception_table_entry __ex_table_start[], __ex_table_end[];
 
 struct exception_record last_fixed_exception;
 
@@ -119,21 +118,5 @@ long probe_read_u64(const void *addr, u64 *val)
 		     : [addr] "r"(addr), [efault] "i"(-EFAULT)
 		     : "memory");
 	*val = v;
-	return ret;
-}
-
-long probe_ud(void)
-{
-	long ret = 0;
-
-	asm volatile("1:	ud2\n"
-		     "2:\n"
-		     ".pushsection .fixup, \"ax\"\n"
-		     "3:	movq %[efault], %[ret]\n"
-		     "	jmp 2b\n"
-		     ".popsection\n"
-		     _ASM_EXTABLE(1b, 3b)
-		     : [ret] "+r"(ret)
-		     : [efault] "i"(-EFAULT));
 	return ret;
 }

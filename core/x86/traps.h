@@ -34,7 +34,5 @@ void show_regs(const struct pt_regs *regs);
 
 /* probe_read_u64 - read *@addr; returns 0, or -EFAULT if the read faulted. */
 long probe_read_u64(const void *addr, u64 *val);
-/* probe_ud - execute ud2 under a fixup; returns -EFAULT when #UD was caught. */
-long probe_ud(void);
 
 #endif

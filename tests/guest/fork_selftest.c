@@ -11,8 +11,8 @@
 #include "kernel/task.h"
 #include "kernel/failslab.h"
 #include "kernel/probe.h"
+#include "x86/sections.h"
 
-extern const u8 user_program_start[], user_program_end[];
 
 #define BUMP_STRESS_MAX	5000	/* fork/exit/wait cycles the bump allocator gets */
 

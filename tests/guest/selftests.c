@@ -12,12 +12,10 @@
 #include "mm/kmem.h"
 #include "mm/mm.h"
 #include "pid/pid.h"
+#include "x86/sections.h"
 
 #define UNMAPPED_KERNEL_ADDR	0xffffc90000001000UL	/* vmalloc-like hole, never mapped */
 
-extern struct boot_info boot_info_parsed;
-extern struct memmap usable_ram;
-extern char _end_phys[];
 
 static void test_console(void)
 {
@@ -85,6 +83,23 @@ static void test_address_space(void)
 	       "the identity map is gone: the lower half is free for user space");
 }
 DEFINE_SELFTEST(address_space, test_address_space);
+
+/* probe_ud - execute ud2 under a fixup; returns -EFAULT when #UD was caught. */
+static long probe_ud(void)
+{
+	long ret = 0;
+
+	asm volatile("1:	ud2\n"
+		     "2:\n"
+		     ".pushsection .fixup, \"ax\"\n"
+		     "3:	movq %[efault], %[ret]\n"
+		     "	jmp 2b\n"
+		     ".popsection\n"
+		     _ASM_EXTABLE(1b, 3b)
+		     : [ret] "+r"(ret)
+		     : [efault] "i"(-EFAULT));
+	return ret;
+}
 
 static void test_exceptions(void)
 {

@@ -4,7 +4,7 @@
  * arena) and in the guest (mode=test, over real RAM). */
 #include "suites/xorshift.h"
 #include "suites/kmem_conformance.h"
-#include "mm/pmm.h"
+#include "mm/slab.h"  /* slab geometry and kmem_align are checked too */
 #include "lib/printk.h"
 #include "lib/selftest.h"
 #include "lib/string.h"

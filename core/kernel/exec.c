@@ -1,15 +1,13 @@
-/* core/task.c - the first user process: pid 1 is forked from the idle task
- * (as Linux's kernel_init is), given a fresh address space with the ELF
- * program loaded, and started in user mode. The idle task then reaps until
- * every user task is gone. */
+/* core/kernel/exec.c - starting a program: a new address space with the
+ * static ELF's segments loaded and the initial user stack laid out as
+ * Linux lays it out (argc, argv, envp, the auxiliary vector). */
 #include "kernel/task.h"
 #include "kernel/elf.h"
-#include "x86/layout.h"
-#include "mm/mm.h"
-#include "x86/uaccess.h"
-#include "mm/pmm.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "mm/mm.h"
+#include "x86/layout.h"
+#include "x86/uaccess.h"
 
 #define USER_RFLAGS	0x202		/* IF on: the timer tick may preempt user mode */
 #define AT_NULL		0
@@ -20,28 +18,6 @@
 #define AT_ENTRY	9
 #define AT_RANDOM	25
 #define MAX_ARGS	32
-
-struct task_struct *init_task_p;
-
-/* The idle task's own objects, which pid 1 copies at fork. */
-static struct files_struct init_files = { .count = 1, .next_fd = 3 };
-static struct fs_struct init_fs = { .users = 1, .umask = 022, .cwd = "/" };
-static struct sighand_struct init_sighand = { .count = 1 };
-static struct signal_struct init_signal = { .sigcnt = 1, .live = 1, .nr_threads = 1 };
-
-void task_init_idle_objects(void)
-{
-	idle_task.files = &init_files;
-	idle_task.fs = &init_fs;
-	idle_task.sighand = &init_sighand;
-	idle_task.signal = &init_signal;
-	idle_task.group_leader = &idle_task;
-	idle_task.real_parent = &idle_task;
-	INIT_LIST_HEAD(&init_signal.thread_head);
-	for (int i = 0; i < RLIM_NLIMITS; i++)
-		init_signal.rlim[i] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
-	init_signal.rlim[RLIMIT_STACK] = (struct rlimit){ USER_STACK_SIZE, USER_STACK_SIZE };
-}
 
 /* load_segments - map and fill every PT_LOAD of @img from @image. */
 static int load_segments(struct mm_struct *mm, const u8 *image, const struct elf_image *img)
@@ -123,8 +99,7 @@ static long setup_stack(struct mm_struct *mm, const struct elf_image *img,
 	return 0;
 }
 
-/* exec_into - give @p a new address space running @image; 0 or -errno. */
-static int exec_into(struct task_struct *p, const void *image, u64 size,
+int exec_into(struct task_struct *p, const void *image, u64 size,
 		     const char *const *argv)
 {
 	char err[160];
@@ -170,66 +145,4 @@ static int exec_into(struct task_struct *p, const void *image, u64 size,
 	memcpy(p->thread.fxstate, fpu_init_state.fxstate, FXSAVE_SIZE);
 	memcpy(p->comm, argv[0] ? argv[0] : "init", TASK_COMM_LEN - 1);
 	return 0;
-}
-
-/* reap_orphans - the idle task reaps its zombie children; returns true
- * once pid 1 has been reaped (its status in *@status). */
-static bool reap_orphans(int *status)
-{
-	struct task_struct *child, *n;
-	bool init_gone = false;
-
-	list_for_each_entry_safe(child, n, &idle_task.children, sibling) {
-		if (child->state != EXIT_ZOMBIE)
-			continue;
-		if (child == init_task_p) {
-			*status = child->exit_code;
-			init_task_p = NULL;
-			init_gone = true;
-		}
-		release_task(child);
-	}
-	return init_gone;
-}
-
-static bool user_tasks_left(void)
-{
-	return task_list.next->next != &task_list;	/* more than idle */
-}
-
-int run_user_program(const void *image, u64 size, const char *const *argv)
-{
-	struct kernel_clone_args args = { .exit_signal = SIGCHLD };
-	struct task_struct *p;
-	int status = 0, r;
-	bool init_gone = false;
-
-	p = copy_process(&args);
-	if (IS_ERR(p)) {
-		printk("forklab: cannot create pid 1: error %ld\n", PTR_ERR(p));
-		return (int)PTR_ERR(p);
-	}
-	r = exec_into(p, image, size, argv);
-	if (r) {
-		p->state = EXIT_ZOMBIE;
-		list_del(&p->sibling);
-		INIT_LIST_HEAD(&p->sibling);
-		exit_files(p);
-		exit_fs(p);
-		release_task(p);
-		return r;
-	}
-	init_task_p = p;
-	wake_up_new_task(p);
-	for (;;) {
-		init_gone |= reap_orphans(&status);
-		if (init_gone && !user_tasks_left())
-			break;
-		if (!nr_running()) {
-			printk("forklab: every user task is blocked (deadlock); giving up\n");
-			return -EAGAIN;
-		}
-		schedule();
-	}
-	return status;
 }

@@ -1,0 +1,81 @@
+/* core/kernel/sys.c - the small system calls about the calling task: its
+ * ids, yielding, its TLS base (arch_prctl), its clear-tid address, and the
+ * thread group's resource limits (getrlimit, setrlimit, prlimit64). */
+#include "kernel/syscalls.h"
+#include "kernel/task.h"
+#include "x86/io.h"
+#include "x86/layout.h"
+#include "x86/uaccess.h"
+
+#define ARCH_SET_FS	0x1002
+#define ARCH_GET_FS	0x1003
+
+long sys_getpid(void) { return current->tgid; }
+long sys_gettid(void) { return current->pid; }
+long sys_getppid(void) { return current->group_leader->real_parent->tgid; }
+
+long sys_sched_yield(void)
+{
+	schedule();
+	return 0;
+}
+
+long sys_arch_prctl(u64 code, u64 addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= USER_SPACE_END)
+			return -EPERM;
+		current->thread.fsbase = addr;
+		wrmsr(MSR_FS_BASE, addr);
+		return 0;
+	case ARCH_GET_FS:
+		return put_user_u64(current->thread.fsbase, addr);
+	}
+	return -EINVAL;
+}
+
+long sys_set_tid_address(u64 tidptr)
+{
+	current->clear_child_tid = tidptr;
+	return current->pid;
+}
+
+/* do_prlimit - read and/or set one of the calling thread group's limits;
+ * forklab has one user and lets it raise a hard limit (as root may). */
+static long do_prlimit(unsigned int resource, u64 unew, u64 uold)
+{
+	struct rlimit *rlim, new;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	rlim = &current->signal->rlim[resource];
+	if (unew) {
+		if (copy_from_user(&new, unew, sizeof(new)))
+			return -EFAULT;
+		if (new.rlim_cur > new.rlim_max)
+			return -EINVAL;
+	}
+	if (uold && copy_to_user(uold, rlim, sizeof(*rlim)))
+		return -EFAULT;
+	if (unew)
+		*rlim = new;
+	return 0;
+}
+
+long sys_getrlimit(u64 resource, u64 uold)
+{
+	return do_prlimit((unsigned int)resource, 0, uold);
+}
+
+long sys_setrlimit(u64 resource, u64 unew)
+{
+	return do_prlimit((unsigned int)resource, unew, 0);
+}
+
+long sys_prlimit64(u64 pid, u64 resource, u64 unew, u64 uold)
+{
+	if (pid && (int)pid != current->tgid)
+		return -ESRCH;		/* no other process's limits */
+	return do_prlimit((unsigned int)resource, unew, uold);
+}

@@ -1,0 +1,39 @@
+/* core/kernel/syscalls.h - the system-call handlers the table in
+ * kernel/syscall.c dispatches to, each defined with its subsystem
+ * (Linux's include/linux/syscalls.h). Arguments arrive as the registers
+ * held them; a handler returns the value or -errno. */
+#ifndef FORKLAB_SYSCALLS_H
+#define FORKLAB_SYSCALLS_H
+
+#include "lib/types.h"
+
+/* kernel/syscall.c: process life */
+long sys_fork(void);
+long sys_vfork(void);
+long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls);
+long sys_exit(u64 code);
+long sys_exit_group(u64 code);
+long sys_wait4(u64 pid, u64 status, u64 options);
+/* kernel/sys.c: the calling task */
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_getppid(void);
+long sys_sched_yield(void);
+long sys_arch_prctl(u64 code, u64 addr);
+long sys_set_tid_address(u64 tidptr);
+long sys_getrlimit(u64 resource, u64 uold);
+long sys_setrlimit(u64 resource, u64 unew);
+long sys_prlimit64(u64 pid, u64 resource, u64 unew, u64 uold);
+/* kernel/signal.c: accepted and ignored */
+long sys_rt_sigaction(u64 sig, u64 act, u64 oact, u64 size);
+long sys_rt_sigprocmask(u64 how, u64 set, u64 oset, u64 size);
+/* kernel/tty.c: the console as fds 1 and 2 */
+long sys_write(u64 fd, u64 buf, u64 count, u64 a4, u64 a5, u64 a6);
+long sys_writev(u64 fd, u64 iov, u64 iovcnt, u64 a4, u64 a5, u64 a6);
+long sys_ioctl(void);
+/* mm/mmap.c: the address space */
+long sys_brk(u64 brk);
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off);
+long sys_munmap(u64 addr, u64 len);
+
+#endif
