@@ -1,4 +1,4 @@
-/* core/main.c - kmain: from the boot code to the chosen mode. */
+/* core/init/main.c - kmain: from the boot code to the chosen mode. */
 #include "bench.h"
 #include "x86/console.h"
 #include "x86/desc.h"

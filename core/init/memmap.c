@@ -1,4 +1,4 @@
-/* core/memmap.c - usable RAM ranges: add, reserve, normalize. */
+/* core/init/memmap.c - usable RAM ranges: add, reserve, normalize. */
 #include "init/memmap.h"
 
 int memmap_add(struct memmap *m, u64 start, u64 end)

@@ -1,4 +1,4 @@
-/* core/memmap.h - the list of usable physical RAM ranges. Pure logic,
+/* core/init/memmap.h - the list of usable physical RAM ranges. Pure logic,
  * host-tested: the boot code adds what the bootloader reports, reserves
  * what is taken, and normalizes. */
 #ifndef FORKLAB_MEMMAP_H

@@ -1,4 +1,4 @@
-/* core/multiboot.c - read multiboot1 (QEMU -kernel) and multiboot2 (GRUB)
+/* core/init/multiboot.c - read multiboot1 (QEMU -kernel) and multiboot2 (GRUB)
  * boot information into one struct boot_info. */
 #include "init/multiboot.h"
 #include "x86/layout.h"

@@ -1,4 +1,4 @@
-/* core/multiboot.h - what the bootloader told us, whichever protocol. */
+/* core/init/multiboot.h - what the bootloader told us, whichever protocol. */
 #ifndef FORKLAB_MULTIBOOT_H
 #define FORKLAB_MULTIBOOT_H
 

@@ -1,4 +1,4 @@
-/* core/params.c - the table of command-line keys the kernel accepts. */
+/* core/init/params.c - the table of command-line keys the kernel accepts. */
 #include "init/params.h"
 #include "kernel/failslab.h"
 #include "bench.h"

@@ -1,4 +1,4 @@
-/* core/params.h - the kernel's command-line keys and their parsed values. */
+/* core/init/params.h - the kernel's command-line keys and their parsed values. */
 #ifndef FORKLAB_PARAMS_H
 #define FORKLAB_PARAMS_H
 

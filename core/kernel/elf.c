@@ -1,4 +1,4 @@
-/* core/elf.c - ELF64 checks for the program loader: only what a static,
+/* core/kernel/elf.c - ELF64 checks for the program loader: only what a static,
  * non-PIE x86-64 Linux executable needs, and every offset and size checked
  * before use. */
 #include "kernel/elf.h"

@@ -1,4 +1,4 @@
-/* core/elf.h - checking and describing a static x86-64 ELF executable.
+/* core/kernel/elf.h - checking and describing a static x86-64 ELF executable.
  * Pure logic: the host fuzzes it. */
 #ifndef FORKLAB_ELF_H
 #define FORKLAB_ELF_H

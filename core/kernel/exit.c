@@ -1,4 +1,4 @@
-/* core/exit.c - exit, exit_group, wait4 and reaping: everything a task
+/* core/kernel/exit.c - exit, exit_group, wait4 and reaping: everything a task
  * holds goes back, so page and object counts return to where they were. */
 #include "kernel/task.h"
 #include "mm/mm.h"

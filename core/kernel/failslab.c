@@ -1,4 +1,4 @@
-/* core/failslab.c - the fault-injection point (see failslab.h). */
+/* core/kernel/failslab.c - the fault-injection point (see failslab.h). */
 #include "kernel/failslab.h"
 #include "lib/cmdline.h"
 #include "lib/printk.h"

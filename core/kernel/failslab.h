@@ -1,4 +1,4 @@
-/* core/failslab.h - fault injection on the fork path, like Linux's failslab
+/* core/kernel/failslab.h - fault injection on the fork path, like Linux's failslab
  * and fail_page_alloc: the N-th allocation at one named site fails. Only
  * allocations made inside kernel_clone are counted, so a test can aim at
  * "the 3rd page-table page of the next fork". */

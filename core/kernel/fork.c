@@ -1,4 +1,4 @@
-/* core/fork.c - kernel_clone and copy_process, step by step as in Linux:
+/* core/kernel/fork.c - kernel_clone and copy_process, step by step as in Linux:
  * validate flags, dup_task_struct, copy or share files/fs/sighand/signal/mm,
  * copy_thread, alloc_pid, link the task in, wake_up_new_task. Every failure
  * unwinds through the ladder at the end of copy_process. */

@@ -1,4 +1,4 @@
-/* core/probe.h - phase probes on the fork path. Each probe stores a TSC
+/* core/kernel/probe.h - phase probes on the fork path. Each probe stores a TSC
  * reading for the current copy_process call; fork_probe_commit() hands the
  * call's readings to whoever records them (the benchmark engine). Built
  * with -DFORKLAB_NO_PROBES the probes compile to nothing. */

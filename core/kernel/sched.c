@@ -1,4 +1,4 @@
-/* core/sched.c - a round-robin run queue, cooperative: tasks run until they
+/* core/kernel/sched.c - a round-robin run queue, cooperative: tasks run until they
  * block (wait4, vfork), yield or exit. The boot context is the idle task. */
 #include "kernel/sched.h"
 #include "x86/desc.h"

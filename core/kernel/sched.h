@@ -130,7 +130,7 @@ void wake_up_new_task(struct task_struct *t);
 /* schedule - run the next runnable task; returns when current runs again. */
 void schedule(void);
 /* __switch_to_asm - save callee-saved state in *@prev_sp, resume at
- * @next_sp; returns the task that ran before the resumed one (core/entry.S). */
+ * @next_sp; returns the task that ran before the resumed one (x86/entry.S). */
 struct task_struct *__switch_to_asm(u64 *prev_sp, u64 next_sp, struct task_struct *prev);
 void ret_from_fork(void);
 /* The switch frame __switch_to_asm pops, below a new task's pt_regs. */

@@ -1,4 +1,4 @@
-/* core/syscall.h - Linux x86-64 system-call numbers forklab implements. */
+/* core/kernel/syscall.h - Linux x86-64 system-call numbers forklab implements. */
 #ifndef FORKLAB_SYSCALL_H
 #define FORKLAB_SYSCALL_H
 

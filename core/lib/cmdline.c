@@ -1,4 +1,4 @@
-/* core/cmdline.c - key=value command-line parsing with clear errors. */
+/* core/lib/cmdline.c - key=value command-line parsing with clear errors. */
 #include "lib/cmdline.h"
 #include "lib/printk.h"
 #include "lib/string.h"

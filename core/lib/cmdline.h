@@ -1,4 +1,4 @@
-/* core/cmdline.h - the kernel command line: space-separated key=value pairs
+/* core/lib/cmdline.h - the kernel command line: space-separated key=value pairs
  * checked against a table of known keys. Pure logic, host-tested. */
 #ifndef FORKLAB_CMDLINE_H
 #define FORKLAB_CMDLINE_H

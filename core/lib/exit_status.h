@@ -1,4 +1,4 @@
-/* core/exit_status.h - how a forklab guest tells the host how it ended.
+/* core/lib/exit_status.h - how a forklab guest tells the host how it ended.
  *
  * The guest writes a status to QEMU's isa-debug-exit device (I/O port 0xf4,
  * 32-bit wide); QEMU then exits with host status (value << 1) | 1, so every

@@ -1,4 +1,4 @@
-/* core/list.h - Linux-style intrusive doubly linked lists. */
+/* core/lib/list.h - Linux-style intrusive doubly linked lists. */
 #ifndef FORKLAB_LIST_H
 #define FORKLAB_LIST_H
 

@@ -1,4 +1,4 @@
-/* core/panic.c - panic() and the isa-debug-exit path out of the guest. */
+/* core/lib/panic.c - panic() and the isa-debug-exit path out of the guest. */
 #include "lib/panic.h"
 #include "lib/qemu_exit.h"
 #include "x86/io.h"

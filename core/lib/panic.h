@@ -1,4 +1,4 @@
-/* core/panic.h - the end of the road for a broken kernel invariant. */
+/* core/lib/panic.h - the end of the road for a broken kernel invariant. */
 #ifndef FORKLAB_PANIC_H
 #define FORKLAB_PANIC_H
 

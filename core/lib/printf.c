@@ -1,4 +1,4 @@
-/* core/printf.c - a small vsnprintf for the kernel console (and host tests).
+/* core/lib/printf.c - a small vsnprintf for the kernel console (and host tests).
  * Supports %d %i %u %x %X %o %c %s %p %%, flags '-' '0', a width (or '*'),
  * a precision for %s, and the length modifiers l, ll, z. */
 #include "lib/printk.h"

@@ -1,4 +1,4 @@
-/* core/printk.h - formatted output. In the kernel printk() writes to the serial
+/* core/lib/printk.h - formatted output. In the kernel printk() writes to the serial
  * console; host unit tests link a shim that writes to stdout. */
 #ifndef FORKLAB_PRINTK_H
 #define FORKLAB_PRINTK_H

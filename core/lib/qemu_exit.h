@@ -1,4 +1,4 @@
-/* core/exit.h - leaving QEMU with a status the host decodes (exit_status.h). */
+/* core/lib/qemu_exit.h - leaving QEMU with a status the host decodes (exit_status.h). */
 #ifndef FORKLAB_QEMU_EXIT_H
 #define FORKLAB_QEMU_EXIT_H
 

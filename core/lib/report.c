@@ -1,4 +1,4 @@
-/* core/report.c - PASS/FAIL accounting for self-tests (guest and host). */
+/* core/lib/report.c - PASS/FAIL accounting for self-tests (guest and host). */
 #include "lib/selftest.h"
 #include "lib/printk.h"
 #include "lib/string.h"

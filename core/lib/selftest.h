@@ -1,4 +1,4 @@
-/* core/selftest.h - kvm-unit-tests-style checks, shared by the guest
+/* core/lib/selftest.h - kvm-unit-tests-style checks, shared by the guest
  * self-tests (mode=test) and the host unit tests.
  *
  * report() prints "PASS: what" or "FAIL: what"; report_summary() prints the

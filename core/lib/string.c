@@ -1,4 +1,4 @@
-/* core/lib.c - freestanding memory and string routines for the kernel. */
+/* core/lib/string.c - freestanding memory and string routines for the kernel. */
 #include "lib/string.h"
 
 /* memset/memcpy move 8 bytes a step when they can (clear_page and

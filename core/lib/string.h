@@ -1,5 +1,5 @@
-/* core/string.h - the C string/memory routines. The kernel gets them from
- * core/lib.c; host unit tests get the same prototypes from libc. */
+/* core/lib/string.h - the C string/memory routines. The kernel gets them from
+ * lib/string.c; host unit tests get the same prototypes from libc. */
 #ifndef FORKLAB_STRING_H
 #define FORKLAB_STRING_H
 

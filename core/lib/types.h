@@ -1,4 +1,4 @@
-/* core/types.h - fixed-width types and the small vocabulary every file uses.
+/* core/lib/types.h - fixed-width types and the small vocabulary every file uses.
  * Only freestanding headers are included, so this builds both in the kernel
  * and in the host unit tests. */
 #ifndef FORKLAB_TYPES_H

@@ -1,4 +1,4 @@
-/* core/kmem.c - the allocator registry and the Linux-named entry points. */
+/* core/mm/kmem.c - the allocator registry and the Linux-named entry points. */
 #include "mm/slab.h"
 #include "mm/pmm.h"
 #include "lib/printk.h"

@@ -1,4 +1,4 @@
-/* core/kmem.h - the object allocator interface. Every object the fork path
+/* core/mm/kmem.h - the object allocator interface. Every object the fork path
  * allocates comes from a kmem_cache; each strategy (alloc=) is one ops table
  * in one file, and a cache keeps the ops it was created with. */
 #ifndef FORKLAB_KMEM_H

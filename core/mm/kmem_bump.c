@@ -1,4 +1,4 @@
-/* core/kmem_bump.c - alloc=bump: an arena bump pointer. Allocation is an
+/* core/mm/kmem_bump.c - alloc=bump: an arena bump pointer. Allocation is an
  * add and a compare; free does nothing; the arena's chunks go back only
  * when the cache is destroyed. The lower bound for every other strategy. */
 #include "mm/slab.h"

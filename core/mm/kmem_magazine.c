@@ -1,4 +1,4 @@
-/* core/kmem_magazine.c - alloc=magazine: Bonwick & Adams (USENIX 2001).
+/* core/mm/kmem_magazine.c - alloc=magazine: Bonwick & Adams (USENIX 2001).
  * Each CPU holds a loaded and a previous magazine (stacks of MAG_ROUNDS
  * object pointers); alloc pops and free pushes on the loaded one, swapping
  * with the previous one when it runs dry or fills up, and trading with a

@@ -1,4 +1,4 @@
-/* core/kmem_page.c - alloc=page: every object is a block of whole pages
+/* core/mm/kmem_page.c - alloc=page: every object is a block of whole pages
  * straight from the buddy allocator; nothing is cached. The "no slab"
  * baseline: what a cache buys is measured against this. */
 #include "mm/slab.h"

@@ -1,4 +1,4 @@
-/* core/kmem_slab.c - alloc=slab: Bonwick's slab allocator (USENIX 1994).
+/* core/mm/kmem_slab.c - alloc=slab: Bonwick's slab allocator (USENIX 1994).
  * A cache keeps slabs on three lists: partial, full and empty. Objects are
  * constructed once when their slab is created and stay constructed across
  * free, so with a constructor the free-list link (bufctl) lives after the

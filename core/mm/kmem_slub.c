@@ -1,4 +1,4 @@
-/* core/kmem_slub.c - alloc=slub: Linux's SLUB. Each CPU owns a current slab
+/* core/mm/kmem_slub.c - alloc=slub: Linux's SLUB. Each CPU owns a current slab
  * ("frozen") and a lockless freelist of its objects whose next pointers live
  * inside the free objects. The fast paths are a pop and a push on that
  * per-CPU list; everything else (remote frees, refills, full and empty

@@ -1,4 +1,4 @@
-/* core/pmm.c - binary buddy allocator (Knuth; Linux's page allocator in
+/* core/mm/pmm.c - binary buddy allocator (Knuth; Linux's page allocator in
  * miniature): free blocks of 2^order pages on one list per order, split on
  * allocation, merged with their buddy on free. */
 #include "mm/pmm.h"

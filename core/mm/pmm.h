@@ -1,4 +1,4 @@
-/* core/pmm.h - the physical page allocator: a binary buddy system over the
+/* core/mm/pmm.h - the physical page allocator: a binary buddy system over the
  * usable RAM, with a struct page for every page frame. Pure logic over a
  * direct map, so the host unit tests run it over an ordinary arena. */
 #ifndef FORKLAB_PMM_H

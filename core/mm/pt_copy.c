@@ -1,4 +1,4 @@
-/* core/pt_copy.c - pt=copy: fork as Unix did before copy-on-write. Every
+/* core/mm/pt_copy.c - pt=copy: fork as Unix did before copy-on-write. Every
  * present user page is copied at fork; nothing is shared, so no COW faults
  * come later. The upper bound on fork cost, the lower bound on faults. */
 #include "mm/pgtable.h"

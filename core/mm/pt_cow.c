@@ -1,6 +1,6 @@
-/* core/pt_cow.c - pt=cow: Linux's fork. Copy every page-table level, share
+/* core/mm/pt_cow.c - pt=cow: Linux's fork. Copy every page-table level, share
  * the pages, write-protect writable ones on both sides and raise their
- * reference counts; the first write faults and copies (vm.c do_wp_page). */
+ * reference counts; the first write faults and copies (memory.c do_wp_page). */
 #include "mm/pgtable.h"
 #include "mm/pmm.h"
 

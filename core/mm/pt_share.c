@@ -1,4 +1,4 @@
-/* core/pt_share.c - pt=share: On-demand-fork (Zhao, Gong, Fonseca,
+/* core/mm/pt_share.c - pt=share: On-demand-fork (Zhao, Gong, Fonseca,
  * EuroSys 2021). Fork copies the upper levels only; every last-level table
  * is shared, write-protected through its PD entry on both sides, with a
  * reference per sharer in the table's struct page. The first change under

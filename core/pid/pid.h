@@ -1,4 +1,4 @@
-/* core/pid.h - pid numbers: allocation, lookup and release behind one ops
+/* core/pid/pid.h - pid numbers: allocation, lookup and release behind one ops
  * table per strategy (pid=). Linux names: alloc_pid, find_pid, free_pid. */
 #ifndef FORKLAB_PID_H
 #define FORKLAB_PID_H

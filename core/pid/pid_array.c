@@ -1,4 +1,4 @@
-/* core/pid_array.c - pid=array: xv6's process table. Live pids sit in a
+/* core/pid/pid_array.c - pid=array: xv6's process table. Live pids sit in a
  * fixed table of pid_max slots, filled lowest slot first; a lookup scans
  * the slots in use (up to the high-water mark) for the number, and so does
  * the check that a candidate number is free. The naive baseline that shows

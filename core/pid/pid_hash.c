@@ -1,4 +1,4 @@
-/* core/pid_hash.c - pid=hash: Linux 2.6. A bitmap (pidmap) says which
+/* core/pid/pid_hash.c - pid=hash: Linux 2.6. A bitmap (pidmap) says which
  * numbers are taken and is scanned from the last number handed out; a
  * chained hash table keyed by number (pid_hash) finds a struct pid. */
 #include "pid/pid.h"

@@ -1,4 +1,4 @@
-/* core/pid_idr.c - pid=idr: a radix tree keyed by pid number, as Linux
+/* core/pid/pid_idr.c - pid=idr: a radix tree keyed by pid number, as Linux
  * allocates pids since 4.15. 64-way nodes; each node has a bitmap of slots
  * with room below them, so the next free number at or after a start is
  * found in one walk down. Empty nodes are freed. Searches start at 1, so

@@ -1,4 +1,4 @@
-/* core/pid_task.c - linking tasks to their struct pid. */
+/* core/pid/pid_task.c - linking tasks to their struct pid. */
 #include "pid/pid.h"
 #include "kernel/sched.h"
 

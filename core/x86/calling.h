@@ -1,6 +1,6 @@
-/* core/calling.h - the register save/restore shared by every kernel entry
- * (boot/idt.S, core/entry.S): the general registers of a struct pt_regs
- * (core/ptrace.h), rdi first pushed, r15 last. Assembly only. */
+/* core/x86/calling.h - the register save/restore shared by every kernel entry
+ * (x86/idt.S, x86/entry.S): the general registers of a struct pt_regs
+ * (x86/ptrace.h), rdi first pushed, r15 last. Assembly only. */
 #ifndef FORKLAB_CALLING_H
 #define FORKLAB_CALLING_H
 

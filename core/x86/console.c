@@ -1,4 +1,4 @@
-/* core/console.c - COM1 at 115200 8N1 and printk on top of it. */
+/* core/x86/console.c - COM1 at 115200 8N1 and printk on top of it. */
 #include "x86/console.h"
 #include "x86/io.h"
 #include "lib/printk.h"

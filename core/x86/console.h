@@ -1,4 +1,4 @@
-/* core/console.h - the serial console (COM1), forklab's only output. */
+/* core/x86/console.h - the serial console (COM1), forklab's only output. */
 #ifndef FORKLAB_CONSOLE_H
 #define FORKLAB_CONSOLE_H
 

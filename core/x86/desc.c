@@ -1,4 +1,4 @@
-/* boot/desc.c - the final GDT (kernel and user segments, TSS) and the IDT. */
+/* core/x86/desc.c - the final GDT (kernel and user segments, TSS) and the IDT. */
 #include "x86/desc.h"
 #include "x86/layout.h"
 #include "lib/string.h"

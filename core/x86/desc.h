@@ -1,4 +1,4 @@
-/* core/desc.h - descriptor tables (implemented in boot/desc.c). */
+/* core/x86/desc.h - descriptor tables (x86/desc.c). */
 #ifndef FORKLAB_DESC_H
 #define FORKLAB_DESC_H
 

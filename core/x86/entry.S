@@ -1,6 +1,6 @@
-/* core/entry.S - the syscall instruction's entry, ret_from_fork and the
+/* core/x86/entry.S - the syscall instruction's entry, ret_from_fork and the
  * context switch. The frame built here is the same struct pt_regs as the
- * interrupt path's (boot/idt.S), so both leave through common_interrupt_return. */
+ * interrupt path's (x86/idt.S), so both leave through common_interrupt_return. */
 #include "x86/layout.h"
 #include "x86/percpu.h"
 #include "x86/calling.h"

@@ -1,4 +1,4 @@
-/* core/fault.c - page faults and user-mode exceptions. A fault on a user
+/* core/x86/fault.c - page faults and user-mode exceptions. A fault on a user
  * address is resolved against the VMAs (demand-zero, COW); what cannot be
  * resolved kills a user task, or goes to the exception table / oops for
  * the kernel. */

@@ -1,4 +1,4 @@
-/* core/fault.h - page faults and user-mode traps. */
+/* core/x86/fault.h - page faults and user-mode traps. */
 #ifndef FORKLAB_FAULT_H
 #define FORKLAB_FAULT_H
 

@@ -1,5 +1,5 @@
-/* boot/idt.S - the 256 interrupt entry stubs and the common path that builds
- * a struct pt_regs (core/ptrace.h) and calls the C handler. */
+/* core/x86/idt.S - the 256 interrupt entry stubs and the common path that builds
+ * a struct pt_regs (x86/ptrace.h) and calls the C handler. */
 #include "x86/calling.h"
 
 	.text

@@ -1,4 +1,4 @@
-/* core/io.h - port I/O, MSRs, control registers and CPUID. */
+/* core/x86/io.h - port I/O, MSRs, control registers and CPUID. */
 #ifndef FORKLAB_IO_H
 #define FORKLAB_IO_H
 

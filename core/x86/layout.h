@@ -1,4 +1,4 @@
-/* core/layout.h - where things live in physical and virtual memory.
+/* core/x86/layout.h - where things live in physical and virtual memory.
  * Shared by assembly and C: only #defines here. */
 #ifndef FORKLAB_LAYOUT_H
 #define FORKLAB_LAYOUT_H

@@ -1,4 +1,4 @@
-/* core/percpu.h - per-CPU data. forklab runs on one CPU today, but per-CPU
+/* core/x86/percpu.h - per-CPU data. forklab runs on one CPU today, but per-CPU
  * state lives in real per-CPU slots indexed by smp_processor_id(), and the
  * system-call entry finds its slot through GS, so an SMP port changes only
  * smp_processor_id() and the bring-up code. */
@@ -7,7 +7,7 @@
 
 #define NR_CPUS 8
 
-/* Offsets into struct cpu_data used by core/entry.S (checked at build time). */
+/* Offsets into struct cpu_data used by x86/entry.S (checked at build time). */
 #define CPU_KERNEL_RSP	0
 #define CPU_USER_RSP	8
 

@@ -1,4 +1,4 @@
-/* core/ptrace.h - the register frame every trap, interrupt and system call
+/* core/x86/ptrace.h - the register frame every trap, interrupt and system call
  * saves on the kernel stack (lowest address first). */
 #ifndef FORKLAB_PTRACE_H
 #define FORKLAB_PTRACE_H

@@ -1,4 +1,4 @@
-/* core/timer.c - the periodic tick. The PIT (8253/8254 channel 0, rate
+/* core/x86/timer.c - the periodic tick. The PIT (8253/8254 channel 0, rate
  * generator) drives IRQ 0 through the 8259 PICs, remapped to vectors
  * 0x20-0x2f; the local APIC passes them on as ExtINT through LINT0 (set
  * here, since a minimal firmware such as qboot may leave LINT0 masked).

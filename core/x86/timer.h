@@ -1,4 +1,4 @@
-/* core/timer.h - the periodic tick: the PIT on IRQ 0 through the 8259 PIC,
+/* core/x86/timer.h - the periodic tick: the PIT on IRQ 0 through the 8259 PIC,
  * preempting user mode (the kernel itself runs with interrupts off). */
 #ifndef FORKLAB_TIMER_H
 #define FORKLAB_TIMER_H

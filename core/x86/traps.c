@@ -1,4 +1,4 @@
-/* core/traps.c - exception handling: fixups through the exception table,
+/* core/x86/traps.c - exception handling: fixups through the exception table,
  * otherwise a register dump and an exit with FL_EXIT_EXCEPTION. */
 #include "x86/timer.h"
 #include "x86/traps.h"
@@ -86,7 +86,7 @@ void do_exception(struct pt_regs *regs)
 	qemu_exit(FL_EXIT_EXCEPTION);
 }
 
-/* do_interrupt - C entry for every vector (boot/idt.S). */
+/* do_interrupt - C entry for every vector (x86/idt.S). */
 void do_interrupt(struct pt_regs *regs)
 {
 	if (regs->vector < NR_EXCEPTIONS) {

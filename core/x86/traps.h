@@ -1,4 +1,4 @@
-/* core/traps.h - CPU exceptions, the exception table and fault probes. */
+/* core/x86/traps.h - CPU exceptions, the exception table and fault probes. */
 #ifndef FORKLAB_TRAPS_H
 #define FORKLAB_TRAPS_H
 
@@ -27,7 +27,7 @@ struct exception_record {
 extern struct exception_record last_fixed_exception;
 
 void trap_init(void);
-/* do_exception - C entry from boot/idt.S for vectors 0..31. */
+/* do_exception - C entry from x86/idt.S for vectors 0..31. */
 void do_exception(struct pt_regs *regs);
 /* show_regs - print the frame: vector, error code, RIP, CR2 and registers. */
 void show_regs(const struct pt_regs *regs);

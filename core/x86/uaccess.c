@@ -1,4 +1,4 @@
-/* core/uaccess.c - copying to and from user space with fault fixups. */
+/* core/x86/uaccess.c - copying to and from user space with fault fixups. */
 #include "mm/mm.h"
 #include "x86/uaccess.h"
 #include "x86/traps.h"

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* has_nul - whether @buf holds a terminator (core/string.h has no memchr). */
+/* has_nul - whether @buf holds a terminator (core/lib/string.h has no memchr). */
 static inline bool has_nul(const char *buf, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -1,6 +1,6 @@
-/* fuzz_params.c - libFuzzer target: any bytes as the kernel command line,
+/* tests/fuzzing/fuzz_params.c - libFuzzer target: any bytes as the kernel command line,
  * through the boot path's own entry (params_parse) and the real key table
- * (core/params.c), fail= included (core/failslab.c). Beyond the sanitizers:
+ * (core/init/params.c), fail= included (core/kernel/failslab.c). Beyond the sanitizers:
  * 0 or -EINVAL; on success every value within its key's bounds; on failure
  * a non-empty, terminated message. */
 #include <stdint.h>
@@ -11,7 +11,7 @@
 #include "kernel/failslab.h"
 #include "bench.h"
 
-/* Linked from entry.S in the kernel; core/vm.c names it, never used here. */
+/* Defined by boot/boot.S in the kernel; core/mm names it, never used here. */
 u64 boot_pml4[512];
 /* bench/bench.c drags in the whole fork path; only the names matter here. */
 const struct bench benchmarks[] = { { .name = "alloc" }, { .name = "pid" }, { .name = "fork" } };

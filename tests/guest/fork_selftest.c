@@ -1,4 +1,4 @@
-/* core/fork_selftest.c - guest self-tests of the fork path with real user
+/* tests/guest/fork_selftest.c - guest self-tests of the fork path with real user
  * processes: the semantics program, and fork/exit/wait cycles under every
  * strategy with every page and object accounted for afterwards. */
 #include "mm/kmem.h"

@@ -1,5 +1,5 @@
-/* core/kmem_selftest.c - the allocator suites in the guest (mode=test):
- * the same tests/kmem_conformance.c the host runs under ASan. */
+/* tests/guest/kmem_selftest.c - the allocator suites in the guest (mode=test):
+ * the same tests/suites/kmem_conformance.c the host runs under ASan. */
 #include "mm/kmem.h"
 #include "lib/selftest.h"
 #include "suites/kmem_conformance.h"

@@ -1,4 +1,4 @@
-/* core/params_selftest.c - every key of the real command-line table fed
+/* tests/guest/params_selftest.c - every key of the real command-line table fed
  * malformed, out-of-range, huge and empty values: each must be refused
  * with a message naming the key (the boot then exits "bad command line"). */
 #include "init/params.h"

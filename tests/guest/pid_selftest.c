@@ -1,4 +1,4 @@
-/* core/pid_selftest.c - the pid suite in the guest, for every strategy.
+/* tests/guest/pid_selftest.c - the pid suite in the guest, for every strategy.
  * The fork path's own pid table is set aside while it runs. */
 #include "mm/kmem.h"
 #include "init/params.h"

@@ -1,4 +1,4 @@
-/* core/selftests.c - guest self-tests of the boot skeleton (mode=test). */
+/* tests/guest/selftests.c - guest self-tests of the boot skeleton (mode=test). */
 #include "x86/console.h"
 #include "x86/layout.h"
 #include "init/memmap.h"

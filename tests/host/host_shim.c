@@ -1,4 +1,4 @@
-/* tests/host_shim.c - what the kernel modules expect from the kernel, for
+/* tests/host/host_shim.c - what the kernel modules expect from the kernel, for
  * the host unit tests: printk to stdout, panic to stderr and abort. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +33,6 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-/* the per-CPU slots (core/sched.c in the kernel): vm.c keeps loaded_cr3 there */
+/* the per-CPU slots (core/kernel/sched.c in the kernel): mm/ keeps loaded_cr3 there */
 #include "x86/percpu.h"
 struct cpu_data cpu_data[NR_CPUS];

@@ -1,4 +1,4 @@
-/* tests/test_core.c - host unit tests of printf, cmdline and memmap. */
+/* tests/host/test_core.c - host unit tests of printf, cmdline and memmap. */
 #include "suites/core_tests.h"
 #include "suites/registry_conformance.h"
 #include "lib/selftest.h"

@@ -1,4 +1,4 @@
-/* tests/test_kmem.c - host unit tests of the buddy allocator and of every
+/* tests/host/test_kmem.c - host unit tests of the buddy allocator and of every
  * object allocator, over a 64 MiB arena posing as physical memory that
  * starts at FAKE_PHYS (so direct_map_base = arena - FAKE_PHYS). */
 #include <stdlib.h>

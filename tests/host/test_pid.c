@@ -1,4 +1,4 @@
-/* tests/test_pid.c - host unit tests of the pid strategies: the conformance
+/* tests/host/test_pid.c - host unit tests of the pid strategies: the conformance
  * suite for every pid strategy, with struct pid (and idr nodes) from every
  * object allocator, over a 64 MiB arena posing as physical memory. */
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-/* tests/test_pmu.c - host unit tests of bench/pmu.c against modelled CPUs
- * (tests/fakecpu/io.h): no PMU (TCG, the development machines), a version
+/* tests/host/test_pmu.c - host unit tests of bench/pmu.c against modelled CPUs
+ * (tests/host/fakecpu/x86/io.h): no PMU (TCG, the development machines), a version
  * 1 PMU (general counters only, no global control), and a version 4 PMU
  * with three fixed counters. Checks which MSRs are written with what, that
  * nothing outside the model is touched, and how counts are read back. */

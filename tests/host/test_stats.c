@@ -1,4 +1,4 @@
-/* tests/test_stats.c - host unit tests of bench/stats.c: the heapsort,
+/* tests/host/test_stats.c - host unit tests of bench/stats.c: the heapsort,
  * nearest-rank percentiles, integer mean, stddev and square root. */
 #include "suites/xorshift.h"
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* tests/musl_fork.c - an ordinary C program built with musl-gcc -static:
+/* tests/programs/musl_fork.c - an ordinary C program built with musl-gcc -static:
  * stdio, malloc, fork, waitpid. make check runs it as pid 1 on forklab and
  * expects exit code 3 (the child exited 42). */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* tests/core_tests.c - printf, command-line parser and memory-map checks,
+/* tests/suites/core_tests.c - printf, command-line parser and memory-map checks,
  * shared by the host unit tests and the guest self-tests. */
 #include "suites/core_tests.h"
 #include "lib/cmdline.h"

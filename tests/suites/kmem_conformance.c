@@ -1,4 +1,4 @@
-/* tests/kmem_conformance.c - the buddy allocator's checks and the shared
+/* tests/suites/kmem_conformance.c - the buddy allocator's checks and the shared
  * conformance suite of the object allocators. Uses only report() and the
  * pmm/kmem API, so the same code runs on the host (ASan/UBSan, over an
  * arena) and in the guest (mode=test, over real RAM). */

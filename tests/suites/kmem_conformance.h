@@ -1,4 +1,4 @@
-/* tests/kmem_conformance.h - one suite every allocator must pass, run on the
+/* tests/suites/kmem_conformance.h - one suite every allocator must pass, run on the
  * host (ASan/UBSan) and in the guest (mode=test). */
 #ifndef FORKLAB_KMEM_CONFORMANCE_H
 #define FORKLAB_KMEM_CONFORMANCE_H

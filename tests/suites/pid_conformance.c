@@ -1,4 +1,4 @@
-/* tests/pid_conformance.c - what every pid strategy must do: unique numbers,
+/* tests/suites/pid_conformance.c - what every pid strategy must do: unique numbers,
  * lookup, the cyclic order of pid.h through many wraps, -EAGAIN when full,
  * -ENOMEM with nothing lost, 10 000 live pids, every page back at the end.
  * Uses only report() and the pid, kmem and pmm APIs, so it runs on the host

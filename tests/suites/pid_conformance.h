@@ -1,4 +1,4 @@
-/* tests/pid_conformance.h - the suite every pid strategy passes (host and guest). */
+/* tests/suites/pid_conformance.h - the suite every pid strategy passes (host and guest). */
 #ifndef FORKLAB_PID_CONFORMANCE_H
 #define FORKLAB_PID_CONFORMANCE_H
 

@@ -1,4 +1,4 @@
-/* tests/xorshift.h - the tests' own deterministic PRNG (Marsaglia
+/* tests/suites/xorshift.h - the tests' own deterministic PRNG (Marsaglia
  * xorshift64), so host and guest runs see the same sequence. */
 #ifndef FORKLAB_XORSHIFT_H
 #define FORKLAB_XORSHIFT_H

@@ -1,4 +1,4 @@
-/* tests/fakecpu/io.h - core/io.h for host tests of code that programs the
+/* tests/host/fakecpu/x86/io.h - core/x86/io.h for host tests of code that programs the
  * CPU (bench/pmu.c): CPUID answers and MSRs come from a model the test
  * sets up, every MSR access is logged, and an access the model does not
  * have is counted as a fault (#GP on hardware, #UD/ignored under TCG). */
