@@ -28,6 +28,7 @@
 
 typedef uint64_t u64;
 #include "budget.h"
+#include "../tsc.h"
 
 
 #define SYS_read		0
@@ -460,23 +461,6 @@ static int semantics(void)
 }
 
 /* ---- bench ---- */
-
-static inline u64 tsc_open(void)
-{
-	unsigned lo, hi;
-
-	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((u64)hi << 32) | lo;
-}
-
-/* the close is lfence;rdtsc;lfence, not rdtscp: see bench/timing.h */
-static inline u64 tsc_close(void)
-{
-	unsigned lo, hi;
-
-	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((u64)hi << 32) | lo;
-}
 
 /* timer_overhead - what an empty tsc_open/tsc_close pair reads, min over
  * many pairs; each sample has it taken off (measure_timer sets it). */
