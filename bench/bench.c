@@ -198,9 +198,7 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
  * resident sizes stay within a cycle budget (as kvm-unit-tests does). */
 static u64 fork_iters(u64 rss)
 {
-	u64 per_call = 2000 + 300 * rss;	/* rough TSC ticks per fork, for the budget */
-
-	return MAX(MIN(kparams.iters, FORK_CYCLE_BUDGET / per_call), 5ULL);
+	return BENCH_FORK_ITERS(kparams.iters, rss);
 }
 
 /* fork_plan - the configurations bench=fork runs for each strategy set, in

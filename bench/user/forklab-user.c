@@ -28,6 +28,7 @@
 
 typedef uint64_t u64;
 #include "budget.h"
+#include "fork_ops.h"
 #include "../tsc.h"
 
 
@@ -648,7 +649,7 @@ static int cow_write(u64 rss_pages)
 			resident[i * PAGE] = 2;
 			samples[i] = tsc_delta(t0, tsc_close());
 		}
-		print_result("cow-write", rss_pages, samples, rss_pages);
+		print_result(FORK_OP_COW_WRITE, rss_pages, samples, rss_pages);
 		sys_exit(0);
 	}
 	status = wait_child(pid);
@@ -696,7 +697,7 @@ static int bench(const char *op, u64 n, u64 rss_pages)
 	if (!stack || !n)
 		return 2;
 	tls_block[0] = (u64)tls_block;
-	if (streq(op, "cow-write"))
+	if (streq(op, FORK_OP_COW_WRITE))
 		return cow_write(rss_pages);
 	samples = map_samples(n);
 	if (!samples)
@@ -764,22 +765,18 @@ static int bench_config(const char *op, u64 rss, u64 iters, const char *name, lo
  * sweep (fork's iterations cut by the same cycle budget), cow-write. */
 static int bench_all(u64 iters, u64 rss_max, const char *name)
 {
-	static const char *const ops[] = { "fork", "vfork", "clone-thread", "clone-vm",
-					   "fork-exit-wait" };
+	static const char *const ops[] = FORK_OP_NAMES;
 	long brk0 = sys1(SYS_brk, 0);
 	int bad = 0;
 
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < NR_FORK_OPS; k++)
 		bad |= bench_config(ops[k], 1, iters, name, brk0);
 	for (u64 rss = 4; rss <= rss_max; rss *= 4) {
-		u64 budget = (200ULL << 20) / (2000 + 300 * rss);
-
-		bad |= bench_config("fork", rss, iters < budget ? iters : (budget > 5 ? budget : 5),
-				    name, brk0);
+		bad |= bench_config("fork", rss, BENCH_FORK_ITERS(iters, rss), name, brk0);
 		bad |= bench_config("vfork", rss, iters, name, brk0);
 	}
 	for (u64 rss = 4; rss <= rss_max; rss *= 16)
-		bad |= bench_config("cow-write", rss, 1, name, brk0);
+		bad |= bench_config(FORK_OP_COW_WRITE, rss, 1, name, brk0);
 	return bad;
 }
 

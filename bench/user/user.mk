@@ -3,6 +3,6 @@ USER_CFLAGS := -static -nostdlib -ffreestanding -fno-pie -no-pie -fno-stack-prot
 	       -fno-asynchronous-unwind-tables -O2 -Wall -Wextra -Werror \
 	       -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,separate-code
 $(BUILD)/user/forklab-user: bench/user/forklab-user.c bench/user/start.S bench/user/budget.h \
-			   bench/tsc.h
+			   bench/user/fork_ops.h bench/tsc.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)
