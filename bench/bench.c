@@ -47,7 +47,6 @@ static void bench_pid(void)
 	}
 }
 
-#define FORK_CYCLE_BUDGET	BENCH_CYCLE_BUDGET	/* TSC ticks of work per configuration */
 #define FORK_PLAN_MAX		32	/* configurations per strategy set (28 at rss_max=262144) */
 
 static const char *const fork_ops[] = FORK_OP_NAMES;
@@ -198,9 +197,7 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
  * resident sizes stay within a cycle budget (as kvm-unit-tests does). */
 static u64 fork_iters(u64 rss)
 {
-	u64 per_call = 2000 + 300 * rss;	/* rough TSC ticks per fork, for the budget */
-
-	return MAX(MIN(kparams.iters, FORK_CYCLE_BUDGET / per_call), 5ULL);
+	return BENCH_FORK_ITERS(kparams.iters, rss);
 }
 
 /* fork_plan - the configurations bench=fork runs for each strategy set, in

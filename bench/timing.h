@@ -1,29 +1,11 @@
-/* bench/timing.h - cycle timestamps around a measured region:
- * lfence;rdtsc;lfence to open and to close (see tsc_close). Under QEMU
- * -icount the TSC counts guest instructions. */
+/* bench/timing.h - cycle timestamps around a measured region: tsc_open and
+ * tsc_close (bench/tsc.h, shared with the user program), the cost of an
+ * empty pair, and the TSC frequency. */
 #ifndef FORKLAB_TIMING_H
 #define FORKLAB_TIMING_H
 
 #include "lib/types.h"
-
-static inline u64 tsc_open(void)
-{
-	u32 lo, hi;
-
-	asm volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((u64)hi << 32) | lo;
-}
-
-/* tsc_close - lfence;rdtsc;lfence. The design asked for rdtscp;lfence, but
- * RDTSCP hangs the vCPU on the development machines' nested KVM; an lfence
- * before rdtsc also waits for every earlier instruction to complete. */
-static inline u64 tsc_close(void)
-{
-	u32 lo, hi;
-
-	asm volatile("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((u64)hi << 32) | lo;
-}
+#include "tsc.h"
 
 /* timer_calibrate - measure the cost of an empty open/close pair (min and
  * p50 of TIMER_SAMPLES); the min is what timed regions subtract.

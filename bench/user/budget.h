@@ -12,4 +12,18 @@
 #define BENCH_CYCLE_BUDGET	(200ULL << 20)
 #define BENCH_MIN_SAMPLES	5
 
+/* Rough TSC ticks one fork costs at @rss resident pages: for the budget only. */
+#define BENCH_FORK_TICKS(rss)	(2000 + 300 * (rss))
+/* Forks the cycle budget allows at @rss pages, but BENCH_MIN_SAMPLES at least. */
+#define BENCH_FORK_BUDGET(rss)							\
+	(BENCH_CYCLE_BUDGET / BENCH_FORK_TICKS(rss) > BENCH_MIN_SAMPLES ?	\
+	 BENCH_CYCLE_BUDGET / BENCH_FORK_TICKS(rss) : BENCH_MIN_SAMPLES)
+/* Measured forks of one configuration at @rss pages for @iters asked:
+ * @iters, cut to BENCH_FORK_BUDGET(rss) (as kvm-unit-tests does), so big
+ * resident sizes stay near the cycle budget. MIN(iters, MAX(budget, 5)):
+ * an explicit @iters below 5 is kept (the kernel used to raise it to 5,
+ * MAX(MIN(iters, budget), 5)); for @iters >= 5 the two are equal. */
+#define BENCH_FORK_ITERS(iters, rss)						\
+	((iters) < BENCH_FORK_BUDGET(rss) ? (iters) : BENCH_FORK_BUDGET(rss))
+
 #endif

@@ -1,0 +1,24 @@
+/* bench/user/bench.h - the fork benchmark from user space (forklab-user
+ * bench and benchall). */
+#ifndef FORKLAB_USER_BENCH_H
+#define FORKLAB_USER_BENCH_H
+
+#include "types.h"
+
+/* want_samples - non-zero: also print every sample ("sample," lines, in
+ * call order) before each result line; main sets it from "samples". */
+extern int want_samples;
+
+/* bench - time @op (a FORK_OP_TABLE name, or cow-write) @n times with
+ * @rss_pages pages resident; prints a "user_timer" line on the first call
+ * and one "result,OP,RSS,n,min,p50,p90,p99,max,mean,cycles" line.
+ * 0, 1 if cow-write's child failed, 2 if the op or memory failed. */
+int bench(const char *op, u64 n, u64 rss_pages);
+
+/* bench_all - bench=fork's plan in one process: every op at one page, fork
+ * and vfork at 4..@rss_max pages (powers of 4), cow-write at 4..@rss_max
+ * (powers of 16), each after a config line naming @name for alloc, pt and
+ * pid. 0 iff every configuration worked. */
+int bench_all(u64 iters, u64 rss_max, const char *name);
+
+#endif
