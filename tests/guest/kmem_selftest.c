@@ -3,6 +3,7 @@
 #include "mm/kmem.h"
 #include "lib/selftest.h"
 #include "suites/kmem_conformance.h"
+#include "suites/pmm_conformance.h"
 
 static void test_kmem(void)
 {

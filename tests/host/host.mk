@@ -19,7 +19,8 @@ HOST_TEST_BINS += $(BUILD)/host/$(1)
 endef
 
 $(eval $(call host_test,test_core,tests/suites/core_tests.c core/lib/cmdline.c core/init/memmap.c))
-$(eval $(call host_test,test_kmem,tests/suites/kmem_conformance.c $(HOST_KMEM)))
+$(eval $(call host_test,test_kmem,tests/suites/kmem_conformance.c tests/suites/pmm_conformance.c \
+	$(HOST_KMEM)))
 $(eval $(call host_test,test_pid,tests/suites/pid_conformance.c $(HOST_PID) $(HOST_KMEM)))
 $(eval $(call host_test,test_stats,bench/stats.c,-Ibench))
 # bench/pmu.c against modelled CPUs: tests/host/fakecpu/x86/io.h stands in

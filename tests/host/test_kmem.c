@@ -5,6 +5,7 @@
 #include "mm/pmm.h"
 #include "lib/selftest.h"
 #include "suites/kmem_conformance.h"
+#include "suites/pmm_conformance.h"
 #include "suites/registry_conformance.h"
 
 #define ARENA_SIZE	(64UL << 20)

@@ -5,7 +5,6 @@
 
 #include "mm/kmem.h"
 
-void pmm_conformance(void);
 /* kmem_conformance - every check for one strategy, under its name as the
  * report prefix; leaves nr_free_pages() as it found it. */
 void kmem_conformance(const struct kmem_ops *ops);
