@@ -1,7 +1,7 @@
 # forklab - build the kernel, the ISO and the host tools; run checks and benchmarks.
 #   make            kernel (build/forklab.elf) and host tools
 #   make iso        build/forklab.iso (GRUB 2, multiboot2)
-#   make check      host unit tests, guest self-tests, ISO boot, exit-status checks
+#   make check      every check of tests/checks.cfg (ONLY=name or GROUP=group for some)
 #   make bench      the benchmark run (tools/forklab)
 #   make deps       install missing Debian packages with apt-get
 .DEFAULT_GOAL := all
@@ -99,9 +99,11 @@ $(BUILD)/user/musl-fork: tests/programs/musl_fork.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-check: deps kernel iso host-tests $(BUILD)/pfm-encode $(BUILD)/user/musl-fork $(BUILD)/user/forklab-user $(BUILD)/slow/forklab.elf \
-		$(BUILD)/noprobes/forklab.elf
-	@bash tests/check.sh $(HOST_TEST_BINS)
+# check - the checks of tests/checks.cfg; ONLY=name[,name] or GROUP=group[,..]
+# runs some (tests/check.sh --list shows them). check.sh builds what the
+# chosen checks need.
+check: deps
+	@ONLY="$(ONLY)" GROUP="$(GROUP)" bash tests/check.sh
 
 bench: deps kernel
 	@tools/forklab run
@@ -121,7 +123,7 @@ soak: deps kernel
 report-check: deps
 	@command -v chromium >/dev/null 2>&1 || { echo "make report-check: installing chromium"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-	@python3 tests/render_report.py results/example-icount build/report-example.png
+	@python3 tests/tools/render_report.py results/example-icount build/report-example.png
 
 # deps - install what is missing (Debian package names); a no-op when all is there.
 DEP_CMDS := qemu-system-x86_64:qemu-system-x86 grub-mkrescue:grub-common \
