@@ -68,10 +68,10 @@ static u64 *samples;
  * start, or NULL if brk fails. */
 static u64 *map_samples(u64 n)
 {
-	long base = sys1(SYS_brk, 0);
+	long base = sys1(__NR_brk, 0);
 	long top = base + (long)((n * sizeof(u64) + PAGE - 1) & ~(PAGE - 1));
 
-	if (base < 0 || sys1(SYS_brk, top) != top)
+	if (base < 0 || sys1(__NR_brk, top) != top)
 		return 0;
 	return (u64 *)base;
 }
@@ -93,7 +93,7 @@ static long time_one(const char *op, char *stack, u64 *cycles)
 		int round_trip = streq(op, "fork-exit-wait");	/* decided outside the window */
 
 		t0 = tsc_open();
-		pid = sys0(SYS_fork);
+		pid = sys0(__NR_fork);
 		if (pid == 0)
 			sys_exit(0);
 		if (round_trip)
@@ -103,7 +103,7 @@ static long time_one(const char *op, char *stack, u64 *cycles)
 			wait_child(pid);
 	} else if (streq(op, "vfork")) {
 		t0 = tsc_open();
-		pid = sys0(SYS_vfork);
+		pid = sys0(__NR_vfork);
 		if (pid == 0)
 			sys_exit(0);
 		t1 = tsc_close();
@@ -120,7 +120,7 @@ static long time_one(const char *op, char *stack, u64 *cycles)
 				   tls_block, quit_thread, 0);
 		t1 = tsc_close();
 		for (int i = 0; i < YIELD_LIMIT && thread_ctid != 0; i++)
-			sys0(SYS_sched_yield);
+			sys0(__NR_sched_yield);
 	} else {
 		return -22;
 	}
@@ -139,7 +139,7 @@ static int touch_pages(u64 pages)
 
 	if (pages <= 1)
 		return 0;			/* the program's own pages */
-	p = sys6(SYS_mmap, 0, (long)(pages * PAGE), PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+	p = sys6(__NR_mmap, 0, (long)(pages * PAGE), PROT_RW, MAP_PRIVATE_ANON, -1, 0);
 	if (p < 0)
 		return -1;
 	resident = (char *)p;
@@ -192,7 +192,7 @@ static int cow_write(u64 rss_pages)
 	samples = map_samples(rss_pages);
 	if (!samples)
 		return 2;
-	pid = sys0(SYS_fork);
+	pid = sys0(__NR_fork);
 	if (pid == 0) {
 		for (u64 i = 0; i < rss_pages; i++) {
 			u64 t0 = tsc_open();
@@ -309,9 +309,9 @@ static int bench_config(const char *op, u64 rss, u64 iters, const char *name, lo
 	put_config(op, name, rss);
 	bad = bench(op, iters, rss);
 	if (resident)
-		sys6(SYS_munmap, (long)resident, (long)(resident_pages * PAGE), 0, 0, 0, 0);
+		sys6(__NR_munmap, (long)resident, (long)(resident_pages * PAGE), 0, 0, 0, 0);
 	resident = 0;
-	sys1(SYS_brk, brk0);
+	sys1(__NR_brk, brk0);
 	return bad;
 }
 
@@ -322,7 +322,7 @@ static int bench_config(const char *op, u64 rss, u64 iters, const char *name, lo
 int bench_all(u64 iters, u64 rss_max, const char *name)
 {
 	static const char *const ops[] = FORK_OP_NAMES;
-	long brk0 = sys1(SYS_brk, 0);
+	long brk0 = sys1(__NR_brk, 0);
 	int bad = 0;
 
 	for (int k = 0; k < NR_FORK_OPS; k++)

@@ -14,16 +14,16 @@ int kallsyms(void)
 	int len = 0;
 	long fd, n;
 
-	sys3(SYS_mkdir, (long)"/proc", 0555, 0);
-	sys6(SYS_mount, (long)"proc", (long)"/proc", (long)"proc", 0, 0, 0);
-	fd = sys3(SYS_open, (long)"/proc/kallsyms", 0, 0);
+	sys3(__NR_mkdir, (long)"/proc", 0555, 0);
+	sys6(__NR_mount, (long)"proc", (long)"/proc", (long)"proc", 0, 0, 0);
+	fd = sys3(__NR_open, (long)"/proc/kallsyms", 0, 0);
 	if (fd < 0) {
 		puts_("kallsyms: cannot open /proc/kallsyms\n");
 		flush();
 		return 1;
 	}
 	puts_("kallsyms,begin\n");
-	while ((n = sys3(SYS_read, fd, (long)buf, sizeof(buf))) > 0) {
+	while ((n = sys3(__NR_read, fd, (long)buf, sizeof(buf))) > 0) {
 		for (long i = 0; i < n; i++) {
 			if (buf[i] != '\n') {
 				if (len < (int)sizeof(line) - 1)

@@ -10,7 +10,7 @@ static int outlen;
 void flush(void)
 {
 	if (outlen)
-		sys3(SYS_write, 1, (long)outbuf, outlen);
+		sys3(__NR_write, 1, (long)outbuf, outlen);
 	outlen = 0;
 }
 

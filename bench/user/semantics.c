@@ -38,24 +38,24 @@ static volatile int *volatile kernel_address = (volatile int *)0xffffffff8100000
  * directions, and SIGSEGV for bad and kernel addresses. */
 static void semantics_fork(void)
 {
-	long me = sys0(SYS_getpid), pid;
+	long me = sys0(__NR_getpid), pid;
 	volatile int stack_var = 1;
 	int status;
 
-	pid = sys0(SYS_fork);
+	pid = sys0(__NR_fork);
 	if (pid == 0) {
-		long self = sys0(SYS_getpid);
+		long self = sys0(__NR_getpid);
 
 		/* report through the exit status: 1 bit per fact */
-		sys_exit((sys0(SYS_getppid) == me ? 1 : 0) | (self != me ? 2 : 0) |
-			 (self == sys0(SYS_gettid) ? 4 : 0));
+		sys_exit((sys0(__NR_getppid) == me ? 1 : 0) | (self != me ? 2 : 0) |
+			 (self == sys0(__NR_gettid) ? 4 : 0));
 	}
 	check(pid > 0, "fork returns the child's pid to the parent", pid);
 	status = wait_child(pid);
 	check(status == 7 << 8, "the child sees fork return 0, its own pid, and the parent as getppid",
 	      status);
 
-	pid = sys0(SYS_fork);
+	pid = sys0(__NR_fork);
 	if (pid == 0)
 		sys_exit(7);
 	status = wait_child(pid);
@@ -65,10 +65,10 @@ static void semantics_fork(void)
 	cow_global[0] = 1;
 	cow_global[PAGE / sizeof(int)] = 1;
 	stack_var = 1;
-	pid = sys0(SYS_fork);
+	pid = sys0(__NR_fork);
 	if (pid == 0) {
 		for (int i = 0; i < YIELD_LIMIT / 1000; i++)
-			sys0(SYS_sched_yield);		/* let the parent write */
+			sys0(__NR_sched_yield);		/* let the parent write */
 		sys_exit(cow_global[0] == 1 && cow_global[PAGE / sizeof(int)] == 1 &&
 			 stack_var == 1 ? 0 : 1);
 	}
@@ -79,7 +79,7 @@ static void semantics_fork(void)
 	check(status == 0, "COW: the parent's writes after fork stay out of the child", status);
 
 	/* COW, child to parent */
-	pid = sys0(SYS_fork);
+	pid = sys0(__NR_fork);
 	if (pid == 0) {
 		cow_global[0] = 3;
 		cow_global[2 * PAGE / sizeof(int)] = 3;
@@ -90,7 +90,7 @@ static void semantics_fork(void)
 	check(status == 0 && cow_global[0] == 2 && cow_global[2 * PAGE / sizeof(int)] == 0 &&
 	      stack_var == 2, "COW: the child's writes stay out of the parent", cow_global[0]);
 
-	pid = sys0(SYS_fork);
+	pid = sys0(__NR_fork);
 	if (pid == 0) {
 		*bad_address = 1;		/* fault */
 		sys_exit(0);
@@ -98,14 +98,14 @@ static void semantics_fork(void)
 	status = wait_child(pid);
 	check(status == 11, "a child touching address 8 is killed by SIGSEGV (status 11)", status);
 
-	pid = sys0(SYS_fork);
+	pid = sys0(__NR_fork);
 	if (pid == 0) {
 		sys_exit(*kernel_address == 0x12345678 ? 1 : 2);	/* must fault first */
 	}
 	status = wait_child(pid);
 	check(status == 11, "a child reading kernel memory is killed by SIGSEGV", status);
 
-	pid = sys0(SYS_fork);
+	pid = sys0(__NR_fork);
 	if (pid == 0) {
 		*kernel_address = 1;
 		sys_exit(2);
@@ -121,10 +121,10 @@ static void semantics_vfork(void)
 	int status;
 
 	shared_word = 0;
-	pid = sys0(SYS_vfork);
+	pid = sys0(__NR_vfork);
 	if (pid == 0) {
 		for (int i = 0; i < 100; i++)
-			sys0(SYS_sched_yield);	/* the parent must still not run */
+			sys0(__NR_sched_yield);	/* the parent must still not run */
 		shared_word = 42;
 		sys_exit(5);
 	}
@@ -145,9 +145,9 @@ static int thread_fn(void *arg)
 	u64 self;
 
 	__asm__ volatile("mov %%fs:0, %0" : "=r"(self));
-	thread_tid = (int)sys0(SYS_gettid);
+	thread_tid = (int)sys0(__NR_gettid);
 	shared_word = (self == (u64)tls_block) ? (int)(long)arg : -1;
-	*(volatile long *)&tls_block[1] = sys0(SYS_getpid);
+	*(volatile long *)&tls_block[1] = sys0(__NR_getpid);
 	return 0;
 }
 
@@ -187,13 +187,13 @@ static void semantics_clone(void)
 			   tls_block, thread_fn, (void *)77);
 	check(tid > 0, "clone(pthread flags) creates a thread", tid);
 	for (i = 0; i < YIELD_LIMIT && thread_ctid != 0; i++)
-		sys0(SYS_sched_yield);
+		sys0(__NR_sched_yield);
 	check(thread_ctid == 0, "CLONE_CHILD_CLEARTID: the tid word is cleared when the thread exits",
 	      thread_ctid);
 	check(shared_word == 77, "the thread shares memory and has its TLS (SETTLS)", shared_word);
-	check((long)tls_block[1] == sys0(SYS_getpid), "the thread has the parent's pid (same tgid)",
+	check((long)tls_block[1] == sys0(__NR_getpid), "the thread has the parent's pid (same tgid)",
 	      (long)tls_block[1]);
-	check(thread_tid == tid && tid != sys0(SYS_gettid), "the thread has its own tid", thread_tid);
+	check(thread_tid == tid && tid != sys0(__NR_gettid), "the thread has its own tid", thread_tid);
 	check(thread_ptid == tid, "CLONE_PARENT_SETTID writes the tid for the parent", thread_ptid);
 	check(wait_child(-1) == -1000 - 10, "threads are not waited for: wait4 says ECHILD",
 	      wait_child(-1));
@@ -209,11 +209,11 @@ static void semantics_clone(void)
 	 * (on one CPU; on Linux a second CPU may run it meanwhile) */
 	spin_release = 0;
 	pid = clone_thread(CLONE_VM | SIGCHLD, stack + STACK_SIZE, 0, 0, 0, spin_child_fn, 0);
-	sys0(SYS_sched_yield);
+	sys0(__NR_sched_yield);
 	spin_release = 1;
 	status = wait_child(pid);
 	check(pid > 0 && status == 0, "a child spinning without system calls is preempted", status);
-	check(sys6(SYS_munmap, (long)stack, STACK_SIZE, 0, 0, 0, 0) == 0, "munmap of the stack", 0);
+	check(sys6(__NR_munmap, (long)stack, STACK_SIZE, 0, 0, 0, 0) == 0, "munmap of the stack", 0);
 }
 
 /* semantics_errors - invalid clone flag sets, wait4 without children and
@@ -230,7 +230,7 @@ static void semantics_errors(void)
 	long r;
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		r = sys6(SYS_clone, bad[i].flags, 0, 0, 0, 0, 0);
+		r = sys6(__NR_clone, bad[i].flags, 0, 0, 0, 0, 0);
 		if (r == 0)
 			sys_exit(99);		/* must not happen: a child was made */
 		check(r == -22, bad[i].what, r);
@@ -243,15 +243,15 @@ static void semantics_errors(void)
  * sees only its child, and the orphan is re-parented away. */
 static void semantics_orphan(void)
 {
-	long pid = sys0(SYS_fork);
+	long pid = sys0(__NR_fork);
 	int status;
 
 	if (pid == 0) {
-		long grandchild = sys0(SYS_fork);
+		long grandchild = sys0(__NR_fork);
 
 		if (grandchild == 0) {
 			for (int i = 0; i < 10; i++)
-				sys0(SYS_sched_yield);
+				sys0(__NR_sched_yield);
 			sys_exit(3);
 		}
 		sys_exit(grandchild > 0 ? 4 : 1);	/* exits before its child */
@@ -265,11 +265,11 @@ static void semantics_orphan(void)
 /* semantics_memory - brk grows the heap with zeroed memory and shrinks it. */
 static void semantics_memory(void)
 {
-	long base = sys1(SYS_brk, 0), top;
+	long base = sys1(__NR_brk, 0), top;
 	char *p;
 	int zero = 1;
 
-	top = sys1(SYS_brk, base + 3 * PAGE);
+	top = sys1(__NR_brk, base + 3 * PAGE);
 	check(top == base + 3 * PAGE, "brk grows the heap", top - base);
 	p = (char *)base;
 	for (int i = 0; i < 3 * PAGE; i++)
@@ -277,7 +277,7 @@ static void semantics_memory(void)
 	p[0] = 1;
 	p[3 * PAGE - 1] = 2;
 	check(zero && p[3 * PAGE - 1] == 2, "new heap memory is zeroed and writable", 0);
-	check(sys1(SYS_brk, base) == base, "brk shrinks it back", 0);
+	check(sys1(__NR_brk, base) == base, "brk shrinks it back", 0);
 }
 
 /* semantics - run every check; 0 iff all passed. */

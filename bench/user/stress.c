@@ -11,7 +11,7 @@
 int stress(u64 n)
 {
 	for (u64 i = 0; i < n; i++) {
-		long pid = sys0(SYS_fork);
+		long pid = sys0(__NR_fork);
 
 		if (pid == 0)
 			sys_exit((int)(i & 0x7f));
@@ -35,7 +35,7 @@ int stress(u64 n)
  * child's status was wrong. */
 int fork_once(void)
 {
-	long pid = sys0(SYS_fork);
+	long pid = sys0(__NR_fork);
 	int status;
 
 	if (pid == 0)
@@ -55,13 +55,13 @@ int fork_bomb(u64 max, u64 nproc)
 	long pid, err = 0;
 	int again;
 
-	if (nproc && sys6(SYS_prlimit64, 0, RLIMIT_NPROC, (long)lim, 0, 0, 0) != 0) {
+	if (nproc && sys6(__NR_prlimit64, 0, RLIMIT_NPROC, (long)lim, 0, 0, 0) != 0) {
 		puts_("forkbomb: prlimit64(RLIMIT_NPROC) failed\n");
 		flush();
 		return 2;
 	}
 	while (n < max) {
-		pid = sys0(SYS_fork);
+		pid = sys0(__NR_fork);
 		if (pid == 0)
 			sys_exit(0);
 		if (pid < 0) {
@@ -70,11 +70,11 @@ int fork_bomb(u64 max, u64 nproc)
 		}
 		n++;
 	}
-	while (sys6(SYS_wait4, -1, 0, 0, 0, 0, 0) > 0)
+	while (sys6(__NR_wait4, -1, 0, 0, 0, 0, 0) > 0)
 		reaped++;
 	lim[0] = lim[1] = ~0UL;
 	if (nproc)
-		sys6(SYS_prlimit64, 0, RLIMIT_NPROC, (long)lim, 0, 0, 0);
+		sys6(__NR_prlimit64, 0, RLIMIT_NPROC, (long)lim, 0, 0, 0);
 	again = fork_once() == 107;
 	puts_("forkbomb: ");
 	putu(n);

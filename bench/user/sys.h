@@ -1,42 +1,16 @@
 /* bench/user/sys.h - the Linux system-call interface the user program uses:
- * call numbers, clone flags, the raw wrappers. The wrappers are static
+ * the raw wrappers (numbers and flags: core/uapi, shared with the kernel). The wrappers are static
  * inline because benchmark windows hold calls (sys0, wait_child): a
  * function call there would be counted. */
 #ifndef FORKLAB_USER_SYS_H
 #define FORKLAB_USER_SYS_H
 
-#define SYS_read		0
-#define SYS_write		1
-#define SYS_open		2
-#define SYS_mmap		9
-#define SYS_munmap		11
-#define SYS_brk			12
-#define SYS_sched_yield		24
-#define SYS_getpid		39
-#define SYS_clone		56
-#define SYS_fork		57
-#define SYS_vfork		58
-#define SYS_exit		60
-#define SYS_wait4		61
-#define SYS_getppid		110
-#define SYS_gettid		186
-#define SYS_mkdir		83
-#define SYS_mount		165
-#define SYS_prlimit64		302
-#define RLIMIT_NPROC		6
+#include "uapi/resource.h"
+#include "uapi/sched.h"
+#include "uapi/signal.h"
+#include "uapi/unistd.h"
 
-#define CLONE_VM		0x00000100
-#define CLONE_FS		0x00000200
-#define CLONE_FILES		0x00000400
-#define CLONE_SIGHAND		0x00000800
-#define CLONE_THREAD		0x00010000
-#define CLONE_NEWNS		0x00020000
-#define CLONE_SYSVSEM		0x00040000
-#define CLONE_SETTLS		0x00080000
-#define CLONE_PARENT_SETTID	0x00100000
-#define CLONE_CHILD_CLEARTID	0x00200000
-#define CLONE_NEWUSER		0x10000000
-#define SIGCHLD			17
+
 /* what pthread_create passes */
 #define THREAD_FLAGS		(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
 				 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
@@ -78,7 +52,7 @@ static inline long sys0(long n)
 static inline int wait_child(long pid)
 {
 	int status = -1;
-	long r = sys6(SYS_wait4, pid, (long)&status, 0, 0, 0, 0);
+	long r = sys6(__NR_wait4, pid, (long)&status, 0, 0, 0, 0);
 
 	return r == pid ? status : -1000 + (int)r;
 }

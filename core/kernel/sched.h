@@ -6,6 +6,7 @@
 #include "x86/percpu.h"
 #include "x86/ptrace.h"
 #include "x86/processor.h"
+#include "uapi/resource.h"
 
 #define KSTACK_SIZE		16384		/* Linux's THREAD_SIZE on x86-64 */
 #define STACK_END_MAGIC		0x57ac6e9dUL
@@ -52,12 +53,8 @@ struct sighand_struct {
 	struct k_sigaction action[_NSIG];
 };
 
-/* Resource limits, per thread group as in Linux; forklab enforces
- * RLIMIT_NPROC (fork) and reports the rest. */
-#define RLIMIT_STACK	3
-#define RLIMIT_NPROC	6
-#define RLIM_NLIMITS	16
-#define RLIM_INFINITY	(~0UL)
+/* Resource limits, per thread group as in Linux (uapi/resource.h); forklab
+ * enforces RLIMIT_NPROC (fork) and reports the rest. */
 struct rlimit {
 	u64 rlim_cur, rlim_max;
 };

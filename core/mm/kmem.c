@@ -38,11 +38,16 @@ int kmem_cache_destroy(struct kmem_cache *c)
 int kmem_cache_stats(struct kmem_cache *c, struct kmem_stats *st)
 {
 	if (!c->ops->stats) {
-		*st = (struct kmem_stats){ c->allocs, c->frees, c->allocs - c->frees, c->pages };
+		kmem_common_stats(c, st);
 		return -ENOTSUP;
 	}
 	c->ops->stats(c, st);
 	return 0;
+}
+
+void kmem_common_stats(struct kmem_cache *c, struct kmem_stats *st)
+{
+	*st = (struct kmem_stats){ c->allocs, c->frees, c->allocs - c->frees, c->pages };
 }
 
 size_t kmem_align(size_t align)

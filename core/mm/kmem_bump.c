@@ -90,11 +90,6 @@ static int bump_cache_destroy(struct kmem_cache *c)
 	return 0;
 }
 
-static void bump_stats(struct kmem_cache *c, struct kmem_stats *st)
-{
-	*st = (struct kmem_stats){ c->allocs, c->frees, c->allocs - c->frees, c->pages };
-}
-
 const struct kmem_ops kmem_bump_ops = {
 	.name = "bump",
 	.desc = "arena bump pointer, free does nothing: the lower bound",
@@ -102,5 +97,5 @@ const struct kmem_ops kmem_bump_ops = {
 	.alloc = bump_alloc,
 	.free = bump_free,
 	.cache_destroy = bump_cache_destroy,
-	.stats = bump_stats,
+	.stats = kmem_common_stats,
 };

@@ -55,11 +55,6 @@ static int page_cache_destroy(struct kmem_cache *c)
 	return 0;
 }
 
-static void page_stats(struct kmem_cache *c, struct kmem_stats *st)
-{
-	*st = (struct kmem_stats){ c->allocs, c->frees, c->allocs - c->frees, c->pages };
-}
-
 const struct kmem_ops kmem_page_ops = {
 	.name = "page",
 	.desc = "whole pages from the buddy allocator per object, no caching",
@@ -67,5 +62,5 @@ const struct kmem_ops kmem_page_ops = {
 	.alloc = page_alloc,
 	.free = page_free,
 	.cache_destroy = page_cache_destroy,
-	.stats = page_stats,
+	.stats = kmem_common_stats,
 };

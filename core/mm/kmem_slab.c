@@ -115,11 +115,6 @@ static int slab_cache_destroy(struct kmem_cache *c)
 	return 0;
 }
 
-static void slab_stats(struct kmem_cache *c, struct kmem_stats *st)
-{
-	*st = (struct kmem_stats){ c->allocs, c->frees, c->allocs - c->frees, c->pages };
-}
-
 const struct kmem_ops kmem_slab_ops = {
 	.name = "slab",
 	.desc = "Bonwick slabs: partial/full/empty lists, constructed objects, colouring",
@@ -127,5 +122,5 @@ const struct kmem_ops kmem_slab_ops = {
 	.alloc = slab_alloc,
 	.free = slab_free,
 	.cache_destroy = slab_cache_destroy,
-	.stats = slab_stats,
+	.stats = kmem_common_stats,
 };

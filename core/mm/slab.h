@@ -13,6 +13,9 @@
 void *kmem_desc_alloc(size_t bytes, const char *name, size_t size, size_t align,
 		      void (*ctor)(void *), const struct kmem_ops *ops);
 void kmem_desc_free(void *desc);
+/* kmem_common_stats - a stats op from the counters every cache keeps (for
+ * strategies that count nothing of their own). */
+void kmem_common_stats(struct kmem_cache *c, struct kmem_stats *st);
 /* kmem_align - the effective alignment for @align (at least 8). */
 size_t kmem_align(size_t align);
 

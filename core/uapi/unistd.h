@@ -1,0 +1,36 @@
+/* core/uapi/unistd.h - Linux x86-64 system-call numbers: the ones forklab
+ * implements (kernel/syscall.c; any other returns -ENOSYS) and the ones its
+ * programs call on Linux too (read, open, mkdir, mount for kallsyms). Only
+ * #defines: the kernel and the user programs (bench/user) both include it. */
+#ifndef FORKLAB_UAPI_UNISTD_H
+#define FORKLAB_UAPI_UNISTD_H
+
+#define __NR_read		0
+#define __NR_write		1
+#define __NR_open		2
+#define __NR_mmap		9
+#define __NR_munmap		11
+#define __NR_brk		12
+#define __NR_rt_sigaction	13
+#define __NR_rt_sigprocmask	14
+#define __NR_ioctl		16
+#define __NR_writev		20
+#define __NR_sched_yield	24
+#define __NR_getpid		39
+#define __NR_clone		56
+#define __NR_fork		57
+#define __NR_vfork		58
+#define __NR_exit		60
+#define __NR_wait4		61
+#define __NR_mkdir		83
+#define __NR_getrlimit		97
+#define __NR_getppid		110
+#define __NR_arch_prctl		158
+#define __NR_setrlimit		160
+#define __NR_mount		165
+#define __NR_gettid		186
+#define __NR_set_tid_address	218
+#define __NR_exit_group		231
+#define __NR_prlimit64		302
+
+#endif
