@@ -167,3 +167,16 @@ int fl_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+/* printk - format and print through vprintk (the serial console in the
+ * kernel, stdout in the host tests); returns the formatted length. */
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -108,12 +108,7 @@ long probe_read_u64(const void *addr, u64 *val)
 	u64 v = 0;
 
 	asm volatile("1:	movq (%[addr]), %[v]\n"
-		     "2:\n"
-		     ".pushsection .fixup, \"ax\"\n"
-		     "3:	movq %[efault], %[ret]\n"
-		     "	jmp 2b\n"
-		     ".popsection\n"
-		     _ASM_EXTABLE(1b, 3b)
+		     _ASM_EFAULT_FIXUP
 		     : [ret] "+r"(ret), [v] "+r"(v)
 		     : [addr] "r"(addr), [efault] "i"(-EFAULT)
 		     : "memory");

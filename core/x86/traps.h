@@ -20,6 +20,17 @@ struct exception_table_entry {
 	".pushsection __ex_table, \"a\"\n\t.balign 8\n\t"		\
 	".quad " #from ", " #to "\n\t.popsection\n\t"
 
+/* _ASM_EFAULT_FIXUP - follows an instruction labelled 1: a fault there
+ * stores -EFAULT in operand %[ret] (operand %[efault] must be the
+ * immediate -EFAULT) and resumes after it, at label 2. */
+#define _ASM_EFAULT_FIXUP						\
+	"2:\n"								\
+	".pushsection .fixup, \"ax\"\n"				\
+	"3:	movq %[efault], %[ret]\n"				\
+	"	jmp 2b\n"						\
+	".popsection\n"						\
+	_ASM_EXTABLE(1b, 3b)
+
 /* The last exception that a fixup absorbed, for tests. */
 struct exception_record {
 	u64 count, vector, error_code, rip, cr2;

@@ -90,12 +90,7 @@ static long probe_ud(void)
 	long ret = 0;
 
 	asm volatile("1:	ud2\n"
-		     "2:\n"
-		     ".pushsection .fixup, \"ax\"\n"
-		     "3:	movq %[efault], %[ret]\n"
-		     "	jmp 2b\n"
-		     ".popsection\n"
-		     _ASM_EXTABLE(1b, 3b)
+		     _ASM_EFAULT_FIXUP
 		     : [ret] "+r"(ret)
 		     : [efault] "i"(-EFAULT));
 	return ret;

@@ -1,5 +1,6 @@
 /* tests/host/host_shim.c - what the kernel modules expect from the kernel, for
- * the host unit tests: printk to stdout, panic to stderr and abort. */
+ * the host unit tests: vprintk (under lib/printf.c's printk) to stdout, panic
+ * to stderr and abort. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,17 +8,6 @@
 int vprintk(const char *fmt, va_list ap)
 {
 	return vprintf(fmt, ap);
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintf(fmt, ap);
-	va_end(ap);
-	return n;
 }
 
 void panic(const char *fmt, ...)
