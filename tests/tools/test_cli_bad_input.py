@@ -7,7 +7,7 @@ import sys
 import tempfile
 import unittest
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 FORKLAB = os.path.join(ROOT, "tools", "forklab")
 KERNEL = os.path.join(ROOT, "build", "forklab.elf")
 

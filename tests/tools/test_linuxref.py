@@ -7,7 +7,7 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 from forklablib import linuxref, qemu, runs  # noqa: E402
 
 
@@ -130,7 +130,7 @@ class LinuxReference(unittest.TestCase):
                 linuxref.new_dir(a, "icount")
 
     def forklab_linux(self, *args):
-        r = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "..",
+        r = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                                          "tools", "forklab"), "linux", *args],
                            capture_output=True, text=True, timeout=60)
         self.assertNotIn("Traceback", r.stderr)
