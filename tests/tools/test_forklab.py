@@ -5,7 +5,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from forklablib import exitcodes, qemu, runs  # noqa: E402
+from forklablib import exitcodes, gate, qemu, results  # noqa: E402
 
 
 class ExitStatus(unittest.TestCase):
@@ -89,7 +89,7 @@ pid,alloc+find+free,idr,1000,100,50,60,70,80,90,61,2,cycles
 
 class Results(unittest.TestCase):
     def test_parse_log(self):
-        rows, meta = runs.parse_log(LOG)
+        rows, meta, _ = results.parse_log(LOG)
         self.assertEqual(len(rows), 3)
         fork = rows[0]
         self.assertEqual((fork["op"], fork["alloc"], fork["pt"], fork["p50"]), ("fork", "slub", "cow", "110"))
@@ -98,18 +98,18 @@ class Results(unittest.TestCase):
         self.assertEqual((rows[2]["pid"], rows[2]["live"]), ("idr", "1000"))
 
     def test_compare_flags_regressions(self):
-        base, _ = runs.parse_log(LOG)
+        base, _, _ = results.parse_log(LOG)
         now = [dict(r) for r in base]
         now[0]["p50"] = "120"		# +9%
         now[1]["p50"] = "26"		# -3.7%
-        verdicts = {(k[0], m): v for k, m, x, y, ch, v in runs.compare_rows(base, now)}
+        verdicts = {(k[0], m): v for k, m, x, y, ch, v in gate.compare_rows(base, now)}
         self.assertEqual(verdicts[("fork", "p50")], "worse")
         self.assertEqual(verdicts[("alloc", "p50")], "better")
         self.assertEqual(verdicts[("pid", "p50")], "same")
 
     def test_missing_row_is_reported(self):
-        base, _ = runs.parse_log(LOG)
-        result = runs.compare_rows(base, base[1:])
+        base, _, _ = results.parse_log(LOG)
+        result = gate.compare_rows(base, base[1:])
         self.assertIn("missing", [r[5] for r in result])
 
 

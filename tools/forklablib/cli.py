@@ -3,7 +3,8 @@ import argparse
 import os
 import sys
 
-from . import exitcodes, qemu
+from . import compare, exitcodes, gate, linuxref, plot, profile, qemu, report, run
+from .ui import warn
 
 BOOT_EPILOG = """exit status:
   0 passed (or the user program exited 0); 1 self-test failure; 2 kernel panic;
@@ -16,10 +17,6 @@ BOOT_EPILOG = """exit status:
 
 OUTCOMES = ("pass", "fail", "panic", "badcmd", "exception", "nomem", "badboot", "badprog", "triple",
             "timeout", "killed", "program:N")
-
-
-def warn(msg):
-    print(msg, file=sys.stderr, flush=True)
 
 
 def add_boot_options(p, default_timeout=120):
@@ -146,6 +143,8 @@ def cmd_list(argv):
 
 
 COMMANDS = {"boot": cmd_boot, "test": cmd_test, "expect": cmd_expect, "list": cmd_list}
+for module in (run, plot, report, compare, gate, linuxref, profile):
+    COMMANDS.update(module.COMMANDS)
 
 
 def parse(p, argv):
@@ -160,13 +159,6 @@ def parse(p, argv):
 
 
 def main(argv):
-    try:
-        from . import linuxref, profile, runs
-        COMMANDS.update(runs.COMMANDS)
-        COMMANDS.update(linuxref.COMMANDS)
-        COMMANDS.update(profile.COMMANDS)
-    except ImportError:
-        pass
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(sys.modules["__main__"].__doc__ or "")
         return 0 if argv else 2

@@ -17,8 +17,9 @@ import subprocess
 import tempfile
 import time
 
-from . import qemu, runs
+from . import qemu
 from .exitcodes import ROOT
+from .ui import warn
 
 USER_PROGRAM = os.path.join(ROOT, "build", "user", "forklab-user")
 GDB_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb_step.py")
@@ -78,7 +79,7 @@ def linux_symbols():
     vmlinuz, pkg = linuxref.ensure_kernel()
     path = os.path.join(linuxref.CACHE, f"kallsyms-{pkg}.txt")
     if not os.path.exists(path):
-        runs.warn(f"forklab profile: reading {pkg}'s symbols from /proc/kallsyms (once)")
+        warn(f"forklab profile: reading {pkg}'s symbols from /proc/kallsyms (once)")
         with tempfile.TemporaryDirectory() as tmp:
             initrd = linuxref.make_initramfs(USER_PROGRAM, os.path.join(tmp, "initrd"))
             cmd = linuxref.guest_command("tcg", vmlinuz, initrd, "kallsyms", 512,
