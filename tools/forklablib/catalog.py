@@ -2,6 +2,7 @@
 them all; mode=bench its strategies, benchmarks, ops and phases): the host's
 only source of strategy, benchmark, op and phase names and of the values
 each command-line key accepts."""
+import os
 import re
 
 from . import protocol, qemu
@@ -83,6 +84,21 @@ class Catalog:
         if r and not r[0] <= value <= r[1]:
             raise qemu.UsageError(f"--{option} {value}: out of range; accepted: "
                                   f"{self.accepts[key]}")
+
+
+def of_run(run):
+    """The Catalog of the kernel that made @run, from the list records its
+    log.txt opens with (none in a Linux run or an old one: then empty)."""
+    records = []
+    try:
+        with open(os.path.join(run, "log.txt"), errors="replace") as f:
+            for rec in protocol.parse(f):
+                if rec.is_a("config"):		# the list is over
+                    break
+                records.append(rec)
+    except OSError:
+        pass
+    return Catalog(records)
 
 
 _listed = {}

@@ -7,14 +7,9 @@ import os
 import shutil
 import subprocess
 
-from . import qemu, results
+from . import catalog, qemu, results
 from .exitcodes import ROOT
 from .ui import warn
-
-# the strategy set a figure shows when the run holds several (the one the
-# README's numbers use), where the run holds it
-PREFERRED = {"alloc": "slub", "pt": "cow", "pid": "hash"}
-
 
 def write_dat(path, header, lines):
     with open(path, "w") as f:
@@ -36,10 +31,11 @@ def in_order(values):
     return list(dict.fromkeys(values))
 
 
-def preferred(rows, field):
-    """The strategy of @field a figure shows: PREFERRED's if @rows hold it."""
+def shown(rows, field, cat):
+    """The strategy of @field that a figure shows when @rows hold several:
+    the kernel's default (@cat), or the first when the run lacks it."""
     held = {r[field] for r in rows}
-    return PREFERRED[field] if PREFERRED[field] in held else rows[0][field]
+    return cat.default(field) if cat.default(field) in held else rows[0][field]
 
 
 def rss_series(out, name, rows):
@@ -48,15 +44,14 @@ def rss_series(out, name, rows):
                for r in sorted(rows, key=lambda r: int(r["rss_pages"]))])
 
 
-def plot_fork_rss(out, fork, a0, p0, mode, linux):
+def plot_fork_rss(out, fork, a0, p0, t_v, mode, linux):
     """fork latency vs resident size, one curve per pt (first alloc, first
     pid), vfork beside them, Linux's curves with @linux."""
     pts = sorted({r["pt"] for r in fork})
     for pt in pts:
         rss_series(out, pt, [r for r in fork if r["op"] == "fork" and r["pt"] == pt and
                              r["alloc"] == a0 and r["pid"] == p0])
-    # vfork beside them (it copies no page tables: one curve, the first pt)
-    t_v = PREFERRED["pt"] if PREFERRED["pt"] in pts else pts[0]
+    # vfork beside them (it copies no page tables: one curve, pt t_v's)
     vrows = [r for r in fork if r["op"] == "vfork" and r["pt"] == t_v and
              r["alloc"] == a0 and r["pid"] == p0]
     if len(vrows) > 1:
@@ -157,10 +152,11 @@ def plot(out, linux=None):
     made = []
     fork = [r for r in rows if r["bench"] == "fork"]
     if fork:
-        a0, p0, t0 = preferred(fork, "alloc"), preferred(fork, "pid"), preferred(fork, "pt")
+        cat = catalog.of_run(out)
+        a0, t0, p0 = (shown(fork, f, cat) for f in catalog.FAMILIES)
         one = [r for r in fork if r["rss_pages"] == "1" and r["pt"] == t0 and r["pid"] == p0]
         ops = in_order(r["op"] for r in fork if r["rss_pages"] == "1")	# the ops at 1 page
-        made += plot_fork_rss(out, fork, a0, p0, mode, linux)
+        made += plot_fork_rss(out, fork, a0, p0, t0, mode, linux)
         made += plot_fork_phases(out, fork, t0, p0, mode)
         made += plot_fork_ops(out, fork, one, ops, mode, t0, p0)
         spath = os.path.join(out, "samples.csv")
