@@ -7,7 +7,7 @@ import os
 import platform
 import subprocess
 
-from . import plot, protocol, qemu, report, results
+from . import catalog, plot, protocol, qemu, report, results
 from .exitcodes import ROOT
 from .ui import Progress, warn
 
@@ -64,6 +64,17 @@ def warn_slow_timer(rec):
              "and --mode icount gives instruction counts instead")
 
 
+def check_options(opts):
+    """Refuse strategy and benchmark names the kernel does not list, and
+    counts outside what its keys accept, before anything runs or is written."""
+    cat = catalog.of_kernel(opts.kernel)
+    for family in catalog.FAMILIES:
+        cat.check_list(family, family, getattr(opts, family), cat.names(family))
+    cat.check_list("bench", "bench", opts.bench, cat.bench_names())
+    cat.check_int("iters", "iters", opts.iters)
+    cat.check_int("rss-max", "rss_max", opts.rss_max)
+
+
 class Watch:
     """What cmd_run does with each serial line as it comes: progress from
     the `plan` and `config` records, the kernel's errors passed on."""
@@ -113,6 +124,7 @@ def cmd_run(argv):
                    help="keep every sample of the fork benchmarks (samples.csv, CDF plots)")
     opts = p.parse_args(argv)
     mode = qemu.choose_mode(opts.mode, warn=warn)
+    check_options(opts)
     pmu_arg = ""
     if opts.events:
         pmu_arg = " pmu=" + encode_events(opts.events, opts.pmu_model)
