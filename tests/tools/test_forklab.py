@@ -1,11 +1,14 @@
 """Host tests of tools/forklab's decoding and mode selection (no QEMU)."""
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from forklablib import exitcodes, gate, qemu, results  # noqa: E402
+from forklablib import cli, exitcodes, gate, qemu, results  # noqa: E402
+
+FORKLAB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "forklab")
 
 
 class ExitStatus(unittest.TestCase):
@@ -77,6 +80,14 @@ class Modes(unittest.TestCase):
     def test_kvm_command_drops_arch_capabilities(self):
         cmd = qemu.qemu_command("kvm", kernel="k")
         self.assertIn("host,-arch-capabilities,+invtsc", cmd)
+
+
+class Usage(unittest.TestCase):
+    def test_the_usage_names_every_command(self):
+        r = subprocess.run([sys.executable, FORKLAB, "--help"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for name in cli.COMMANDS:
+            self.assertRegex(r.stdout, rf"(forklab|\|) {name} ", name)
 
 
 LOG = """config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1
