@@ -98,9 +98,14 @@ class FreeText(unittest.TestCase):
     def test_empty_free_text_is_a_field(self):
         self.assertEqual(protocol.parse_line("phase,total,")["desc"], "")
 
+    def test_a_row_goes_on_on_an_indented_line(self):
+        schema = protocol.load_schema("thing - skip a:int\n              b:int c...\n")
+        self.assertEqual(protocol.parse_line("thing,1,2,x,y", schema).fields,
+                         {"a": 1, "b": 2, "c": "x,y"})
+
     def test_free_text_must_be_last_in_the_schema(self):
         with self.assertRaises(ValueError):
-            protocol.load_schema("thing - name desc... more skip")
+            protocol.load_schema("thing - skip name desc... more")
 
 
 class NotRecords(unittest.TestCase):

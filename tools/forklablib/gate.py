@@ -10,6 +10,11 @@ from .exitcodes import ROOT
 from .results import KEY, fnum
 from .ui import warn
 
+BASELINE = os.path.join(ROOT, "results", "baseline-icount.csv")
+GATE_ARGS = ["--mode", "icount", "--iters", "10", "--rss-max", "16", "--bench", "fork,alloc,pid",
+             "--no-plots"]
+WIDEN = 5.0	# tolerance factor when the compiler or QEMU differ from the baseline's
+
 
 def keyed(rows):
     return {tuple(r[k] for k in KEY): r for r in rows}
@@ -41,14 +46,6 @@ def print_table(result):
             print(f"{name:<58} {'-':<12} {'-':>10} {'-':>10} {'-':>8}  {v}")
         else:
             print(f"{name:<58} {m:<12} {x:>10.0f} {y:>10.0f} {ch:>+7.2f}%  {v}")
-
-
-
-
-BASELINE = os.path.join(ROOT, "results", "baseline-icount.csv")
-GATE_ARGS = ["--mode", "icount", "--iters", "10", "--rss-max", "16", "--bench", "fork,alloc,pid",
-             "--no-plots"]
-WIDEN = 5.0	# tolerance factor when the compiler or QEMU differ from the baseline's
 
 
 def toolchain():

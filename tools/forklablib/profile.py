@@ -207,8 +207,9 @@ def report(rips, back, ks, kernel, title, opts, top, op):
     per_fn = collections.Counter(fn(a) for a in rips)
     total = len(rips)
     print(f"forklab profile: {title}, {opts.rss} resident page(s), call {opts.call} (icount)")
+    until = f" from {SYSCALL_NAMES.get(op.until, op.until)}" if op.until else ""
     print(f"{total:,} instructions from the syscall entry to the caller's return to user mode"
-          .replace(",", " ") + (f" from {SYSCALL_NAMES.get(op.until, op.until)}" if op.until else "") +
+          .replace(",", " ") + until +
           ("" if back else f" (stopped at --max-steps {opts.max_steps})"))
     # a rep-prefixed string instruction stays at one address for every
     # iteration: icount counts each, hardware retires the instruction once
@@ -267,7 +268,7 @@ def cmd_profile(argv):
                    "fork-exit-wait runs on through the child's exit and the parent's wait4, as "
                    "the benchmark times it)")
     for family in catalog.FAMILIES:
-        p.add_argument(f"--{family}", help="strategy (default: the kernel's default)")
+        p.add_argument(f"--{family}", help=f"the {family}= strategy (default: the kernel's)")
     p.add_argument("--rss", type=int, default=1, help="resident pages before the call (default 1)")
     p.add_argument("--call", type=int, default=3,
                    help="which call of the op to trace (default 3: warm caches and free lists)")

@@ -3,10 +3,11 @@ program print, declared once in SCHEMA, and the one parser of them.
 
 A record is one line `name,field,field,...`. Each row of SCHEMA gives one
 shape a record comes in: its name, a kind (which of the record's shapes it
-is; "-" for a record of one shape), its fields, and what the parser does
-with a line of that name that fits none of its shapes ("skip" it, or
-"reject" it: ProtocolError). A line whose name is not in SCHEMA (the
-kernel's prose, Linux's boot messages) is not a record and is ignored.
+is; "-" for a record of one shape), what the parser does with a line of
+that name that fits none of its shapes ("skip" it, or "reject" it:
+ProtocolError; all shapes of a record say the same), and its fields. A line
+whose name is not in SCHEMA (the kernel's prose, Linux's boot messages) is
+not a record and is ignored.
 
 Fields, in the order the line holds them:
   name          a value (text without commas)
@@ -20,39 +21,42 @@ Fields, in the order the line holds them:
 A line must hold every field of a shape, and nothing more, to have it."""
 
 SCHEMA_TABLE = """
-# name      kind          fields                                                if bad
-tsc         -             khz=int source=text invariant=int                      skip
-timer       -             overhead_min=int overhead_p50=int unit                 skip
-user_timer  -             overhead_min=int overhead_p50=int unit                 skip
-probe       overhead      overhead=int unit                                      skip
-probe       compiled_out  'compiled_out'                                         skip
-pmu         available     'available' info*int                                   skip
-pmu         unavailable   'unavailable' why...                                   skip
-pmu         totals        op=text counts*int                                     skip
-strategy    -             family name desc...                                    reject
-default     -             family name                                            reject
-key         -             name desc...                                           reject
-accepts     -             name text...                                           reject
-bench       start         name 'start'                                           reject
-bench       columns       'op' names...                                          reject
-bench       list          name varies desc...                                    reject
-op          -             name nr:int until:int desc...                          reject
-phase       -             name desc...                                           reject
-plan        -             configs=int                                            reject
-config      -             op=text alloc=text pt=text pid=text rss_pages=int      skip
-result      -             op rss_pages:int n:int min:int p50:int p90:int p99:int max:int mean:int unit  skip
-sample      -             op rss_pages:int cycles:int                            skip
-child_run   -             n=int p50=int p90=int                                  skip
-pmu_call    -             n=int counts*int                                       skip
-phases      -             n=int phases*int                                       skip
-alloc       error         'error' what...                                        skip
-alloc       -             op alloc size:int n:int min:int p50:int p90:int p99:int max:int mean:int stddev:int unit  skip
-pid         columns       'op' names...                                          skip
-pid         error         'error' what...                                        skip
-pid         -             op pid live:int n:int min:int p50:int p90:int p99:int max:int mean:int stddev:int unit  skip
-error       -             what...                                                skip
-kallsyms    begin         'begin'                                                skip
-kallsyms    end           'end'                                                  skip
+# name      kind          if bad  fields (an indented line goes on with the fields above)
+tsc         -             skip    khz=int source=text invariant=int
+timer       -             skip    overhead_min=int overhead_p50=int unit
+user_timer  -             skip    overhead_min=int overhead_p50=int unit
+probe       overhead      skip    overhead=int unit
+probe       compiled_out  skip    'compiled_out'
+pmu         available     skip    'available' info*int
+pmu         unavailable   skip    'unavailable' why...
+pmu         totals        skip    op=text counts*int
+strategy    -             reject  family name desc...
+default     -             reject  family name
+key         -             reject  name desc...
+accepts     -             reject  name text...
+bench       start         reject  name 'start'
+bench       columns       reject  'op' names...
+bench       list          reject  name varies desc...
+op          -             reject  name nr:int until:int desc...
+phase       -             reject  name desc...
+plan        -             reject  configs=int
+config      -             skip    op=text alloc=text pt=text pid=text rss_pages=int
+result      -             skip    op rss_pages:int n:int min:int p50:int p90:int p99:int
+                                  max:int mean:int unit
+sample      -             skip    op rss_pages:int cycles:int
+child_run   -             skip    n=int p50=int p90=int
+pmu_call    -             skip    n=int counts*int
+phases      -             skip    n=int phases*int
+alloc       error         skip    'error' what...
+alloc       -             skip    op alloc size:int n:int min:int p50:int p90:int p99:int
+                                  max:int mean:int stddev:int unit
+pid         columns       skip    'op' names...
+pid         error         skip    'error' what...
+pid         -             skip    op pid live:int n:int min:int p50:int p90:int p99:int max:int
+                                  mean:int stddev:int unit
+error       -             skip    what...
+kallsyms    begin         skip    'begin'
+kallsyms    end           skip    'end'
 """
 
 TYPES = {"int": int, "text": str}
@@ -141,12 +145,17 @@ class Shape:
 
 def load_schema(table=SCHEMA_TABLE):
     """record name -> [Shape], in the table's order (the first that fits wins)."""
+    rows = []
+    for line in table.splitlines():
+        if line.strip() and not line.startswith("#"):
+            if line[0].isspace():
+                rows[-1] += line			# more fields of the row above
+            else:
+                rows.append(line)
     schema = {}
-    for row in table.splitlines():
-        if not row.strip() or row.startswith("#"):
-            continue
+    for row in rows:
         cols = row.split()
-        name, kind, bad, spec = cols[0], cols[1], cols[-1], " ".join(cols[2:-1])
+        name, kind, bad, spec = cols[0], cols[1], cols[2], " ".join(cols[3:])
         if bad not in ("skip", "reject"):
             raise ValueError(f"{name}: 'if bad' is {bad}, not skip or reject")
         shapes = schema.setdefault(name, [])
