@@ -2,6 +2,7 @@
 from its list records (no guest: a captured mode=list)."""
 import os
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
@@ -56,6 +57,24 @@ class Names(unittest.TestCase):
         self.assertEqual(self.cat.int_range("rss_max"), (1, 262144))
         self.assertIsNone(self.cat.int_range("args"))
         self.assertIsNone(self.cat.int_range("no_such_key"))
+
+
+class OfRun(unittest.TestCase):
+    def test_a_runs_log_gives_the_list_it_opens_with(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "log.txt"), "w") as f:
+                f.write("\n".join(LIST + ["default,pt,cow", "plan,configs,1",
+                                           "config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1",
+                                           "default,pt,never-read"]) + "\n")
+            cat = catalog.of_run(d)
+        self.assertEqual(cat.names("alloc"), ["page", "slab", "slub"])
+        self.assertEqual(cat.defaults, {"pt": "cow"})
+
+    def test_a_run_without_a_log_has_an_empty_list(self):
+        with tempfile.TemporaryDirectory() as d:
+            cat = catalog.of_run(d)
+        self.assertEqual((cat.names("alloc"), cat.default("pid")),
+                         ([], catalog.FALLBACK_DEFAULTS["pid"]))
 
 
 class Refusals(unittest.TestCase):
