@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/render_report.py RUN [OUT.png] - render RUN/report.html in headless
+"""tests/tools/render_report.py RUN [OUT.png] - render RUN/report.html in headless
 Chromium and check that it drew a page with plots: the screenshot must be
 mostly not blank and hold many colours (the gnuplot curves), and Chromium
 must report no error. Exit 0 if so, 1 if not, 77 when Chromium is absent
@@ -57,7 +57,7 @@ def decode_png(path):
 
 def main(argv):
     if len(argv) < 2:
-        print("usage: tests/render_report.py RUN [OUT.png]", file=sys.stderr)
+        print("usage: tests/tools/render_report.py RUN [OUT.png]", file=sys.stderr)
         return 2
     report = os.path.abspath(os.path.join(argv[1], "report.html"))
     if not os.path.exists(report):

@@ -3,7 +3,9 @@ import argparse
 import os
 import sys
 
-from . import exitcodes, qemu
+from . import (catalog, compare, exitcodes, gate, linuxref, plot, profile, protocol, qemu,
+               report, run)
+from .ui import warn
 
 BOOT_EPILOG = """exit status:
   0 passed (or the user program exited 0); 1 self-test failure; 2 kernel panic;
@@ -16,10 +18,6 @@ BOOT_EPILOG = """exit status:
 
 OUTCOMES = ("pass", "fail", "panic", "badcmd", "exception", "nomem", "badboot", "badprog", "triple",
             "timeout", "killed", "program:N")
-
-
-def warn(msg):
-    print(msg, file=sys.stderr, flush=True)
 
 
 def add_boot_options(p, default_timeout=120):
@@ -118,34 +116,32 @@ def cmd_list(argv):
     if res.outcome.name != "pass":
         warn(f"forklab: the kernel did not list: {res.outcome.words}")
         return res.outcome.tool_status or 1
-    lines = [line.split(",") for line in res.lines]
-    accepts = {f[1]: ",".join(f[2:]) for f in lines if f[0] == "accepts" and len(f) > 2}
+    cat = catalog.Catalog.from_lines(res.lines)
     print("kernel command-line keys:")
-    for f in lines:
-        if f[0] == "key" and len(f) > 2:
-            print(f"  {f[1]:<10} {','.join(f[2:])}")
-            if f[1] in accepts:
-                print(f"  {'':<10} accepts: {accepts[f[1]]}")
+    for name, desc in cat.keys:
+        print(f"  {name:<10} {desc}")
+        if name in cat.accepts:
+            print(f"  {'':<10} accepts: {cat.accepts[name]}")
     print("strategies:")
-    for f in lines:
-        if f[0] == "strategy" and len(f) > 3:
-            print(f"  {f[1] + '=' + f[2]:<16} {','.join(f[3:])}")
+    for family, strategies in cat.strategies.items():
+        for name, desc in strategies:
+            default = " (default)" if cat.defaults.get(family) == name else ""
+            print(f"  {family + '=' + name:<16} {desc}{default}")
     print("benchmarks:")
-    for f in lines:
-        if f[0] == "bench" and len(f) > 3:
-            print(f"  {f[1]:<8} varies {f[2]:<14} {','.join(f[3:])}")
+    for name, varies, desc in cat.benches:
+        print(f"  {name:<8} varies {varies:<14} {desc}")
     print("fork benchmark operations:")
-    for f in lines:
-        if f[0] == "op" and len(f) > 4:
-            print(f"  {f[1]:<16} {','.join(f[4:])}")
+    for op in cat.ops:
+        print(f"  {op.name:<16} {op.desc}")
     print("fork phases:")
-    for f in lines:
-        if f[0] == "phase" and len(f) > 2:
-            print(f"  {f[1]:<20} {','.join(f[2:])}")
+    for name, desc in cat.phases:
+        print(f"  {name:<20} {desc}")
     return 0
 
 
 COMMANDS = {"boot": cmd_boot, "test": cmd_test, "expect": cmd_expect, "list": cmd_list}
+for module in (run, plot, report, compare, gate, linuxref, profile):
+    COMMANDS.update(module.COMMANDS)
 
 
 def parse(p, argv):
@@ -160,13 +156,6 @@ def parse(p, argv):
 
 
 def main(argv):
-    try:
-        from . import linuxref, profile, runs
-        COMMANDS.update(runs.COMMANDS)
-        COMMANDS.update(linuxref.COMMANDS)
-        COMMANDS.update(profile.COMMANDS)
-    except ImportError:
-        pass
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(sys.modules["__main__"].__doc__ or "")
         return 0 if argv else 2
@@ -182,6 +171,9 @@ def main(argv):
     except exitcodes.HeaderError as e:
         warn(f"forklab: {e}")
         return 2
+    except protocol.ProtocolError as e:	# the kernel and this tool disagree
+        warn(f"forklab: {e}")
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:		# e.g. `forklab compare A B | head`

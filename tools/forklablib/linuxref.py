@@ -13,18 +13,15 @@ import shutil
 import subprocess
 import time
 
-from . import qemu, runs
+from . import catalog, plot, qemu, report, results, run
 from .exitcodes import ROOT
+from .ui import warn
 
 CACHE = os.path.join(ROOT, "build", "linux")
 PROGRAM = os.path.join(ROOT, "build", "user", "forklab-user")
 META_PACKAGE = "linux-image-cloud-amd64"
 KVM_FAILURE = ("KVM internal error", "emulation failure")
 NAME = "linux"			# what the rows carry as alloc, pt and pid
-
-
-def warn(msg):
-    runs.warn(msg)
 
 
 def cpio_newc(entries):
@@ -126,18 +123,28 @@ def run_guest(mode, vmlinuz, initrd, args, mem, timeout, kernel_args=""):
     return st.lines, st.stderr, st.why, cmd, st.wall_s
 
 
+def forklab_phases():
+    """forklab's fork phases (its mode=list): Linux prints none, but its
+    results.csv keeps the columns of forklab's, empty, so that both read alike."""
+    try:
+        return catalog.of_kernel().phase_names()
+    except qemu.UsageError as e:
+        warn(f"forklab linux: results.csv without phase columns: {e}")
+        return []
+
+
 def write_run(out, lines, meta):
-    rows, parsed = runs.parse_log(lines)
+    rows, parsed, cols = results.parse_log(lines, phases=forklab_phases())
     if not rows:
         meta.update(parsed, rows=0)		# a run that died keeps what it had
         with open(os.path.join(out, "meta.json"), "w") as f:
             json.dump(meta, f, indent=2)
         raise qemu.UsageError("the program printed no result rows; see " +
                               os.path.relpath(os.path.join(out, "log.txt")))
-    runs.write_csv(os.path.join(out, "results.csv"), rows)
-    samples = runs.parse_samples(lines)
+    results.write_csv(os.path.join(out, "results.csv"), rows, cols)
+    samples = results.parse_samples(lines)
     if samples:
-        runs.write_samples(os.path.join(out, "samples.csv"), samples)
+        results.write_samples(os.path.join(out, "samples.csv"), samples)
     meta.update(parsed, rows=len(rows))
     with open(os.path.join(out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=2)
@@ -150,12 +157,12 @@ def new_dir(out, mode):
             raise qemu.UsageError(f"{out} exists; forklab never overwrites a run")
         os.makedirs(out)
         return out
-    return runs.run_dir(f"linux-{mode}")		# creates it, never an existing one
+    return run.run_dir(f"linux-{mode}")		# creates it, never an existing one
 
 
 def common_meta(mode, args):
     return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "mode": mode,
-            "kernel": NAME, "host_cpu": runs.host_cpu(), "host_kernel": platform.release(),
+            "kernel": NAME, "host_cpu": run.host_cpu(), "host_kernel": platform.release(),
             "program": "build/user/forklab-user", "program_args": args,
             "pmu": "not read (Linux reference)"}
 
@@ -206,8 +213,8 @@ def cmd_linux(argv):
         rows = write_run(out, lines, meta)
         print(f"forklab linux: {len(rows)} result rows (native) in {os.path.relpath(out)}")
         if not opts.no_plots:
-            runs.plot(out)
-            runs.report(out)
+            plot.plot(out)
+            report.report(out)
         return 0 if r.returncode == 0 else 1
     if not shutil.which(qemu.QEMU):
         raise qemu.UsageError(f"{qemu.QEMU} not found; run `make deps` (installs qemu-system-x86)")
@@ -244,15 +251,15 @@ def cmd_linux(argv):
     meta = common_meta(mode, args)
     meta.update(linux_package=package, vmlinuz=os.path.relpath(vmlinuz, ROOT), guest_mem_mib=mem,
                 linux_kernel_args=opts.kernel_args,
-                qemu=runs.command_output([qemu.QEMU, "--version"]), qemu_command=cmd,
+                qemu=run.command_output([qemu.QEMU, "--version"]), qemu_command=cmd,
                 exit_code=code, timed_out=timed_out, wall_s=round(wall, 1))
     if kvm_error is not None:
         meta["kvm_attempt"] = f"failed, fell back to icount: {kvm_error.strip()}"
     rows = write_run(out, lines, meta)
     print(f"forklab linux: {len(rows)} result rows ({package}, {mode}) in {os.path.relpath(out)}")
     if not opts.no_plots:
-        runs.plot(out)
-        runs.report(out)
+        plot.plot(out)
+        report.report(out)
     return 0 if code == 0 and not timed_out else 1
 
 

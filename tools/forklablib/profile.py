@@ -17,16 +17,15 @@ import subprocess
 import tempfile
 import time
 
-from . import qemu, runs
+from . import catalog, linuxref, qemu
 from .exitcodes import ROOT
+from .ui import warn
 
 USER_PROGRAM = os.path.join(ROOT, "build", "user", "forklab-user")
 GDB_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb_step.py")
 USER_TOP = 0x0000800000000000		# below: user addresses
-# op -> the system call its measured call makes (x86-64 numbers)
-OPS = {"fork": 57, "vfork": 58, "clone-thread": 56, "clone-vm": 56, "fork-exit-wait": 57}
-# ops whose window ends with another system call's return: wait4 (61)
-UNTIL = {"fork-exit-wait": 61}
+# x86-64 system call names, for words (the kernel's op records give the numbers)
+SYSCALL_NAMES = {56: "clone", 57: "fork", 58: "vfork", 61: "wait4"}
 
 
 class Symbols:
@@ -74,11 +73,10 @@ def linux_symbols():
     """Debian's cloud kernel (linuxref) and its text symbols, read once from
     /proc/kallsyms of a TCG boot with nokaslr (so that they hold in every
     boot with nokaslr) and kept beside the kernel."""
-    from . import linuxref
     vmlinuz, pkg = linuxref.ensure_kernel()
     path = os.path.join(linuxref.CACHE, f"kallsyms-{pkg}.txt")
     if not os.path.exists(path):
-        runs.warn(f"forklab profile: reading {pkg}'s symbols from /proc/kallsyms (once)")
+        warn(f"forklab profile: reading {pkg}'s symbols from /proc/kallsyms (once)")
         with tempfile.TemporaryDirectory() as tmp:
             initrd = linuxref.make_initramfs(USER_PROGRAM, os.path.join(tmp, "initrd"))
             cmd = linuxref.guest_command("tcg", vmlinuz, initrd, "kallsyms", 512,
@@ -98,7 +96,6 @@ def linux_symbols():
 def linux_guest(vmlinuz, syms, op, rss, call, tmp):
     """(QEMU command, gdb settings, None) for Linux: the program's own
     benchmark mode as /init, under icount, without KASLR."""
-    from . import linuxref
     entry = syms.address("entry_SYSCALL_64")
     if entry is None:
         raise qemu.UsageError("profile: no entry_SYSCALL_64 among Linux's symbols")
@@ -108,10 +105,21 @@ def linux_guest(vmlinuz, syms, op, rss, call, tmp):
     return cmd, {"arm": None, "entry": f"*{entry:#x}"}, None
 
 
+def traced_op(name, kernel=None):
+    """The fork-benchmark op @name as @kernel lists it (catalog.Op: the system
+    calls that open and close its window); UsageError unless it is one call."""
+    calls = catalog.of_kernel(kernel).calls()
+    op = next((o for o in calls if o.name == name), None)
+    if op is None:
+        raise qemu.UsageError(f"profile: unknown op '{name}'; accepted: "
+                              + ", ".join(o.name for o in calls))
+    return op
+
+
 def trace(guest, op, call, max_steps, timeout):
     """Run @guest = (QEMU command, gdb settings, ELF for gdb or None) under
-    gdb; the executed addresses and whether the caller got back to user
-    mode within @max_steps."""
+    gdb up to call @call of @op (a catalog.Op); the executed addresses and
+    whether the caller got back to user mode within @max_steps."""
     cmd, settings, elf = guest
     port = free_port()
     cmd = cmd + ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
@@ -130,7 +138,7 @@ def trace(guest, op, call, max_steps, timeout):
                     break
                 time.sleep(0.05)
             env = dict(os.environ, FORKLAB_PROFILE=json.dumps(dict(
-                settings, port=port, nr=OPS[op], until_nr=UNTIL.get(op), call=call,
+                settings, port=port, nr=op.nr, until_nr=op.until or None, call=call,
                 max_steps=max_steps, out=rips,
                 user_top=USER_TOP)))
             r = subprocess.run(["gdb", "-nx", "-batch", "-x", GDB_SCRIPT] + ([elf] if elf else []),
@@ -147,7 +155,7 @@ def trace(guest, op, call, max_steps, timeout):
             bad = [l for l in said if "bad command line" in l or l.startswith("forklab: guest")]
             why = (bad or said[-2:] or (r.stderr.strip().splitlines()[-1:] if r else [])
                    or ["no output"])
-            raise qemu.UsageError(f"profile: the guest ended before call {call} of {op}: " +
+            raise qemu.UsageError(f"profile: the guest ended before call {call} of {op.name}: " +
                                   " | ".join(why))
         lines = open(rips).read().split()
     if not lines or not lines[-1].startswith("end,"):
@@ -186,9 +194,10 @@ def short(loc):
     return os.path.relpath(loc, ROOT) if loc.startswith(ROOT) else loc
 
 
-def report(rips, back, ks, kernel, title, opts, top):
-    """Print the tables for @rips; @ks names kernel addresses, @kernel (an
-    ELF with line information, or None) gives the per-line table."""
+def report(rips, back, ks, kernel, title, opts, top, op):
+    """Print the tables for @rips, the instructions of @op; @ks names kernel
+    addresses, @kernel (an ELF with line information, or None) gives the
+    per-line table."""
     us = Symbols(USER_PROGRAM) if os.path.exists(USER_PROGRAM) else None
 
     def fn(a):
@@ -198,8 +207,9 @@ def report(rips, back, ks, kernel, title, opts, top):
     per_fn = collections.Counter(fn(a) for a in rips)
     total = len(rips)
     print(f"forklab profile: {title}, {opts.rss} resident page(s), call {opts.call} (icount)")
+    until = f" from {SYSCALL_NAMES.get(op.until, op.until)}" if op.until else ""
     print(f"{total:,} instructions from the syscall entry to the caller's return to user mode"
-          .replace(",", " ") + (" from wait4" if opts.op in UNTIL else "") +
+          .replace(",", " ") + until +
           ("" if back else f" (stopped at --max-steps {opts.max_steps})"))
     # a rep-prefixed string instruction stays at one address for every
     # iteration: icount counts each, hardware retires the instruction once
@@ -254,11 +264,11 @@ def cmd_profile(argv):
         prog="forklab profile",
         description="Charge every instruction of one fork/vfork/clone call (icount, "
                     "single-stepped through QEMU's gdbstub) to its function and source line.")
-    p.add_argument("op", help="fork, vfork, clone-thread, clone-vm or fork-exit-wait (fork, the "
-                   "child's exit and the parent's wait4, as the benchmark times it)")
-    p.add_argument("--alloc", default="slub")
-    p.add_argument("--pt", default="cow")
-    p.add_argument("--pid", default="hash")
+    p.add_argument("op", help="a fork-benchmark op that is one call (forklab list names them; "
+                   "fork-exit-wait runs on through the child's exit and the parent's wait4, as "
+                   "the benchmark times it)")
+    for family in catalog.FAMILIES:
+        p.add_argument(f"--{family}", help=f"the {family}= strategy (default: the kernel's)")
     p.add_argument("--rss", type=int, default=1, help="resident pages before the call (default 1)")
     p.add_argument("--call", type=int, default=3,
                    help="which call of the op to trace (default 3: warm caches and free lists)")
@@ -273,8 +283,7 @@ def cmd_profile(argv):
                    help="profile the call in Debian's Linux 6.1 instead (forklab linux's kernel; "
                         "functions from its /proc/kallsyms, no source lines)")
     opts = p.parse_args(argv)
-    if opts.op not in OPS:
-        raise qemu.UsageError(f"profile: unknown op '{opts.op}'; accepted: {', '.join(OPS)}")
+    op = traced_op(opts.op, opts.kernel)
     for key in ("rss", "call", "top", "max_steps"):
         if getattr(opts, key) < 1:
             raise qemu.UsageError(f"profile: --{key.replace('_', '-')} must be at least 1")
@@ -287,8 +296,7 @@ def cmd_profile(argv):
         if not shutil.which(tool):
             raise qemu.UsageError(f"{tool} not found; run `make deps`")
     if opts.linux:
-        given = [f"--{k}" for k, v in (("alloc", opts.alloc), ("pt", opts.pt), ("pid", opts.pid))
-                 if v != p.get_default(k)] + (["--kernel"] if opts.kernel else [])
+        given = [f"--{k}" for k in catalog.FAMILIES + ("kernel",) if getattr(opts, k)]
         if given:
             raise qemu.UsageError(f"profile: {', '.join(given)} "
                                   f"{'is' if len(given) == 1 else 'are'} for forklab's kernel; "
@@ -296,16 +304,18 @@ def cmd_profile(argv):
         vmlinuz, ks = linux_symbols()
         with tempfile.TemporaryDirectory() as tmp:
             rips, back = trace(linux_guest(vmlinuz, ks, opts.op, opts.rss, opts.call, tmp),
-                               opts.op, opts.call, opts.max_steps, opts.timeout)
+                               op, opts.call, opts.max_steps, opts.timeout)
         return report(rips, back, ks, None, f"{opts.op} in Linux ({os.path.basename(vmlinuz)})",
-                      opts, opts.top)
+                      opts, opts.top, op)
     kernel = opts.kernel or qemu.ensure_built("build/forklab.elf")
     if not os.path.isfile(kernel):
         raise qemu.UsageError(f"kernel '{kernel}' not found")
-    guest = forklab_guest(kernel, opts.op, opts.alloc, opts.pt, opts.pid, opts.rss, opts.call)
-    rips, back = trace(guest, opts.op, opts.call, opts.max_steps, opts.timeout)
+    cat = catalog.of_kernel(opts.kernel)
+    alloc, pt, pid = (getattr(opts, k) or cat.default(k) for k in catalog.FAMILIES)
+    guest = forklab_guest(kernel, opts.op, alloc, pt, pid, opts.rss, opts.call)
+    rips, back = trace(guest, op, opts.call, opts.max_steps, opts.timeout)
     return report(rips, back, Symbols(kernel), kernel,
-                  f"{opts.op}, alloc={opts.alloc} pt={opts.pt} pid={opts.pid}", opts, opts.top)
+                  f"{opts.op}, alloc={alloc} pt={pt} pid={pid}", opts, opts.top, op)
 
 
 COMMANDS = {"profile": cmd_profile}

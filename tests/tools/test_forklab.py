@@ -1,11 +1,14 @@
 """Host tests of tools/forklab's decoding and mode selection (no QEMU)."""
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from forklablib import exitcodes, qemu, runs  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from forklablib import cli, exitcodes, gate, qemu, results  # noqa: E402
+
+FORKLAB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "forklab")
 
 
 class ExitStatus(unittest.TestCase):
@@ -79,6 +82,14 @@ class Modes(unittest.TestCase):
         self.assertIn("host,-arch-capabilities,+invtsc", cmd)
 
 
+class Usage(unittest.TestCase):
+    def test_the_usage_names_every_command(self):
+        r = subprocess.run([sys.executable, FORKLAB, "--help"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for name in cli.COMMANDS:
+            self.assertRegex(r.stdout, rf"(forklab|\|) {name} ", name)
+
+
 LOG = """config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1
 result,fork,1,50,100,110,120,130,140,111,cycles
 phases,n,50,flags,1,dup_task_struct,2,copy_files..signal,3,copy_mm,4,copy_thread,5,alloc_pid,6,attach_pid,7,wake_up_new_task,8,total,40
@@ -89,7 +100,7 @@ pid,alloc+find+free,idr,1000,100,50,60,70,80,90,61,2,cycles
 
 class Results(unittest.TestCase):
     def test_parse_log(self):
-        rows, meta = runs.parse_log(LOG)
+        rows, meta, _ = results.parse_log(LOG)
         self.assertEqual(len(rows), 3)
         fork = rows[0]
         self.assertEqual((fork["op"], fork["alloc"], fork["pt"], fork["p50"]), ("fork", "slub", "cow", "110"))
@@ -98,18 +109,18 @@ class Results(unittest.TestCase):
         self.assertEqual((rows[2]["pid"], rows[2]["live"]), ("idr", "1000"))
 
     def test_compare_flags_regressions(self):
-        base, _ = runs.parse_log(LOG)
+        base, _, _ = results.parse_log(LOG)
         now = [dict(r) for r in base]
         now[0]["p50"] = "120"		# +9%
         now[1]["p50"] = "26"		# -3.7%
-        verdicts = {(k[0], m): v for k, m, x, y, ch, v in runs.compare_rows(base, now)}
+        verdicts = {(k[0], m): v for k, m, x, y, ch, v in gate.compare_rows(base, now)}
         self.assertEqual(verdicts[("fork", "p50")], "worse")
         self.assertEqual(verdicts[("alloc", "p50")], "better")
         self.assertEqual(verdicts[("pid", "p50")], "same")
 
     def test_missing_row_is_reported(self):
-        base, _ = runs.parse_log(LOG)
-        result = runs.compare_rows(base, base[1:])
+        base, _, _ = results.parse_log(LOG)
+        result = gate.compare_rows(base, base[1:])
         self.assertIn("missing", [r[5] for r in result])
 
 

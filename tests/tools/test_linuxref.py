@@ -7,8 +7,8 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from forklablib import linuxref, qemu, runs  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from forklablib import linuxref, qemu, results, run  # noqa: E402
 
 
 class Initramfs(unittest.TestCase):
@@ -96,12 +96,12 @@ class LinuxReference(unittest.TestCase):
         self.assertFalse(linuxref.kvm_failed("qemu-system-x86_64: terminating on signal 9\n"))
 
     def test_guest_log_gives_linux_rows_and_exit(self):
-        rows, _ = runs.parse_log(LINUX_LOG)
+        rows, _, _ = results.parse_log(LINUX_LOG)
         self.assertEqual([(r["op"], r["alloc"], r["pt"], r["pid"], r["p50"]) for r in rows],
                          [("fork", "linux", "linux", "linux", "119142"),
                           ("vfork", "linux", "linux", "linux", "54631")])
         self.assertEqual(linuxref.init_exit_code(LINUX_LOG), 0)
-        self.assertEqual(runs.parse_samples(LINUX_LOG),
+        self.assertEqual(results.parse_samples(LINUX_LOG),
                          [{"op": "fork", "alloc": "linux", "pt": "linux", "pid": "linux",
                            "rss_pages": "1", "i": 0, "cycles": "117812"}])
 
@@ -116,13 +116,13 @@ class LinuxReference(unittest.TestCase):
 
     def test_default_run_dir_is_new(self):
         with tempfile.TemporaryDirectory() as d:
-            saved = runs.ROOT
-            runs.ROOT = d
+            saved = run.ROOT
+            run.ROOT = d
             try:
                 a = linuxref.new_dir(None, "icount")
                 b = linuxref.new_dir(None, "icount")
             finally:
-                runs.ROOT = saved
+                run.ROOT = saved
             self.assertNotEqual(a, b)
             self.assertTrue(os.path.isdir(a) and os.path.isdir(b))
             self.assertTrue(os.path.basename(a).endswith("-linux-icount"))
@@ -130,8 +130,9 @@ class LinuxReference(unittest.TestCase):
                 linuxref.new_dir(a, "icount")
 
     def forklab_linux(self, *args):
-        r = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "..",
-                                                         "tools", "forklab"), "linux", *args],
+        forklab = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools",
+                               "forklab")
+        r = subprocess.run([sys.executable, forklab, "linux", *args],
                            capture_output=True, text=True, timeout=60)
         self.assertNotIn("Traceback", r.stderr)
         return r

@@ -7,7 +7,7 @@ import sys
 import tempfile
 import unittest
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 FORKLAB = os.path.join(ROOT, "tools", "forklab")
 KERNEL = os.path.join(ROOT, "build", "forklab.elf")
 
@@ -109,10 +109,24 @@ class BadInput(unittest.TestCase):
 
     @unittest.skipUnless(os.path.exists(KERNEL) and shutil.which("qemu-system-x86_64"),
                          "needs the kernel and QEMU")
-    def test_unknown_strategy_is_named_by_the_kernel(self):
-        self.assertClean(forklab("run", "--alloc", "nonsense", "--mode", "tcg", "--no-plots",
-                                 "--out", os.path.join(self.tmp, "r")), 3,
-                         "alloc=nonsense: unknown value; accepted: page, slab, slub")
+    def test_bad_run_values_are_refused_before_anything_runs(self):
+        results = os.path.join(ROOT, "results")
+        before = sorted(os.listdir(results))
+        for args, words in (
+                (["--alloc", "nonsense"], "--alloc nonsense: unknown value 'nonsense'; accepted: "
+                                          "page, slab, slub"),
+                (["--pt", "cow,"], "--pt cow,: an empty list item; accepted: cow, copy, share"),
+                (["--pid", "hash,all"], "--pid hash,all: unknown value 'all'; accepted: hash"),
+                (["--bench", "fork,exec"], "--bench fork,exec: unknown value 'exec'; accepted: "),
+                (["--iters", "0"], "--iters 0: out of range; accepted: an integer from 1 to"),
+                (["--rss-max", "262145"], "--rss-max 262145: out of range; accepted: an integer "
+                                          "from 1 to 262144")):
+            for out in (["--out", os.path.join(self.tmp, "r")], []):
+                r = forklab("run", "--mode", "tcg", "--no-plots", *args, *out)
+                self.assertClean(r, 2, words)
+                self.assertEqual(len((r.stdout + r.stderr).strip().splitlines()), 1, r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(self.tmp, "r")), args)
+            self.assertEqual(sorted(os.listdir(results)), before, args)	# no results/<date>
 
     @unittest.skipUnless(os.geteuid() == 0 and shutil.which("runuser") and os.path.exists(KERNEL)
                          and os.path.exists("/dev/kvm") and shutil.which("qemu-system-x86_64"),

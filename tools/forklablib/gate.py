@@ -1,0 +1,115 @@
+"""forklab gate: the deterministic regression gate. An icount run of every
+strategy, compared metric by metric with results/baseline-icount.csv."""
+import argparse
+import json
+import os
+import shutil
+
+from . import qemu, results, run
+from .exitcodes import ROOT
+from .results import KEY, fnum
+from .ui import warn
+
+BASELINE = os.path.join(ROOT, "results", "baseline-icount.csv")
+GATE_ARGS = ["--mode", "icount", "--iters", "10", "--rss-max", "16", "--bench", "fork,alloc,pid",
+             "--no-plots"]
+WIDEN = 5.0	# tolerance factor when the compiler or QEMU differ from the baseline's
+
+
+def keyed(rows):
+    return {tuple(r[k] for k in KEY): r for r in rows}
+
+
+def compare_rows(base, now, metrics=("p50", "phase_total"), tolerance=2.0):
+    """[(key, metric, base, now, change %, verdict)] for rows in both."""
+    b, n = keyed(base), keyed(now)
+    out = []
+    for k in b:
+        if k not in n:
+            out.append((k, "-", None, None, None, "missing"))
+            continue
+        for m in metrics:
+            x, y = fnum(b[k], m), fnum(n[k], m)
+            if x is None or y is None:
+                continue
+            change = (y - x) / x * 100 if x else 0.0
+            verdict = "worse" if change > tolerance else "better" if change < -tolerance else "same"
+            out.append((k, m, x, y, change, verdict))
+    return out
+
+
+def print_table(result):
+    print(f"{'configuration':<58} {'metric':<12} {'baseline':>10} {'now':>10} {'change':>8}  verdict")
+    for k, m, x, y, ch, v in result:
+        name = "/".join(p for p in k if p)
+        if x is None:
+            print(f"{name:<58} {'-':<12} {'-':>10} {'-':>10} {'-':>8}  {v}")
+        else:
+            print(f"{name:<58} {m:<12} {x:>10.0f} {y:>10.0f} {ch:>+7.2f}%  {v}")
+
+
+def toolchain():
+    return {"compiler": run.command_output(["gcc", "--version"]),
+            "qemu": run.command_output([qemu.QEMU, "--version"])}
+
+
+def gate_run(out, kernel=None):
+    argv = GATE_ARGS + ["--out", out]
+    if kernel:
+        argv += ["--kernel", kernel]
+    return run.cmd_run(argv)
+
+
+def cmd_gate(argv):
+    p = argparse.ArgumentParser(prog="forklab gate",
+                                description="The deterministic regression gate: an icount run "
+                                "of every strategy compared with the committed baseline.")
+    p.add_argument("--baseline", default=BASELINE)
+    p.add_argument("--tolerance", type=float, default=2.0, help="percent (default 2)")
+    p.add_argument("--kernel", help="kernel to test (default build/forklab.elf)")
+    p.add_argument("--out", help="where the gate's run goes (default build/gate)")
+    p.add_argument("--update", action="store_true", help="write the baseline instead (make baseline)")
+    opts = p.parse_args(argv)
+    out = opts.out or os.path.join(ROOT, "build", "gate")
+    shutil.rmtree(out, ignore_errors=True)
+    rc = gate_run(out, opts.kernel)
+    if rc:
+        warn("forklab gate: the icount run failed")
+        return rc
+    now = results.read_csv(os.path.join(out, "results.csv"))
+    side = os.path.splitext(opts.baseline)[0] + ".json"
+    if opts.update:
+        shutil.copy(os.path.join(out, "results.csv"), opts.baseline)
+        with open(side, "w") as f:
+            json.dump(toolchain(), f, indent=2)
+        print(f"forklab gate: baseline written to {os.path.relpath(opts.baseline)} "
+              f"({len(now)} rows)")
+        return 0
+    if not os.path.isfile(opts.baseline):
+        raise qemu.UsageError(f"no baseline at {opts.baseline}; make one with `make baseline`")
+    base = results.read_csv(opts.baseline)
+    tol = opts.tolerance
+    try:
+        with open(side) as f:
+            recorded = json.load(f)
+    except (OSError, ValueError):
+        recorded = {}
+    differs = [k for k, v in toolchain().items() if recorded.get(k) != v]
+    if differs:
+        tol *= WIDEN
+        print(f"forklab gate: {' and '.join(differs)} differ from the baseline's "
+              f"({'; '.join(recorded.get(k, '?') for k in differs)}); tolerance widened to {tol}%")
+    result = compare_rows(base, now, tolerance=tol)
+    print_table([r for r in result if r[5] != "same"] or result[:10])
+    worse = sorted((r for r in result if r[5] in ("worse", "missing")),
+                   key=lambda r: -(r[4] or 1e9))
+    better = [r for r in result if r[5] == "better"]
+    print(f"gate: {len(result)} metrics, {len(worse)} worse, {len(better)} better "
+          f"(tolerance {tol}%)")
+    for k, m, x, y, ch, v in worse[:5]:
+        name = "/".join(part for part in k if part)
+        print(f"gate: worst: {name} {m} " + (f"{x:.0f} -> {y:.0f} ({ch:+.2f}%)" if x else v))
+    return 1 if worse else 0
+
+
+COMMANDS = {"gate": cmd_gate}

@@ -1,0 +1,190 @@
+"""A run's results: results.csv (one row per benchmark configuration) and
+samples.csv (every sample of the fork benchmarks), made from the kernel's
+records, written, and read back; meta.json's facts from the log."""
+import csv
+import json
+import os
+
+from . import protocol, qemu
+
+KEY = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live"]
+STATS = ["n", "min", "p50", "p90", "p99", "max", "mean", "stddev", "unit"]
+PMU_COUNTERS = ["inst", "cycles", "ref", "gp0", "gp1", "gp2", "gp3"]	# keys of pmu_call
+SAMPLE_COLUMNS = ["op", "alloc", "pt", "pid", "rss_pages", "i", "cycles"]
+SAMPLE_KEY = SAMPLE_COLUMNS[:5]		# a sample's configuration
+PHASE_PREFIX = "phase_"
+
+
+def phase_column(phase):
+    """results.csv's column for the kernel's phase @phase."""
+    return PHASE_PREFIX + phase.replace("..", "_to_")
+
+
+def phase_name(column):
+    """The phase a results.csv column holds: phase_column's inverse."""
+    return column[len(PHASE_PREFIX):].replace("_to_", "..")
+
+
+def phase_columns(columns):
+    return [c for c in columns if c.startswith(PHASE_PREFIX)]
+
+
+def columns(phases):
+    """results.csv's columns, with one per phase named in @phases (the
+    per-call p50s the kernel's probes measure inside kernel_clone)."""
+    return (KEY + STATS + [phase_column(p) for p in phases] +
+            ["pmu_" + c for c in PMU_COUNTERS] +	# per-call p50s inside kernel_clone, with a PMU
+            ["child_first_run"])		# p50, kernel_clone entry to the child's first return to user
+
+
+def log_phases(records):
+    """The fork phases a log names: its `phase` records, or (a log from a
+    kernel that did not list them) the keys of its first `phases` record."""
+    listed = [r["name"] for r in records if r.is_a("phase")]
+    if listed:
+        return listed
+    return next((list(r["phases"]) for r in records if r.is_a("phases")), [])
+
+
+def parse_log(lines, phases=None):
+    """Serial lines -> (result rows as dicts, meta.json's facts, results.csv's
+    columns); @phases names the phase columns when the log names none."""
+    records = list(protocol.parse(lines))
+    cols = columns(log_phases(records) or phases or [])
+    rows, config, row = [], None, None
+
+    def new_row(rec, **given):
+        r = {c: "" for c in cols}
+        r.update({c: str(rec[c]) for c in cols if c in rec.fields}, **given)
+        rows.append(r)
+        return r
+    for rec in records:
+        if rec.is_a("config"):
+            config = rec
+        elif rec.is_a("result") and config:
+            row = new_row(rec, bench="fork", alloc=config["alloc"], pt=config["pt"],
+                          pid=config["pid"])
+        elif rec.is_a("child_run") and row is not None:
+            row["child_first_run"] = str(rec["p50"]) if rec["n"] else ""
+        elif rec.is_a("pmu_call") and row is not None:
+            for c in PMU_COUNTERS:
+                row["pmu_" + c] = str(rec["counts"].get(c, ""))
+        elif rec.is_a("phases") and row is not None:
+            for p, v in rec["phases"].items():
+                if phase_column(p) in row:
+                    row[phase_column(p)] = str(v)
+            row, config = None, None
+        elif rec.is_a("alloc"):
+            new_row(rec, bench="alloc")
+        elif rec.is_a("pid"):
+            new_row(rec, bench="pid")
+    return rows, log_meta(records), cols
+
+
+def log_meta(records):
+    """What meta.json keeps of a log: the TSC, the timer and probe overheads,
+    the PMU the guest found."""
+    meta = {}
+    for rec in records:
+        if rec.is_a("tsc"):
+            meta.update(tsc_khz=rec["khz"], tsc_source=rec["source"],
+                        invariant_tsc=rec["invariant"] == 1)
+        elif rec.is_a("timer"):
+            meta.update(timer_overhead_min=rec["overhead_min"],
+                        timer_overhead_p50=rec["overhead_p50"])
+        elif rec.is_a("user_timer"):
+            # the user program's own empty rdtsc pair, taken off its samples
+            meta.update(user_timer_overhead_min=rec["overhead_min"],
+                        user_timer_overhead_p50=rec["overhead_p50"])
+        elif rec.is_a("probe", "compiled_out"):
+            meta["probe_overhead"] = "compiled out"
+        elif rec.is_a("probe", "overhead"):
+            meta["probe_overhead"] = rec["overhead"]
+        elif rec.is_a("pmu", "available") or rec.is_a("pmu", "unavailable"):
+            meta["pmu"] = rec.line.split(",", 1)[1]	# the kernel's words
+    return meta
+
+
+def parse_samples(lines):
+    """The raw per-call samples (forklab run --samples) as rows of SAMPLE_COLUMNS."""
+    out, config, i = [], None, 0
+    for rec in protocol.parse(lines):
+        if rec.is_a("config"):
+            config, i = rec, 0
+        elif rec.is_a("sample") and config:
+            out.append({"op": rec["op"], "alloc": config["alloc"], "pt": config["pt"],
+                        "pid": config["pid"], "rss_pages": str(rec["rss_pages"]), "i": i,
+                        "cycles": str(rec["cycles"])})
+            i += 1
+    return out
+
+
+def write_csv(path, rows, cols):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def write_samples(path, samples):
+    write_csv(path, samples, SAMPLE_COLUMNS)
+
+
+def check_run(path):
+    if not os.path.isfile(os.path.join(path, "results.csv")):
+        raise qemu.UsageError(f"'{path}' is not a run directory (no results.csv)")
+
+
+def read_csv(path):
+    """The rows of a results.csv (its columns are the first row's keys)."""
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise qemu.UsageError(f"cannot read {path}: {e.strerror}")
+    if not rows:
+        raise qemu.UsageError(f"{path} has no result rows (an empty or truncated file)")
+    if set(KEY + ["p50"]) - set(rows[0]):
+        raise qemu.UsageError(f"{path} is not a forklab results.csv (columns missing)")
+    for i, r in enumerate(rows, start=2):
+        if None in r.values() or None in r:
+            raise qemu.UsageError(f"{path}: line {i} has {len([v for v in r.values() if v is not None])}"
+                                  f" fields, not {len(rows[0])}: the file is truncated or damaged")
+    return rows
+
+
+def read_samples(run):
+    """samples.csv of @run as {(op, alloc, pt, pid, rss_pages): [cycles]}, or
+    None when the run kept no samples."""
+    path = os.path.join(run, "samples.csv")
+    if not os.path.exists(path):
+        return None
+    out = {}
+    try:
+        with open(path, newline="") as f:
+            for i, r in enumerate(csv.DictReader(f), start=2):
+                try:
+                    key = tuple(r[c] for c in SAMPLE_KEY)
+                    out.setdefault(key, []).append(float(r["cycles"]))
+                except (KeyError, TypeError, ValueError):
+                    raise qemu.UsageError(f"{path}: line {i} is not a forklab sample "
+                                          f"(columns {','.join(SAMPLE_COLUMNS)})")
+    except OSError as e:
+        raise qemu.UsageError(f"cannot read {path}: {e.strerror}")
+    return out
+
+
+def read_meta(run):
+    """meta.json of @run, or {} when it has none."""
+    try:
+        with open(os.path.join(run, "meta.json")) as f:
+            return json.load(f)
+    except OSError:
+        return {}
+
+
+def fnum(row, col):
+    try:
+        return float(row[col])
+    except (KeyError, ValueError, TypeError):
+        return None
