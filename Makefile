@@ -24,7 +24,8 @@ KLDFLAGS := -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack \
 	    --no-warn-rwx-segments -T boot/kernel.ld
 
 HOSTCFLAGS ?= -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-	      -fno-sanitize-recover=all -Wall -Wextra -Werror -Icore -Itests -I$(BUILD)/include
+	      -fno-sanitize-recover=all -Wall -Wextra -Werror -Icore -Itests -I$(BUILD)/include \
+	      -DFORKLAB_HOST
 
 # Kernel sources: boot/, every subsystem folder of core/, bench/ (not
 # bench/user), and the guest test bodies (tests/guest, tests/suites), which

@@ -23,6 +23,8 @@
 #include "lib/string.h"
 #include "version.h"
 #include "x86/sections.h"
+#include "x86/apic.h"
+#include "x86/smp.h"
 
 #define LOW_MEMORY_END	0x100000	/* BIOS, VGA and real-mode leftovers */
 
@@ -199,10 +201,13 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	char err[CMDLINE_ERR_MAX];
 
 	direct_map_base = PAGE_OFFSET;
+	percpu_init(0, 0);		/* GS first: smp_processor_id() and current read it */
 	console_init();
 	printk("forklab %s: long mode, higher half at %lx\n", FORKLAB_VERSION, (u64)KERNEL_VMA);
 	desc_init();
 	trap_init();
+	if (lapic_init(true))
+		cpu_data[0].apic_id = lapic_id();
 	if (multiboot_parse(magic, info_phys, bi)) {
 		printk("forklab: unknown bootloader magic 0x%x; accepted: multiboot1 0x%x, "
 		       "multiboot2 0x%x\n", magic, MULTIBOOT1_MAGIC, MULTIBOOT2_MAGIC);
@@ -235,6 +240,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	sched_init();
 	fpu_init();
 	syscall_init();
+	smp_boot_cpus(bi, (int)kparams.maxcpus);
 	task_init_idle_objects();
 	crash_on_purpose(kparams.crash);
 

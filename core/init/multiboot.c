@@ -14,6 +14,8 @@
 #define MB2_TAG_LOADER		2
 #define MB2_TAG_MODULE		3
 #define MB2_TAG_MMAP		6
+#define MB2_TAG_ACPI_OLD	14	/* a copy of the ACPI 1.0 RSDP */
+#define MB2_TAG_ACPI_NEW	15	/* a copy of the ACPI 2.0+ RSDP */
 
 #define MB_MEMORY_AVAILABLE	1
 
@@ -151,6 +153,11 @@ static void parse_mb2(u64 info_phys, struct boot_info *bi)
 			add_module(bi, mod[0], mod[1], (const char *)(mod + 2));
 			break;
 		}
+		case MB2_TAG_ACPI_OLD:
+		case MB2_TAG_ACPI_NEW:
+			if (!bi->rsdp || tag->type == MB2_TAG_ACPI_NEW)
+				bi->rsdp = p + sizeof(*tag);
+			break;
 		case MB2_TAG_MMAP: {
 			const u32 *hdr = (const u32 *)payload;
 			u32 entry_size = hdr[0];

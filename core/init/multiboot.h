@@ -22,6 +22,7 @@ struct boot_info {
 	int nr_modules;
 	struct boot_module modules[BOOT_MODULES_MAX];
 	u64 info_start, info_end;	/* physical extent of the loader's structures */
+	u64 rsdp;			/* a copy of the ACPI RSDP the loader gave (mb2), or 0 */
 };
 
 /* multiboot_parse - fill @bi from the loader's @magic and @info_phys (read

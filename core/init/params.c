@@ -43,6 +43,8 @@ static struct cmdline_param params[] = {
 	{ .key = "max_threads", .type = CP_UINT, .min = MIN_THREADS, .max = MAX_THREADS,
 	  .dst = &kparams.max_threads,
 	  .desc = "fork fails with -EAGAIN at this many tasks (default: RAM / 128 KiB, as Linux)" },
+	{ .key = "maxcpus", .type = CP_UINT, .min = 1, .max = NR_CPUS, .dst = &kparams.maxcpus,
+	  .desc = "bring up at most this many CPUs (default: every CPU the firmware lists)" },
 	{ .key = "hz", .type = CP_UINT, .min = 0, .max = 1000, .dst = &kparams.hz,
 	  .desc = "timer ticks a second, preempting user mode (0: cooperative only; default 100, "
 		  "0 in mode=bench)" },
@@ -98,6 +100,7 @@ int params_parse(const char *cmdline, char *err, size_t errlen)
 		.stress = 1000,
 		.rss_max = 16384,
 		.hz = HZ_AUTO,
+		.maxcpus = NR_CPUS,
 	};
 	for (int f = 0; f < NR_FAMILIES; f++)
 		fill_family(f);

@@ -20,6 +20,7 @@ struct kernel_params {
 	u64 tasksize;		/* task_struct object size, padding included */
 	u64 pid_max;
 	u64 max_threads;
+	u64 maxcpus;		/* CPUs brought up, at most (Linux's maxcpus=) */
 	u64 hz;			/* timer ticks per second; 0: cooperative only */
 	u64 rss_max;		/* bench=fork: the largest resident size, in pages */
 	u64 samples;		/* bench=fork: 1 = print every sample (for CDFs) */

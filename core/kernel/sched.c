@@ -5,13 +5,14 @@
 #include "x86/io.h"
 #include "x86/layout.h"
 #include "mm/mm.h"
+#include "mm/pmm.h"
+#include "lib/printk.h"
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "kernel/task.h"
 #include "kernel/probe.h"
 #include "x86/sections.h"
 
-struct cpu_data cpu_data[NR_CPUS];
 LIST_HEAD(task_list);
 static LIST_HEAD(runqueue);
 static int runqueue_len;
@@ -26,8 +27,9 @@ void sched_init(void)
 {
 	struct cpu_data *cpu = this_cpu();
 
+	_Static_assert(PAGE_SIZE << KSTACK_ORDER == KSTACK_SIZE, "KSTACK_ORDER");
 	idle_task.state = TASK_RUNNING;
-	idle_task.flags = PF_KTHREAD;
+	idle_task.flags = PF_KTHREAD | PF_IDLE;
 	idle_task.stack = boot_stack_bottom;
 	idle_task.usage = 1;
 	memcpy(idle_task.comm, "swapper", 8);
@@ -36,11 +38,39 @@ void sched_init(void)
 	INIT_LIST_HEAD(&idle_task.run_list);
 	INIT_LIST_HEAD(&idle_task.thread_node);
 	list_add(&idle_task.tasks, &task_list);
-	cpu->cpu = smp_processor_id();
 	cpu->curr_task = &idle_task;
 	cpu->kernel_rsp = (u64)boot_stack_bottom + BOOT_STACK_SIZE;
-	wrmsr(MSR_GS_BASE, (u64)cpu);
-	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+struct task_struct *alloc_idle_task(int cpu, struct page *stack)
+{
+	struct page *page = sizeof(struct task_struct) <= PAGE_SIZE ? alloc_page() : NULL;
+	struct task_struct *t;
+
+	if (!page || !stack) {
+		if (page)
+			__free_page(page);
+		return NULL;
+	}
+	t = page_address(page);
+	memset(t, 0, sizeof(*t));
+	t->state = TASK_RUNNING;
+	t->flags = PF_KTHREAD | PF_IDLE;
+	t->stack = page_address(stack);
+	t->usage = 1;
+	fl_snprintf(t->comm, sizeof(t->comm), "swapper/%d", cpu);
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
+	INIT_LIST_HEAD(&t->run_list);
+	INIT_LIST_HEAD(&t->thread_node);
+	INIT_LIST_HEAD(&t->tasks);
+	return t;
+}
+
+__noreturn void cpu_idle(void)
+{
+	for (;;)
+		asm volatile("sti; hlt; cli" ::: "memory");
 }
 
 int nr_running(void)

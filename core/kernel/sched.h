@@ -9,6 +9,7 @@
 #include "uapi/resource.h"
 
 #define KSTACK_SIZE		16384		/* Linux's THREAD_SIZE on x86-64 */
+#define KSTACK_ORDER		2		/* KSTACK_SIZE in pages, as a buddy order */
 #define STACK_END_MAGIC		0x57ac6e9dUL
 #define TASK_COMM_LEN		16
 #define TASKSIZE_DEFAULT	8384		/* Linux 6.1 (Debian cloud) task_struct objsize in /proc/slabinfo under QEMU -cpu max: what arch_dup_task_struct copies */
@@ -26,6 +27,7 @@
 #define PF_KTHREAD		(1 << 0)
 #define PF_EXITING		(1 << 1)
 #define PF_GROUP_KILL		(1 << 2)	/* another thread called exit_group */
+#define PF_IDLE			(1 << 3)	/* a CPU's idle task */
 
 struct completion {
 	bool done;
@@ -71,6 +73,7 @@ struct signal_struct {
 
 struct pid;
 struct mm_struct;
+struct page;
 
 struct task_struct {
 	int state;
@@ -102,7 +105,7 @@ struct task_struct {
 	/* padding up to tasksize= follows the struct in the same object */
 };
 
-static inline struct task_struct *get_current(void) { return this_cpu()->curr_task; }
+static inline struct task_struct *get_current(void) { return this_cpu_read_stable(curr_task); }
 #define current get_current()
 
 static inline struct pt_regs *task_pt_regs(struct task_struct *t)
@@ -122,6 +125,12 @@ extern union idle_task_storage idle_storage;
 #define idle_task (idle_storage.task)
 
 void sched_init(void);
+/* alloc_idle_task - the idle task of CPU @cpu (not the boot CPU), running
+ * on the KSTACK_SIZE stack @stack; NULL without memory or stack. */
+struct task_struct *alloc_idle_task(int cpu, struct page *stack);
+/* cpu_idle - what a CPU does when it has nothing to run: halt until an
+ * interrupt. Never returns. */
+__noreturn void cpu_idle(void);
 void wake_up_process(struct task_struct *t);
 void wake_up_new_task(struct task_struct *t);
 /* schedule - run the next runnable task; returns when current runs again. */

@@ -72,7 +72,7 @@ static void depot_put(struct mag_cache *mc, struct magazine *m)
 static void *mag_alloc(struct kmem_cache *c)
 {
 	struct mag_cache *mc = (struct mag_cache *)c;
-	struct mag_cpu *cpu = &mc->cpu[smp_processor_id()];
+	struct mag_cpu *cpu = this_cpu_slot(mc->cpu);
 	struct magazine *m = cpu->loaded, *full;
 
 	if (likely(m && m->rounds)) {
@@ -100,7 +100,7 @@ static void *mag_alloc(struct kmem_cache *c)
 static void mag_free(struct kmem_cache *c, void *obj)
 {
 	struct mag_cache *mc = (struct mag_cache *)c;
-	struct mag_cpu *cpu = &mc->cpu[smp_processor_id()];
+	struct mag_cpu *cpu = this_cpu_slot(mc->cpu);
 	struct magazine *m = cpu->loaded, *empty;
 
 	if (likely(m && m->rounds < MAG_ROUNDS)) {

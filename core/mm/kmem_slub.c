@@ -123,7 +123,7 @@ static __attribute__((noinline)) void *__slab_alloc(struct slub_cache *s,
 static void *slub_alloc(struct kmem_cache *cache)
 {
 	struct slub_cache *s = (struct slub_cache *)cache;
-	struct kmem_cache_cpu *c = &s->cpu_slab[smp_processor_id()];
+	struct kmem_cache_cpu *c = this_cpu_slot(s->cpu_slab);
 	void *obj = c->freelist;
 
 	if (unlikely(!obj))
@@ -166,7 +166,7 @@ static __attribute__((noinline)) void __slab_free(struct slub_cache *s, void *ob
 static void slub_free(struct kmem_cache *cache, void *obj)
 {
 	struct slub_cache *s = (struct slub_cache *)cache;
-	struct kmem_cache_cpu *c = &s->cpu_slab[smp_processor_id()];
+	struct kmem_cache_cpu *c = this_cpu_slot(s->cpu_slab);
 
 	if (likely((u64)obj - c->base < s->slab_bytes)) {
 		set_freepointer(obj, s->geo.free_offset, c->freelist);

@@ -3,7 +3,7 @@
 
 struct thread_struct fpu_init_state;
 
-void fpu_init(void)
+void fpu_enable(void)
 {
 	u64 cr0, cr4;
 
@@ -14,6 +14,11 @@ void fpu_init(void)
 	cr4 |= (1UL << 9) | (1UL << 10);		/* OSFXSR, OSXMMEXCPT */
 	asm volatile("mov %0, %%cr4" : : "r"(cr4));
 	asm volatile("fninit");
+}
+
+void fpu_init(void)
+{
+	fpu_enable();
 	fpu_save(&fpu_init_state);
 	*(u32 *)&fpu_init_state.fxstate[24] = 0x1f80;	/* MXCSR: exceptions masked */
 	fpu_restore(&fpu_init_state);

@@ -24,6 +24,11 @@
 
 #define BOOT_STACK_SIZE		16384
 
+/* Where a CPU started by INIT/SIPI begins, in real mode (x86/trampoline.S is
+ * copied here): page-aligned, below 1 MiB, in memory the kernel never hands
+ * out (the first MiB is reserved). */
+#define TRAMPOLINE_PHYS		0x8000
+
 #define MULTIBOOT1_MAGIC	0x2badb002	/* in eax from a multiboot1 loader */
 #define MULTIBOOT2_MAGIC	0x36d76289	/* in eax from a multiboot2 loader */
 

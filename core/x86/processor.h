@@ -26,7 +26,10 @@ static inline void fpu_restore(struct thread_struct *t)
 	asm volatile("fxrstor64 %0" : : "m"(t->fxstate));
 }
 
-/* fpu_init - enable SSE for user mode and record a clean register state. */
+/* fpu_enable - let user mode use x87/SSE on this CPU (CR0, CR4). */
+void fpu_enable(void);
+/* fpu_init - fpu_enable on the boot CPU, and record the clean register
+ * state every new program starts with. */
 void fpu_init(void);
 extern struct thread_struct fpu_init_state;
 

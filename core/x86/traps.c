@@ -7,6 +7,7 @@
 #include "lib/printk.h"
 #include "lib/qemu_exit.h"
 #include "x86/sections.h"
+#include "x86/apic.h"
 
 #define NR_EXCEPTIONS 32
 
@@ -97,8 +98,9 @@ void do_interrupt(struct pt_regs *regs)
 		timer_interrupt(regs);
 		return;
 	}
-	if (regs->vector == TIMER_VECTOR + 7 || regs->vector == TIMER_VECTOR + 15)
-		return;		/* a spurious PIC interrupt (IRQ 7 / 15): no EOI */
+	if (regs->vector == TIMER_VECTOR + 7 || regs->vector == TIMER_VECTOR + 15 ||
+	    regs->vector == SPURIOUS_VECTOR)
+		return;		/* a spurious PIC (IRQ 7 / 15) or APIC interrupt: no EOI */
 	printk("forklab: unexpected interrupt vector %lu ignored\n", regs->vector);
 }
 

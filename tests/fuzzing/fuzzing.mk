@@ -16,7 +16,7 @@ FUZZ_SRCS_elf := core/kernel/elf.c core/lib/printf.c
 FUZZ_SRCS_params := core/init/params.c core/kernel/failslab.c core/lib/cmdline.c core/lib/printf.c \
 	$(wildcard core/mm/*.c) $(HOST_PID) core/lib/report.c core/lib/registry.c \
 	core/kernel/strategy.c
-FUZZ_CFLAGS := -g -O1 -Icore -Ibench -Itests -I$(BUILD)/include -fno-sanitize-recover=all
+FUZZ_CFLAGS := -g -O1 -Icore -Ibench -Itests -I$(BUILD)/include -fno-sanitize-recover=all -DFORKLAB_HOST
 
 # Seeds: committed command lines; ELFs made from the user programs (whole,
 # cut short, and with the program headers pointing past the end).
