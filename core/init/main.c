@@ -202,6 +202,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 
 	direct_map_base = PAGE_OFFSET;
 	percpu_init(0, 0);		/* GS first: smp_processor_id() and current read it */
+	cpu_data[0].curr_task = &idle_task;	/* current is never NULL: locks record it */
 	console_init();
 	printk("forklab %s: long mode, higher half at %lx\n", FORKLAB_VERSION, (u64)KERNEL_VMA);
 	desc_init();

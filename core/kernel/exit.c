@@ -7,6 +7,10 @@
 #include "pid/pid.h"
 #include "lib/printk.h"
 
+/* tasklist_lock - the task list, every parent/child and thread-group
+ * linkage, nr_threads, and the exit states a parent waits for. */
+DEFINE_SPINLOCK(tasklist_lock);
+
 /* mm_release - what the parent of a vfork or a CLONE_CHILD_CLEARTID thread
  * waits for: the child is done with the memory it shared. */
 static void mm_release(struct task_struct *tsk)
@@ -54,14 +58,17 @@ static void forget_original_parent(struct task_struct *father)
  * dead at once, to be freed after the switch away. */
 static void exit_notify(struct task_struct *tsk)
 {
+	spin_lock(&tasklist_lock);
 	forget_original_parent(tsk);
 	if (tsk->exit_signal < 0) {
 		tsk->state = EXIT_DEAD;
-		return;
+	} else {
+		tsk->state = EXIT_ZOMBIE;
+		/* a parent in wait4 set its state under this lock */
+		if (tsk->real_parent->state == TASK_INTERRUPTIBLE)
+			wake_up_process(tsk->real_parent);
 	}
-	tsk->state = EXIT_ZOMBIE;
-	if (tsk->real_parent->state == TASK_INTERRUPTIBLE)
-		wake_up_process(tsk->real_parent);
+	spin_unlock(&tasklist_lock);
 }
 
 __noreturn void do_exit(int code)
@@ -75,7 +82,7 @@ __noreturn void do_exit(int code)
 	exit_mm(tsk);
 	exit_files(tsk);
 	exit_fs(tsk);
-	tsk->signal->live--;
+	atomic_dec(&tsk->signal->live);
 	exit_notify(tsk);
 	schedule();
 	panic("do_exit: dead task %d was scheduled again", tsk->pid);
@@ -88,6 +95,7 @@ __noreturn void do_group_exit(int exit_code)
 	struct signal_struct *sig = current->signal;
 	struct task_struct *t;
 
+	spin_lock(&tasklist_lock);
 	if (!sig->group_exit) {
 		sig->group_exit = true;
 		sig->group_exit_code = exit_code;
@@ -98,16 +106,19 @@ __noreturn void do_group_exit(int exit_code)
 			wake_up_process(t);
 		}
 	}
+	spin_unlock(&tasklist_lock);
 	do_exit(sig->group_exit_code);
 }
 
 void release_task(struct task_struct *p)
 {
+	spin_lock(&tasklist_lock);
 	list_del(&p->tasks);
 	list_del(&p->sibling);
 	list_del(&p->thread_node);
 	p->signal->nr_threads--;
 	nr_threads--;
+	spin_unlock(&tasklist_lock);
 	detach_pid(p);
 	put_sighand(p->sighand);
 	put_signal(p->signal);
@@ -122,6 +133,7 @@ long do_wait4(int pid, u64 ustatus, int options)
 	for (;;) {
 		bool have_child = false;
 
+		spin_lock(&tasklist_lock);
 		list_for_each_entry(child, &tsk->children, sibling) {
 			int nr, status;
 
@@ -132,16 +144,19 @@ long do_wait4(int pid, u64 ustatus, int options)
 				continue;
 			nr = child->pid;
 			status = child->exit_code;
+			spin_unlock(&tasklist_lock);
 			release_task(child);
 			if (ustatus && put_user_u32(status, ustatus))
 				return -EFAULT;
 			return nr;
 		}
-		if (!have_child)
-			return -ECHILD;
-		if (options & WNOHANG)
-			return 0;
+		if (!have_child || (options & WNOHANG)) {
+			spin_unlock(&tasklist_lock);
+			return have_child ? 0 : -ECHILD;
+		}
+		/* under the lock: a child's exit_notify sees it and wakes us */
 		tsk->state = TASK_INTERRUPTIBLE;
+		spin_unlock(&tasklist_lock);
 		schedule();
 	}
 }

@@ -146,7 +146,7 @@ static int copy_files(u64 clone_flags, struct task_struct *tsk)
 	struct files_struct *old = current->files, *new;
 
 	if (clone_flags & CLONE_FILES) {
-		old->count++;
+		atomic_inc(&old->count);
 		return 0;
 	}
 	new = should_fail(FAIL_FILES) ? NULL : kmem_cache_alloc(files_cachep);
@@ -163,7 +163,7 @@ void exit_files(struct task_struct *tsk)
 	struct files_struct *files = tsk->files;
 
 	tsk->files = NULL;
-	if (files && --files->count == 0)
+	if (files && atomic_dec_and_test(&files->count))
 		kmem_cache_free(files_cachep, files);
 }
 
@@ -172,7 +172,7 @@ static int copy_fs(u64 clone_flags, struct task_struct *tsk)
 	struct fs_struct *new;
 
 	if (clone_flags & CLONE_FS) {
-		current->fs->users++;
+		atomic_inc(&current->fs->users);
 		return 0;
 	}
 	new = should_fail(FAIL_FS) ? NULL : kmem_cache_alloc(fs_cachep);
@@ -189,7 +189,7 @@ void exit_fs(struct task_struct *tsk)
 	struct fs_struct *fs = tsk->fs;
 
 	tsk->fs = NULL;
-	if (fs && --fs->users == 0)
+	if (fs && atomic_dec_and_test(&fs->users))
 		kmem_cache_free(fs_cachep, fs);
 }
 
@@ -198,7 +198,7 @@ static int copy_sighand(u64 clone_flags, struct task_struct *tsk)
 	struct sighand_struct *sig;
 
 	if (clone_flags & CLONE_SIGHAND) {
-		current->sighand->count++;
+		atomic_inc(&current->sighand->count);
 		return 0;
 	}
 	sig = should_fail(FAIL_SIGHAND) ? NULL : kmem_cache_alloc(sighand_cachep);
@@ -212,7 +212,7 @@ static int copy_sighand(u64 clone_flags, struct task_struct *tsk)
 
 void put_sighand(struct sighand_struct *sh)
 {
-	if (sh && --sh->count == 0)
+	if (sh && atomic_dec_and_test(&sh->count))
 		kmem_cache_free(sighand_cachep, sh);
 }
 
@@ -221,7 +221,7 @@ static int copy_signal(u64 clone_flags, struct task_struct *tsk)
 	struct signal_struct *sig;
 
 	if (clone_flags & CLONE_THREAD) {
-		current->signal->sigcnt++;
+		atomic_inc(&current->signal->sigcnt);
 		return 0;
 	}
 	sig = should_fail(FAIL_SIGNAL) ? NULL : kmem_cache_alloc(signal_cachep);
@@ -238,7 +238,7 @@ static int copy_signal(u64 clone_flags, struct task_struct *tsk)
 
 void put_signal(struct signal_struct *sig)
 {
-	if (sig && --sig->sigcnt == 0)
+	if (sig && atomic_dec_and_test(&sig->sigcnt))
 		kmem_cache_free(signal_cachep, sig);
 }
 
@@ -249,7 +249,7 @@ static int copy_mm(u64 clone_flags, struct task_struct *tsk)
 	if (!current->mm)
 		return 0;
 	if (clone_flags & CLONE_VM) {
-		current->mm->mm_users++;
+		atomic_inc(&current->mm->mm_users);
 		return 0;
 	}
 	mm = dup_mm(current->mm);
@@ -341,7 +341,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	if (nr_threads >= max_threads)
 		goto bad_fork_free;
 	fork_probe(PH_DUP);
-	p->flags &= ~PF_EXITING;
+	p->flags &= ~(PF_EXITING | PF_IDLE | PF_MIGRATING);	/* pid 1 is forked from an idle task */
 	p->vfork_done = NULL;
 	p->probe_row = -1;
 	INIT_LIST_HEAD(&p->children);
@@ -390,6 +390,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	}
 
 	/* CLONE_PARENT re-uses the old parent, as do threads */
+	spin_lock(&tasklist_lock);
 	parent = (clone_flags & (CLONE_PARENT | CLONE_THREAD)) ? current->real_parent : current;
 	p->real_parent = parent;
 	if (p == p->group_leader) {
@@ -399,12 +400,13 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 		list_add_tail(&p->thread_node, &p->signal->thread_head);
 	} else {
 		current->signal->nr_threads++;
-		current->signal->live++;
+		atomic_inc(&current->signal->live);
 		list_add_tail(&p->thread_node, &p->signal->thread_head);
 	}
 	list_add_tail(&p->tasks, &task_list);
 	nr_threads++;
 	attach_pid(p);
+	spin_unlock(&tasklist_lock);
 	p->state = TASK_INTERRUPTIBLE;	/* not runnable until wake_up_new_task */
 	fork_probe(PH_ATTACH);
 	return p;
@@ -416,7 +418,7 @@ bad_fork_cleanup_signal:
 	if (!(clone_flags & CLONE_THREAD))
 		put_signal(p->signal);
 	else
-		current->signal->sigcnt--;
+		atomic_dec(&current->signal->sigcnt);
 bad_fork_cleanup_sighand:
 	put_sighand(p->sighand);
 bad_fork_cleanup_fs:
@@ -438,9 +440,9 @@ long kernel_clone(struct kernel_clone_args *args)
 	fork_probe(PH_ENTRY);
 	fork_probe_pmu_begin();
 	fork_fail_window(true);
-	pmm_min_free = FORK_MIN_FREE_PAGES;
+	pmm_set_min_free(FORK_MIN_FREE_PAGES);
 	p = copy_process(args);
-	pmm_min_free = 0;
+	pmm_set_min_free(0);
 	fork_fail_window(false);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
@@ -459,9 +461,10 @@ long kernel_clone(struct kernel_clone_args *args)
 		p->vfork_done = &vfork;
 		init_completion(&vfork);
 	}
+	p->probe_row = fork_probe_reserve();
 	wake_up_new_task(p);
 	fork_probe(PH_WAKE);
-	p->probe_row = fork_probe_commit();	/* p has not run yet: no preemption */
+	fork_probe_commit();
 	if (clone_flags & CLONE_VFORK)
 		wait_for_completion(&vfork);
 	return nr;

@@ -32,20 +32,42 @@ void task_init_idle_objects(void)
  * once pid 1 has been reaped (its status in *@status). */
 static bool reap_orphans(int *status)
 {
-	struct task_struct *child, *n;
 	bool init_gone = false;
 
-	list_for_each_entry_safe(child, n, &idle_task.children, sibling) {
-		if (child->state != EXIT_ZOMBIE)
-			continue;
-		if (child == init_task_p) {
-			*status = child->exit_code;
+	for (;;) {
+		struct task_struct *child, *zombie = NULL;
+
+		spin_lock(&tasklist_lock);
+		list_for_each_entry(child, &idle_task.children, sibling) {
+			if (child->state == EXIT_ZOMBIE) {
+				zombie = child;
+				break;
+			}
+		}
+		spin_unlock(&tasklist_lock);
+		if (!zombie)
+			return init_gone;
+		if (zombie == init_task_p) {
+			*status = zombie->exit_code;
 			init_task_p = NULL;
 			init_gone = true;
 		}
-		release_task(child);
+		release_task(zombie);
 	}
-	return init_gone;
+}
+
+/* has_zombie_child - whether @parent has a child to reap. */
+static bool has_zombie_child(struct task_struct *parent)
+{
+	struct task_struct *child;
+	bool found = false;
+
+	spin_lock(&tasklist_lock);
+	list_for_each_entry(child, &parent->children, sibling)
+		if (child->state == EXIT_ZOMBIE)
+			found = true;
+	spin_unlock(&tasklist_lock);
+	return found;
 }
 
 static bool user_tasks_left(void)
@@ -81,11 +103,18 @@ int run_user_program(const void *image, u64 size, const char *const *argv)
 		init_gone |= reap_orphans(&status);
 		if (init_gone && !user_tasks_left())
 			break;
-		if (!nr_running()) {
+		schedule();		/* run what waits here; back when nothing does */
+		if (cpu_has_work())
+			continue;
+		/* nothing runs anywhere and nothing is left to reap: nobody can
+		 * wake anybody (busy is counted first: an exiting task is a
+		 * zombie before it stops being busy) */
+		if (!sched_nr_busy() && !has_zombie_child(&idle_task) && user_tasks_left()) {
 			printk("forklab: every user task is blocked (deadlock); giving up\n");
 			return -EAGAIN;
 		}
-		schedule();
+		if (!has_zombie_child(&idle_task))
+			cpu_wait();	/* until a task is queued here or a zombie is ours */
 	}
 	return status;
 }

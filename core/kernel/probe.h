@@ -78,6 +78,7 @@ static inline void fork_probe_attach(struct fork_probe_log *log)
 #define fork_probe(ph)		do { } while (0)
 #define fork_probe_pmu_begin()	do { } while (0)
 #define fork_probe_commit()	(-1L)
+#define fork_probe_reserve()	(-1L)
 #define fork_probe_child_run(row) do { (void)(row); } while (0)
 #else
 #define fork_probe(ph)		(fork_probe_ts[ph] = probe_rdtsc())
@@ -87,9 +88,23 @@ static inline void fork_probe_pmu_begin(void)
 	if (fork_probe_log && fork_probe_log->pmu_read)
 		fork_probe_log->pmu_read(fork_pmu_start);
 }
+/* fork_probe_reserve - the row this call's probes fill, its child-run
+ * slot cleared, for the child to log its first run into (it is told before
+ * it is woken: on another CPU it may run at once); -1 when nothing is
+ * logged or the log is full. */
+static inline long fork_probe_reserve(void)
+{
+	struct fork_probe_log *log = fork_probe_log;
+
+	if (!log || fork_probe_ts == fork_probe_scratch)
+		return -1;
+	log->child_run[log->n] = 0;
+	return log->n;
+}
+
 /* fork_probe_commit - keep this call's row (the probes wrote it in place)
- * and point the probes at the next one; returns the row, for
- * fork_probe_child_run, or -1 when nothing is logged or the log is full. */
+ * and point the probes at the next one; returns the row, or -1 when
+ * nothing is logged or the log is full. */
 static inline long fork_probe_commit(void)
 {
 	struct fork_probe_log *log = fork_probe_log;
@@ -109,7 +124,6 @@ static inline long fork_probe_commit(void)
 		for (int i = 0; i < FORK_PMU_SLOTS; i++)
 			log->pmu_rows[n][i] = now[i] - fork_pmu_start[i];
 	}
-	log->child_run[n] = 0;
 	log->n = n + 1;
 	fork_probe_ts = fork_probe_row(log, n + 1);
 	return n;
@@ -121,7 +135,7 @@ static inline void fork_probe_child_run(long row)
 {
 	struct fork_probe_log *log = fork_probe_log;
 
-	if (row >= 0 && log && (u64)row < log->n)
+	if (row >= 0 && log && (u64)row < log->capacity)
 		log->child_run[row] = probe_rdtsc();
 }
 #endif

@@ -1,5 +1,12 @@
-/* core/kernel/sched.c - a round-robin run queue, cooperative: tasks run until they
- * block (wait4, vfork), yield or exit. The boot context is the idle task. */
+/* core/kernel/sched.c - the scheduler: one round-robin run queue per CPU,
+ * each behind its own lock; tasks run until they block (wait4, vfork),
+ * yield or exit, and the tick preempts user mode. A new task starts on its
+ * parent's CPU, a woken one on the CPU it last ran on, if its affinity
+ * allows; a CPU with nothing to run takes a waiting task from another
+ * queue, and a task queued where its CPU is busy wakes an idle CPU that may
+ * run it (reschedule IPI). Per-CPU queues rather than one global queue:
+ * the benchmarks run one task per CPU and must not meet on a shared lock
+ * that Linux does not have. Each CPU's boot context is its idle task. */
 #include "kernel/sched.h"
 #include "x86/desc.h"
 #include "x86/io.h"
@@ -12,10 +19,19 @@
 #include "kernel/task.h"
 #include "kernel/probe.h"
 #include "x86/sections.h"
+#include "x86/smp.h"
 
 LIST_HEAD(task_list);
-static LIST_HEAD(runqueue);
-static int runqueue_len;
+
+/* One per CPU: the tasks waiting to run there (current is not on it). */
+struct runqueue {
+	struct spinlock lock;
+	struct list_head queue;
+	int nr;				/* tasks on queue */
+	struct task_struct *idle;	/* what runs when queue is empty */
+} __aligned(SMP_CACHE_BYTES);
+
+static struct runqueue runqueues[NR_CPUS];
 union idle_task_storage idle_storage __aligned(64);
 
 _Static_assert(offsetof(struct cpu_data, kernel_rsp) == CPU_KERNEL_RSP, "entry.S offset");
@@ -38,6 +54,13 @@ void sched_init(void)
 	INIT_LIST_HEAD(&idle_task.run_list);
 	INIT_LIST_HEAD(&idle_task.thread_node);
 	list_add(&idle_task.tasks, &task_list);
+	idle_task.cpus_allowed = ~0ULL;
+	for (int c = 0; c < NR_CPUS; c++) {
+		spin_lock_init(&runqueues[c].lock, "runqueue");
+		INIT_LIST_HEAD(&runqueues[c].queue);
+	}
+	runqueues[0].idle = &idle_task;
+	cpu->rq = &runqueues[0];
 	cpu->curr_task = &idle_task;
 	cpu->kernel_rsp = (u64)boot_stack_bottom + BOOT_STACK_SIZE;
 }
@@ -56,6 +79,9 @@ struct task_struct *alloc_idle_task(int cpu, struct page *stack)
 	memset(t, 0, sizeof(*t));
 	t->state = TASK_RUNNING;
 	t->flags = PF_KTHREAD | PF_IDLE;
+	t->cpu = cpu;
+	t->on_cpu = 1;
+	t->cpus_allowed = 1ULL << cpu;
 	t->stack = page_address(stack);
 	t->usage = 1;
 	fl_snprintf(t->comm, sizeof(t->comm), "swapper/%d", cpu);
@@ -64,44 +90,179 @@ struct task_struct *alloc_idle_task(int cpu, struct page *stack)
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->thread_node);
 	INIT_LIST_HEAD(&t->tasks);
+	runqueues[cpu].idle = t;
+	cpu_data[cpu].rq = &runqueues[cpu];
 	return t;
 }
 
 __noreturn void cpu_idle(void)
 {
-	for (;;)
-		asm volatile("sti; hlt; cli" ::: "memory");
-}
-
-int nr_running(void)
-{
-	return runqueue_len;
-}
-
-/* wake_up_process - make @t runnable (no-op if it already is queued). */
-void wake_up_process(struct task_struct *t)
-{
-	if (t->state >= EXIT_ZOMBIE)
-		return;
-	t->state = TASK_RUNNING;
-	if (t != current && list_empty(&t->run_list) && t != &idle_task) {
-		list_add_tail(&t->run_list, &runqueue);
-		runqueue_len++;
+	for (;;) {
+		schedule();
+		if (!this_cpu_read(rq)->nr)
+			cpu_wait();
 	}
 }
 
-/* wake_up_new_task - the last step of fork: the child joins the run queue. */
-void wake_up_new_task(struct task_struct *t)
+static inline struct runqueue *this_rq(void)
 {
-	wake_up_process(t);
+	return this_cpu_read(rq);
 }
 
-/* finish_task_switch - runs on the new task's stack: a dead task switched
- * away from can now give up the stack it was running on. */
-static void finish_task_switch(struct task_struct *prev)
+bool cpu_has_work(void)
 {
-	if (prev->state == EXIT_DEAD)
+	return this_rq()->nr > 0;
+}
+
+/* cpu_is_idle - whether CPU @cpu runs its idle task (a hint: unlocked). */
+static bool cpu_is_idle(int cpu)
+{
+	return cpu_data[cpu].curr_task == runqueues[cpu].idle;
+}
+
+static void enqueue_task(struct runqueue *rq, struct task_struct *t)
+{
+	list_add_tail(&t->run_list, &rq->queue);
+	rq->nr++;
+}
+
+static void dequeue_task(struct runqueue *rq, struct task_struct *t)
+{
+	list_del(&t->run_list);
+	rq->nr--;
+}
+
+/* first_allowed - the first online CPU @mask allows, or -1. */
+static int first_allowed(u64 mask)
+{
+	u64 online = nr_cpus_online >= 64 ? ~0ULL : (1ULL << nr_cpus_online) - 1;
+
+	mask &= online;
+	return mask ? __builtin_ctzll(mask) : -1;
+}
+
+/* kick_idle_cpu - a task joined busy CPU @cpu's queue: wake an idle CPU its
+ * affinity allows, which will take it (schedule's steal). */
+static void kick_idle_cpu(const struct task_struct *t, int cpu)
+{
+	for (int c = 0; c < nr_cpus_online; c++) {
+		if (c != cpu && (t->cpus_allowed >> c & 1) && cpu_is_idle(c)) {
+			smp_send_reschedule(c);
+			return;
+		}
+	}
+}
+
+/* enqueue_kick_unlock - the SMP half of enqueue_unlock: unlock, then have
+ * CPU @cpu (idle) or an idle CPU that may take @t (@cpu busy) look. */
+static void enqueue_kick_unlock(struct runqueue *rq, struct task_struct *t, int cpu)
+{
+	bool busy = !cpu_is_idle(cpu);
+
+	spin_unlock(&rq->lock);
+	if (cpu != (int)smp_processor_id() && !busy)
+		smp_send_reschedule(cpu);
+	else if (busy)
+		kick_idle_cpu(t, cpu);
+}
+
+/* enqueue_unlock - with @rq, the queue of @t's CPU, locked: queue runnable
+ * @t there and unlock. Inline: every wakeup and every fork ends here. */
+static __attribute__((always_inline)) inline void enqueue_unlock(struct runqueue *rq,
+								  struct task_struct *t)
+{
+	enqueue_task(rq, t);
+	if (likely(nr_cpus_online == 1))
+		spin_unlock(&rq->lock);
+	else
+		enqueue_kick_unlock(rq, t, t->cpu);
+}
+
+/* lock_task_rq - the queue of @t's CPU, locked (t->cpu may move under its
+ * old queue's lock: try again then). */
+static __attribute__((always_inline)) inline struct runqueue *lock_task_rq(struct task_struct *t)
+{
+	for (;;) {
+		int cpu = t->cpu;
+		struct runqueue *rq = &runqueues[cpu];
+
+		spin_lock(&rq->lock);
+		if (likely(t->cpu == cpu))
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+/* wake_idle - the idle task waits for its zombies: poke its CPU. */
+static void wake_idle(struct task_struct *t)
+{
+	if (t != current)
+		smp_send_reschedule(t->cpu);
+}
+
+/* wake_up_process - make @t runnable (no-op if it already is, or is dead)
+ * on the CPU it last ran on, which its affinity always allows (see
+ * sched_setaffinity). A task still running there on its way into
+ * schedule() (on_cpu) is seen under that CPU's lock, which its switch
+ * holds: it stays, and is never run twice. */
+void wake_up_process(struct task_struct *t)
+{
+	struct runqueue *rq;
+
+	/* runnable already: nothing to do (the waker made its condition
+	 * visible first; a task only ever puts itself to sleep, and looks at
+	 * the condition after setting its state) */
+	if (t->state == TASK_RUNNING)
+		return;
+	if (unlikely(t->flags & PF_IDLE)) {
+		wake_idle(t);
+		return;
+	}
+	rq = lock_task_rq(t);
+	if (t->state != TASK_INTERRUPTIBLE || t->on_cpu) {
+		if (t->state == TASK_INTERRUPTIBLE)
+			t->state = TASK_RUNNING;
+		spin_unlock(&rq->lock);
+		return;
+	}
+	t->state = TASK_RUNNING;
+	enqueue_unlock(rq, t);
+}
+
+/* wake_up_new_task - the last step of fork: the child joins the run queue
+ * of the CPU it inherited from its parent (t->cpu: where the parent runs,
+ * or where sched_setaffinity is moving it). */
+void wake_up_new_task(struct task_struct *t)
+{
+	struct runqueue *rq = &runqueues[t->cpu];
+
+	t->state = TASK_RUNNING;
+	t->on_cpu = 0;
+	spin_lock(&rq->lock);
+	enqueue_unlock(rq, t);
+}
+
+/* finish_task_switch - runs on the new task's stack, with this CPU's queue
+ * lock handed over by schedule(): @prev is off the CPU now; a dead one can
+ * give up the stack it was running on, one that must move is queued where
+ * its affinity allows. */
+static __attribute__((always_inline)) inline void finish_task_switch(struct task_struct *prev)
+{
+	u32 migrate = prev->flags & PF_MIGRATING;
+
+	barrier();
+	prev->on_cpu = 0;
+	spin_unlock(&this_rq()->lock);
+	if (prev->state == EXIT_DEAD) {
 		release_task(prev);
+	} else if (unlikely(migrate)) {
+		/* sched_setaffinity moved prev->cpu where it may run */
+		struct runqueue *rq;
+
+		prev->flags &= ~PF_MIGRATING;
+		rq = lock_task_rq(prev);
+		enqueue_unlock(rq, prev);
+	}
 }
 
 /* schedule_tail - first code a new task runs (from ret_from_fork). */
@@ -112,7 +273,8 @@ void schedule_tail(struct task_struct *prev)
 	current->probe_row = -1;
 }
 
-static void context_switch(struct task_struct *prev, struct task_struct *next)
+static void context_switch(struct runqueue *rq, struct task_struct *prev,
+			   struct task_struct *next)
 {
 	struct cpu_data *cpu = this_cpu();
 	u64 top = (u64)next->stack + (next == &idle_task ? BOOT_STACK_SIZE : KSTACK_SIZE);
@@ -129,27 +291,112 @@ static void context_switch(struct task_struct *prev, struct task_struct *next)
 	cpu->kernel_rsp = top;
 	tss_set_rsp0(top);
 	cpu->curr_task = next;
+	spin_lock_handoff(&rq->lock, next);
 	last = __switch_to_asm(&prev->thread.sp, next->thread.sp, prev);
 	finish_task_switch(last);
+}
+
+/* steal_task - with @rq (ours) locked: a task waiting on another CPU's
+ * queue that may run here, taken off it; NULL if there is none (or its
+ * queue is busy: trylock, so two stealing CPUs never wait for each other). */
+static struct task_struct *steal_task(struct runqueue *rq)
+{
+	int me = smp_processor_id();
+
+	for (int c = 0; c < nr_cpus_online; c++) {
+		struct runqueue *other = &runqueues[c];
+		struct task_struct *t;
+
+		if (other == rq || !other->nr || !spin_trylock(&other->lock))
+			continue;
+		list_for_each_entry(t, &other->queue, run_list) {
+			if (t->cpus_allowed >> me & 1) {
+				dequeue_task(other, t);
+				t->cpu = me;
+				spin_unlock(&other->lock);
+				return t;
+			}
+		}
+		spin_unlock(&other->lock);
+	}
+	return NULL;
 }
 
 void schedule(void)
 {
 	struct task_struct *prev = current, *next;
+	struct runqueue *rq = this_rq();
 
-	if (prev->state == TASK_RUNNING && prev != &idle_task) {
-		list_add_tail(&prev->run_list, &runqueue);
-		runqueue_len++;
-	}
-	if (list_empty(&runqueue)) {
-		next = &idle_task;
+	spin_lock(&rq->lock);
+	if (prev->state == TASK_RUNNING && !(prev->flags & (PF_IDLE | PF_MIGRATING)))
+		enqueue_task(rq, prev);		/* (a migrating one: finish_task_switch) */
+	if (rq->nr) {
+		next = list_first_entry(&rq->queue, struct task_struct, run_list);
+		dequeue_task(rq, next);
 	} else {
-		next = list_first_entry(&runqueue, struct task_struct, run_list);
-		list_del(&next->run_list);
-		runqueue_len--;
+		next = nr_cpus_online > 1 ? steal_task(rq) : NULL;
+		if (!next)
+			next = rq->idle;
 	}
-	if (next != prev)
-		context_switch(prev, next);
+	if (next == prev) {
+		spin_unlock(&rq->lock);
+		return;
+	}
+	next->on_cpu = 1;
+	context_switch(rq, prev, next);
+}
+
+void cpu_wait(void)
+{
+	asm volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* sched_nr_busy - tasks that are running or waiting to run, idle tasks
+ * not counted: every queue locked, so the count is exact (a deadlock check,
+ * not a fast path). */
+int sched_nr_busy(void)
+{
+	int n = 0;
+
+	for (int c = 0; c < nr_cpus_online; c++)
+		spin_lock(&runqueues[c].lock);
+	for (int c = 0; c < nr_cpus_online; c++)
+		n += runqueues[c].nr + !cpu_is_idle(c);
+	for (int c = nr_cpus_online - 1; c >= 0; c--)
+		spin_unlock(&runqueues[c].lock);
+	return n;
+}
+
+int sched_setaffinity(struct task_struct *t, u64 mask)
+{
+	struct runqueue *rq;
+	int cpu = first_allowed(mask);
+
+	if (cpu < 0)
+		return -EINVAL;
+	rq = lock_task_rq(t);
+	t->cpus_allowed = mask;
+	if (!(mask >> t->cpu & 1)) {
+		if (t == current || t->on_cpu) {
+			/* running (here or there): it moves at its next
+			 * schedule(), in finish_task_switch */
+			t->flags |= PF_MIGRATING;
+		} else if (t->state == TASK_RUNNING) {
+			/* queued where it may no longer run: queue it there */
+			dequeue_task(rq, t);
+			t->flags |= PF_MIGRATING;
+		}
+		t->cpu = cpu;		/* under the old queue's lock: lock_task_rq retries */
+	}
+	spin_unlock(&rq->lock);
+	if ((t->flags & PF_MIGRATING) && !t->on_cpu && t != current) {
+		t->flags &= ~PF_MIGRATING;
+		rq = lock_task_rq(t);
+		enqueue_unlock(rq, t);
+	}
+	if (t == current && (t->flags & PF_MIGRATING))
+		schedule();
+	return 0;
 }
 
 void init_completion(struct completion *c)
@@ -158,19 +405,30 @@ void init_completion(struct completion *c)
 	c->waiter = NULL;
 }
 
-/* wait_for_completion - sleep until complete(@c). */
+/* wait_for_completion - sleep until complete(@c). The waiter is published
+ * and the state set before done is read again, and complete() sets done
+ * before it reads the waiter (full barriers on both sides), so a complete()
+ * on another CPU is never missed. */
 void wait_for_completion(struct completion *c)
 {
-	while (!c->done) {
-		c->waiter = current;
+	c->waiter = current;
+	for (;;) {
 		current->state = TASK_INTERRUPTIBLE;
+		smp_mb();
+		if (c->done)
+			break;
 		schedule();
 	}
+	current->state = TASK_RUNNING;
 }
 
 void complete(struct completion *c)
 {
+	struct task_struct *w;
+
 	c->done = true;
-	if (c->waiter)
-		wake_up_process(c->waiter);
+	smp_mb();
+	w = c->waiter;
+	if (w)
+		wake_up_process(w);
 }

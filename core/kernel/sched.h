@@ -3,6 +3,7 @@
 #define FORKLAB_SCHED_H
 
 #include "lib/list.h"
+#include "lib/spinlock.h"
 #include "x86/percpu.h"
 #include "x86/ptrace.h"
 #include "x86/processor.h"
@@ -28,6 +29,7 @@
 #define PF_EXITING		(1 << 1)
 #define PF_GROUP_KILL		(1 << 2)	/* another thread called exit_group */
 #define PF_IDLE			(1 << 3)	/* a CPU's idle task */
+#define PF_MIGRATING		(1 << 4)	/* must leave this CPU (sched_setaffinity) */
 
 struct completion {
 	bool done;
@@ -98,6 +100,9 @@ struct task_struct {
 	struct sighand_struct *sighand;
 	struct signal_struct *signal;
 	struct completion *vfork_done;
+	int cpu;			/* the CPU it runs on, or last ran on */
+	int on_cpu;			/* running, or not yet switched out */
+	u64 cpus_allowed;		/* affinity: bit n, CPU n (sched_setaffinity) */
 	long probe_row;			/* fork probe log row of the call that made it, or -1 */
 	u64 set_child_tid, clear_child_tid;	/* user addresses */
 	struct thread_struct thread;
@@ -146,10 +151,22 @@ struct inactive_task_frame {
 };
 void schedule_tail(struct task_struct *prev);
 
+/* cpu_has_work - whether this CPU's queue holds a task waiting to run. */
+bool cpu_has_work(void);
+/* cpu_wait - halt with interrupts on until one arrives (an IPI, the tick). */
+void cpu_wait(void);
+/* sched_nr_busy - tasks running or waiting to run on any CPU, idle tasks
+ * not counted (exact: every queue is locked meanwhile). */
+int sched_nr_busy(void);
+/* sched_setaffinity - @t may run only on the CPUs of @mask from now on
+ * (current moves at once if it must); 0, or -EINVAL for no online CPU. */
+int sched_setaffinity(struct task_struct *t, u64 mask);
+/* smp_send_reschedule - make CPU @cpu look at its queue (an IPI). */
+void smp_send_reschedule(int cpu);
+
 void init_completion(struct completion *c);
 void wait_for_completion(struct completion *c);
 void complete(struct completion *c);
 
-int nr_running(void);
 
 #endif

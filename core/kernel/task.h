@@ -23,6 +23,9 @@ int fork_init(u32 tasksize);
 #define MIN_THREADS	20
 #define MAX_THREADS	(1 << 22)
 extern int nr_threads, max_threads;
+/* tasklist_lock - the task list, parent/child and thread-group linkage,
+ * nr_threads, and the exit states a parent waits for (kernel/exit.c). */
+extern struct spinlock tasklist_lock;
 void set_max_threads(u64 total_pages, u64 limit);
 /* fork_exit - destroy the caches (every task but idle must be gone). */
 void fork_exit(void);

@@ -3,6 +3,8 @@
 #include "lib/qemu_exit.h"
 #include "x86/io.h"
 #include "lib/printk.h"
+#include "x86/console.h"
+#include "lib/atomic.h"
 
 /* qemu_exit - write @status to isa-debug-exit; QEMU exits (status<<1)|1.
  * Without the device (real hardware) the CPU halts forever instead. */
@@ -12,6 +14,20 @@ __noreturn void qemu_exit(u32 status)
 	outl(FL_DEBUG_EXIT_PORT, status);
 	for (;;)
 		asm volatile("hlt");
+}
+
+static volatile u32 oops_cpu_taken;
+
+/* oops_begin - the first CPU to die prints; any other stops here, so that
+ * two reports do not mix. The console stops taking its lock: its holder may
+ * be the CPU that broke. */
+void oops_begin(void)
+{
+	local_irq_disable();
+	if (xchg_u32(&oops_cpu_taken, 1))
+		for (;;)
+			asm volatile("hlt");
+	console_panic();
 }
 
 /* panic - print the reason and a backtrace of frame pointers, then exit
@@ -26,6 +42,7 @@ __noreturn void panic(const char *fmt, ...)
 	if (in_panic)
 		qemu_exit(FL_EXIT_PANIC);
 	in_panic = true;
+	oops_begin();
 	printk("\nKERNEL PANIC: ");
 	va_start(ap, fmt);
 	vprintk(fmt, ap);

@@ -5,6 +5,9 @@
 #include "lib/types.h"
 
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
+/* oops_begin - before a dying CPU prints its report: other CPUs that die
+ * meanwhile stop, and the console lock is ignored from now on. */
+void oops_begin(void);
 
 #define BUG_ON(cond)							\
 	do {								\

@@ -85,6 +85,7 @@ void *kmem_desc_alloc(size_t bytes, const char *name, size_t size, size_t align,
 	c->align = kmem_align(align);
 	c->ctor = ctor;
 	c->ops = ops;
+	spin_lock_init(&c->lock, name);
 	return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include "lib/types.h"
 #include "lib/registry.h"
+#include "lib/spinlock.h"
 
 #define KMEM_MAX_SIZE	(PAGE_SIZE << 8)	/* 1 MiB: the largest object size */
 
@@ -40,8 +41,12 @@ struct kmem_cache {
 	size_t align;
 	void (*ctor)(void *);
 	const struct kmem_ops *ops;
-	u64 allocs, frees;		/* slow-path counts (slub adds per-CPU ones) */
+	u64 allocs, frees;		/* counts (slub keeps its fast paths' per CPU) */
 	u64 pages;
+	/* the strategy's shared state (slab lists, slub partials, magazine
+	 * depot, bump chunks); fast paths that touch only per-CPU state, and
+	 * the counters (atomic increments), go without it */
+	struct spinlock lock;
 };
 
 /* The family (alloc=): its members in listing order, slub the default. */

@@ -11,11 +11,17 @@ struct bump_chunk {
 	unsigned int order;
 };
 
+/* Each CPU bumps through its own chunk (no lock on the fast path); the
+ * list of chunks is shared, under the cache's lock. */
+struct bump_cpu {
+	char *cur, *end;
+} __aligned(SMP_CACHE_BYTES);
+
 struct bump_cache {
 	struct kmem_cache base;
-	char *cur, *end;
 	struct bump_chunk *chunks;
 	size_t stride;
+	struct bump_cpu cpu[NR_CPUS];
 };
 
 static struct kmem_cache *bump_cache_create(const char *name, size_t size, size_t align,
@@ -31,8 +37,9 @@ static struct kmem_cache *bump_cache_create(const char *name, size_t size, size_
 	return &bc->base;
 }
 
-/* bump_refill - a new chunk; the header takes the first aligned slot. */
-static bool bump_refill(struct bump_cache *bc)
+/* bump_refill - a new chunk for this CPU (@cpu); the header takes the
+ * first aligned slot. */
+static bool bump_refill(struct bump_cache *bc, struct bump_cpu *cpu)
 {
 	size_t header = ALIGN_UP(sizeof(struct bump_chunk), bc->base.align);
 	unsigned int order = MAX(BUMP_CHUNK_ORDER, kmem_order_for(header + bc->stride));
@@ -42,36 +49,39 @@ static bool bump_refill(struct bump_cache *bc)
 	if (!page)
 		return false;
 	chunk = page_address(page);
-	chunk->next = bc->chunks;
 	chunk->order = order;
+	spin_lock(&bc->base.lock);
+	chunk->next = bc->chunks;
 	bc->chunks = chunk;
-	bc->cur = (char *)chunk + header;
-	bc->end = (char *)chunk + (PAGE_SIZE << order);
 	bc->base.pages += 1UL << order;
+	spin_unlock(&bc->base.lock);
+	cpu->cur = (char *)chunk + header;
+	cpu->end = (char *)chunk + (PAGE_SIZE << order);
 	return true;
 }
 
 static void *bump_alloc(struct kmem_cache *c)
 {
 	struct bump_cache *bc = (struct bump_cache *)c;
-	char *obj = bc->cur;
+	struct bump_cpu *cpu = this_cpu_slot(bc->cpu);
+	char *obj = cpu->cur;
 
-	if (unlikely(!obj || obj + bc->stride > bc->end)) {
-		if (!bump_refill(bc))
+	if (unlikely(!obj || obj + bc->stride > cpu->end)) {
+		if (!bump_refill(bc, cpu))
 			return NULL;
-		obj = bc->cur;
+		obj = cpu->cur;
 	}
-	bc->cur = obj + bc->stride;
+	cpu->cur = obj + bc->stride;
 	if (c->ctor)
 		c->ctor(obj);
-	c->allocs++;
+	atomic64_inc(&c->allocs);
 	return obj;
 }
 
 static void bump_free(struct kmem_cache *c, void *obj)
 {
 	(void)obj;
-	c->frees++;
+	atomic64_inc(&c->frees);
 }
 
 static int bump_cache_destroy(struct kmem_cache *c)

@@ -51,22 +51,29 @@ static struct kmem_cache *mag_cache_create(const char *name, size_t size, size_t
 	return &mc->base;
 }
 
-static struct magazine *depot_take(struct list_head *list)
+/* depot_take - a magazine off the depot's @list, or NULL. The depot is
+ * shared by every CPU: under the cache's lock (Bonwick & Adams' depot lock). */
+static struct magazine *depot_take(struct mag_cache *mc, struct list_head *list)
 {
-	struct magazine *m;
+	struct magazine *m = NULL;
 
-	if (list_empty(list))
-		return NULL;
-	m = list_first_entry(list, struct magazine, list);
-	list_del(&m->list);
+	spin_lock(&mc->base.lock);
+	if (!list_empty(list)) {
+		m = list_first_entry(list, struct magazine, list);
+		list_del(&m->list);
+	}
+	spin_unlock(&mc->base.lock);
 	return m;
 }
 
 /* depot_put - file @m as full or empty (a partly filled one counts as full). */
 static void depot_put(struct mag_cache *mc, struct magazine *m)
 {
-	if (m)
-		list_add(&m->list, m->rounds ? &mc->full : &mc->empty);
+	if (!m)
+		return;
+	spin_lock(&mc->base.lock);
+	list_add(&m->list, m->rounds ? &mc->full : &mc->empty);
+	spin_unlock(&mc->base.lock);
 }
 
 static void *mag_alloc(struct kmem_cache *c)
@@ -76,7 +83,7 @@ static void *mag_alloc(struct kmem_cache *c)
 	struct magazine *m = cpu->loaded, *full;
 
 	if (likely(m && m->rounds)) {
-		c->allocs++;
+		atomic64_inc(&c->allocs);
 		return m->objs[--m->rounds];
 	}
 	if (cpu->previous && cpu->previous->rounds) {
@@ -84,7 +91,7 @@ static void *mag_alloc(struct kmem_cache *c)
 		cpu->previous = m;
 		return mag_alloc(c);
 	}
-	full = depot_take(&mc->full);
+	full = depot_take(mc, &mc->full);
 	if (full) {
 		depot_put(mc, cpu->previous);
 		cpu->previous = m;
@@ -93,7 +100,7 @@ static void *mag_alloc(struct kmem_cache *c)
 	}
 	m = kmem_slab_ops.alloc(mc->slab);	/* the depot is dry too */
 	if (m)
-		c->allocs++;
+		atomic64_inc(&c->allocs);
 	return m;
 }
 
@@ -105,7 +112,7 @@ static void mag_free(struct kmem_cache *c, void *obj)
 
 	if (likely(m && m->rounds < MAG_ROUNDS)) {
 		m->objs[m->rounds++] = obj;
-		c->frees++;
+		atomic64_inc(&c->frees);
 		return;
 	}
 	if (cpu->previous && cpu->previous->rounds < MAG_ROUNDS) {
@@ -114,7 +121,7 @@ static void mag_free(struct kmem_cache *c, void *obj)
 		mag_free(c, obj);
 		return;
 	}
-	empty = depot_take(&mc->empty);
+	empty = depot_take(mc, &mc->empty);
 	if (!empty) {
 		empty = kmem_slab_ops.alloc(mc->mags);
 		if (empty)
@@ -122,7 +129,7 @@ static void mag_free(struct kmem_cache *c, void *obj)
 	}
 	if (!empty) {				/* no memory for a magazine */
 		kmem_slab_ops.free(mc->slab, obj);
-		c->frees++;
+		atomic64_inc(&c->frees);
 		return;
 	}
 	depot_put(mc, cpu->previous);
@@ -152,9 +159,9 @@ static int mag_cache_destroy(struct kmem_cache *c)
 		drain_magazine(mc, mc->cpu[i].loaded);
 		drain_magazine(mc, mc->cpu[i].previous);
 	}
-	while ((m = depot_take(&mc->full)))
+	while ((m = depot_take(mc, &mc->full)))
 		drain_magazine(mc, m);
-	while ((m = depot_take(&mc->empty)))
+	while ((m = depot_take(mc, &mc->empty)))
 		drain_magazine(mc, m);
 	kmem_slab_ops.cache_destroy(mc->slab);
 	kmem_slab_ops.cache_destroy(mc->mags);

@@ -33,7 +33,7 @@ static void *page_alloc(struct kmem_cache *c)
 	obj = page_address(page);
 	if (c->ctor)
 		c->ctor(obj);
-	c->allocs++;
+	atomic64_inc(&c->allocs);
 	c->pages += 1UL << pc->order;
 	return obj;
 }
@@ -43,7 +43,7 @@ static void page_free(struct kmem_cache *c, void *obj)
 	struct page_cache *pc = (struct page_cache *)c;
 
 	__free_pages(virt_to_page(obj), pc->order);
-	c->frees++;
+	atomic64_inc(&c->frees);
 	c->pages -= 1UL << pc->order;
 }
 

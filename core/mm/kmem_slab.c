@@ -57,11 +57,14 @@ static void *slab_alloc(struct kmem_cache *c)
 	struct page *slab;
 	void *obj;
 
+	spin_lock(&c->lock);		/* Bonwick's per-cache lock */
 	if (!list_empty(&sc->partial)) {
 		slab = list_first_entry(&sc->partial, struct page, lru);
 	} else {
-		if (list_empty(&sc->empty) && !cache_grow(sc))
+		if (list_empty(&sc->empty) && !cache_grow(sc)) {
+			spin_unlock(&c->lock);
 			return NULL;
+		}
 		slab = list_first_entry(&sc->empty, struct page, lru);
 		sc->nr_empty--;
 		list_move(&slab->lru, &sc->partial);
@@ -72,6 +75,7 @@ static void *slab_alloc(struct kmem_cache *c)
 	if (!slab->freelist)
 		list_move(&slab->lru, &sc->full);
 	c->allocs++;
+	spin_unlock(&c->lock);
 	return obj;
 }
 
@@ -88,6 +92,7 @@ static void slab_free(struct kmem_cache *c, void *obj)
 	struct slab_cache *sc = (struct slab_cache *)c;
 	struct page *slab = kmem_slab_of(obj, sc->geo.order);
 
+	spin_lock(&c->lock);
 	if (!slab->freelist)		/* was full */
 		list_move(&slab->lru, &sc->partial);
 	set_freepointer(obj, sc->geo.free_offset, slab->freelist);
@@ -101,6 +106,7 @@ static void slab_free(struct kmem_cache *c, void *obj)
 			sc->nr_empty++;
 		}
 	}
+	spin_unlock(&c->lock);
 }
 
 static int slab_cache_destroy(struct kmem_cache *c)

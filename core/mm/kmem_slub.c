@@ -89,9 +89,13 @@ static void deactivate_slab(struct slub_cache *s, struct kmem_cache_cpu *c)
 static __attribute__((noinline)) void *__slab_alloc(struct slub_cache *s,
 						    struct kmem_cache_cpu *c)
 {
-	struct page *page = c->page;
+	struct page *page;
 	void *obj;
 
+	/* the partial list, and the remote frees other CPUs put on this
+	 * CPU's slab (page->freelist), are shared: under the cache lock */
+	spin_lock(&s->base.lock);
+	page = c->page;
 	if (page && page->freelist) {
 		c->freelist = page->freelist;
 	} else {
@@ -102,8 +106,10 @@ static __attribute__((noinline)) void *__slab_alloc(struct slub_cache *s,
 			s->nr_partial--;
 		} else {
 			page = kmem_slab_new(&s->base, &s->geo, 0);
-			if (!page)
+			if (!page) {
+				spin_unlock(&s->base.lock);
 				return NULL;
+			}
 		}
 		c->page = page;
 		c->base = (u64)page_address(page);
@@ -116,6 +122,7 @@ static __attribute__((noinline)) void *__slab_alloc(struct slub_cache *s,
 	obj = c->freelist;
 	c->freelist = get_freepointer(obj, s->geo.free_offset);
 	s->base.allocs++;
+	spin_unlock(&s->base.lock);
 	return obj;
 }
 
@@ -138,8 +145,10 @@ static void *slub_alloc(struct kmem_cache *cache)
 static __attribute__((noinline)) void __slab_free(struct slub_cache *s, void *obj)
 {
 	struct page *page = kmem_slab_of(obj, s->geo.order);
-	bool was_full = !page->freelist, frozen = false;
+	bool was_full, frozen = false;
 
+	spin_lock(&s->base.lock);
+	was_full = !page->freelist;
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (s->cpu_slab[cpu].page == page)
 			frozen = true;
@@ -148,7 +157,7 @@ static __attribute__((noinline)) void __slab_free(struct slub_cache *s, void *ob
 	page->inuse--;
 	s->base.frees++;
 	if (frozen)
-		return;			/* the owning cpu picks it up on refill */
+		goto out;		/* the owning cpu picks it up on refill */
 	if (page->inuse == 0 && s->nr_partial >= SLUB_MIN_PARTIAL) {
 		if (!was_full) {
 			list_del(&page->lru);
@@ -159,6 +168,8 @@ static __attribute__((noinline)) void __slab_free(struct slub_cache *s, void *ob
 		list_add_tail(&page->lru, &s->partial);
 		s->nr_partial++;
 	}
+out:
+	spin_unlock(&s->base.lock);
 }
 
 /* slub_free - fast path: push on the cpu freelist if @obj lies in the cpu

@@ -39,7 +39,7 @@ int map_new_page(struct mm_struct *mm, u64 va, u32 prot)
 
 /* do_wp_page - break COW at @va: reuse the page if we hold the only
  * reference, else copy it. */
-static int do_wp_page(u64 va, u64 *pte)
+static int do_wp_page(struct mm_struct *mm, u64 va, u64 *pte)
 {
 	struct page *old = phys_to_page(*pte & PTE_ADDR_MASK), *new;
 	u64 flags = (*pte & ~PTE_ADDR_MASK & ~PTE_COW) | PTE_W;
@@ -54,7 +54,8 @@ static int do_wp_page(u64 va, u64 *pte)
 		return -ENOMEM;
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	*pte = page_to_phys(new) | flags;
-	invlpg(va);
+	/* another CPU running this mm may still map the old page */
+	flush_tlb_page(mm, va);
 	put_page(old);
 	return 0;
 }
@@ -98,7 +99,7 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 	if (!(*pte & PTE_P))
 		return map_new_page(mm, va, vma->prot);
 	if ((error_code & PF_WRITE) && (*pte & PTE_COW))
-		return do_wp_page(va, pte);
+		return do_wp_page(mm, va, pte);
 	if (!(error_code & PF_WRITE) || (*pte & PTE_W)) {
 		invlpg(va);	/* a stale TLB entry: the PTE already allows it */
 		return 0;

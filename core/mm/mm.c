@@ -13,6 +13,7 @@ static struct kmem_cache *mm_cachep;	/* struct mm_struct */
 /* mm_init - the mm_struct cache, from the allocator selected now. */
 int mm_init(void)
 {
+	pmm_reclaim = pt_quicklists_reclaim;
 	mm_cachep = kmem_cache_create("mm_struct", sizeof(struct mm_struct), 64, NULL);
 	if (!mm_cachep)
 		return -ENOMEM;
@@ -47,7 +48,7 @@ static u64 *pgd_alloc(struct mm_struct *mm)
 
 	if (should_fail(FAIL_PGTABLE))
 		return NULL;
-	page = quicklist_pop(&pgd_quicklist);
+	page = quicklist_pop(&this_cpu_quicklists()->pgd);
 	if (page) {
 		mm->pt_pages++;
 		return page_address(page);
@@ -69,7 +70,7 @@ static void pgd_free(struct mm_struct *mm)
 	struct page *page = virt_to_page(mm->pgd);
 
 	mm->pt_pages--;
-	if (!quicklist_push(&pgd_quicklist, page))
+	if (!quicklist_push(&this_cpu_quicklists()->pgd, page))
 		put_page(page);
 }
 
@@ -87,27 +88,11 @@ struct mm_struct *mm_alloc(void)
 	}
 	mm->pgd_phys = __pa(mm->pgd);
 	mm->mm_users = 1;
+	spin_lock_init(&mm->page_table_lock, "page_table_lock");
 	mm->mmap_top = USER_MMAP_BASE;
 	return mm;
 }
 
-/* find_next_entry - the first non-zero entry of @t in [from, to), or @to:
- * one repe scasq, so an empty stretch costs one instruction an entry
- * under icount instead of a load, a test and a branch. */
-static inline int find_next_entry(const u64 *t, int from, int to)
-{
-	const u64 *p = t + from;
-	u64 n = to - from;
-	bool zero;
-
-	if (from >= to)
-		return to;
-	asm volatile("repe scasq" : "+D"(p), "+c"(n), "=@ccz"(zero) : "a"(0UL) : "memory");
-	return zero ? to : (int)(p - 1 - t);
-}
-
-#define for_each_entry(i, t, from, to) \
-	for (int i = find_next_entry(t, from, to); i < (to); i = find_next_entry(t, i + 1, to))
 
 /* pd_entry - @mm's PD entry for @va, or NULL if no PD covers it. */
 static u64 *pd_entry(struct mm_struct *mm, u64 va)
@@ -125,8 +110,9 @@ static u64 *pd_entry(struct mm_struct *mm, u64 va)
 }
 
 /* zap_range - drop and clear the pages @mm maps in [start, end) (Linux's
- * zap_pte_range); last-level tables shared with another mm (pt=share) are
- * left alone: their pages are the sharers' until one of them owns the table.
+ * zap_pte_range); a last-level table shared with another mm (pt=share)
+ * loses our reference instead (put_pte_table): its pages are the sharers'
+ * until the last of them lets go.
  * User PTEs exist only inside VMAs (munmap and brk clear theirs), so the
  * VMAs are all that needs walking. */
 static void zap_range(struct mm_struct *mm, u64 start, u64 end)
@@ -139,8 +125,14 @@ static void zap_range(struct mm_struct *mm, u64 start, u64 end)
 		if (!pde || !(*pde & PTE_P))
 			continue;
 		pt = __va(*pde & PTE_ADDR_MASK);
-		if (page_count(virt_to_page(pt)) > 1)
+		if (page_count(virt_to_page(pt)) > 1) {
+			/* shared (pt=share): drop our reference; the last
+			 * sharer to drop one puts the pages it maps */
+			*pde = 0;
+			mm->pt_pages--;
+			put_pte_table(pt);
 			continue;
+		}
 		pte_index_range(addr, next, &from, &to);
 		for_each_entry(i, pt, from, to) {
 			put_page(__phys_to_page(pt[i] & PTE_ADDR_MASK));
@@ -177,11 +169,12 @@ static void free_pgtables(struct mm_struct *mm)
 
 void exit_mmap(struct mm_struct *mm)
 {
+	/* CPUs that keep it loaded lazily (this one too) leave it first */
+	if (mm->cpu_mask)
+		tlb_leave_everywhere(mm);
 	for (int v = 0; v < mm->nr_vmas; v++)
 		zap_range(mm, mm->vma[v].start, mm->vma[v].end);
 	free_pgtables(mm);
-	if (this_cpu()->loaded_cr3 == mm->pgd_phys)
-		load_cr3(BOOT_PGD_PHYS);	/* a lazily kept mm goes: leave it */
 	pgd_free(mm);
 	if (mm->pt_pages)
 		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
@@ -190,7 +183,7 @@ void exit_mmap(struct mm_struct *mm)
 
 void mmput(struct mm_struct *mm)
 {
-	if (--mm->mm_users == 0)
+	if (atomic_dec_and_test(&mm->mm_users))
 		exit_mmap(mm);
 }
 

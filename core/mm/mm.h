@@ -7,6 +7,7 @@
 
 #include "lib/types.h"
 #include "lib/registry.h"
+#include "lib/spinlock.h"
 #include "x86/io.h"
 #include "x86/layout.h"
 #include "x86/percpu.h"
@@ -43,6 +44,10 @@ struct mm_struct {
 	u64 mmap_top;			/* next anonymous mmap ends here (top-down) */
 	u64 rss_pages;			/* user pages mapped through tables this mm owns alone */
 	u64 pt_pages;			/* page-table pages, PML4 included */
+	u64 cpu_mask;			/* CPUs that have these tables loaded (mm/tlb.c) */
+	/* page_table_lock - the VMAs and page tables, which the threads of
+	 * this mm may change from several CPUs at once (faults, mmap, fork) */
+	struct spinlock page_table_lock;
 };
 
 /* Page-table copy at fork: one ops table per strategy (pt=). */
@@ -81,18 +86,20 @@ void exit_mmap(struct mm_struct *mm);
  * read it back (a CR3 read exits to the hypervisor under shadow paging). */
 static inline void load_cr3(u64 cr3)
 {
-	this_cpu()->loaded_cr3 = cr3;
+	this_cpu_write(loaded_cr3, cr3);
 	write_cr3(cr3);
 }
-/* __switch_mm - switch_mm's slow path: load @mm's tables (NULL: the boot tables). */
+/* __switch_mm - switch_mm's slow path: load @mm's tables (NULL: the boot
+ * tables) and move this CPU into its cpu_mask (mm/tlb.c). */
 void __switch_mm(struct mm_struct *mm);
 /* switch_mm - load @mm's page tables (NULL: the boot tables), if not loaded;
  * inline, since every context switch asks and the answer is mostly "loaded". */
 static inline void switch_mm(struct mm_struct *mm)
 {
-	if (!mm || this_cpu()->loaded_cr3 != mm->pgd_phys)
+	if (!mm || this_cpu_read(loaded_cr3) != mm->pgd_phys)
 		__switch_mm(mm);
 }
+
 
 /* vma_add - add [start, end) with @prot; returns 0, -EINVAL or -ENOMEM. */
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot);

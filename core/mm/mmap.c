@@ -25,6 +25,8 @@ int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 /* unmap_range - drop the pages mapped in [start, end). */
 static void unmap_range(struct mm_struct *mm, u64 start, u64 end)
 {
+	bool unmapped = false;
+
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		u64 *pte = __walk_pte(mm, va, false, true);
 
@@ -34,7 +36,10 @@ static void unmap_range(struct mm_struct *mm, u64 start, u64 end)
 		mm->rss_pages--;
 		*pte = 0;
 		invlpg(va);
+		unmapped = true;
 	}
+	if (unmapped)
+		flush_tlb_mm(mm);	/* the other CPUs running this mm */
 }
 
 int vma_remove(struct mm_struct *mm, u64 start, u64 end)

@@ -6,8 +6,9 @@
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "x86/sections.h"
+#include "kernel/smp.h"
 
-struct pt_quicklist pt_quicklist, pgd_quicklist;
+struct pt_quicklists pt_quicklists[NR_CPUS];
 
 /* quicklist_drain - free every page of @q; entries [@from, @to) of each
  * must be zero and the rest equal to @tail (the kernel half of a PML4). */
@@ -26,10 +27,28 @@ static void quicklist_drain(struct pt_quicklist *q, int from, int to, const u64 
 	}
 }
 
+/* quicklists_trim - this CPU's quicklists back to the buddy allocator. */
+static void quicklists_trim(void *unused)
+{
+	struct pt_quicklists *q = this_cpu_quicklists();
+
+	(void)unused;
+	quicklist_drain(&q->pt, 0, PTRS_PER_TABLE, NULL);
+	quicklist_drain(&q->pgd, 0, USER_PGD_ENTRIES, boot_pml4);
+}
+
+void pt_quicklists_reclaim(void)
+{
+	quicklists_trim(NULL);
+	smp_call_function_others(quicklists_trim, NULL);
+}
+
 void pt_quicklists_drain(void)
 {
-	quicklist_drain(&pt_quicklist, 0, PTRS_PER_TABLE, NULL);
-	quicklist_drain(&pgd_quicklist, 0, USER_PGD_ENTRIES, boot_pml4);
+	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
+		quicklist_drain(&pt_quicklists[cpu].pt, 0, PTRS_PER_TABLE, NULL);
+		quicklist_drain(&pt_quicklists[cpu].pgd, 0, USER_PGD_ENTRIES, boot_pml4);
+	}
 }
 
 /* pt_alloc_table - a zeroed page-table page charged to @mm; NULL on OOM. */
@@ -40,7 +59,7 @@ u64 *pt_alloc_table(struct mm_struct *mm)
 
 	if (should_fail(FAIL_PGTABLE))
 		return NULL;
-	page = quicklist_pop(&pt_quicklist);
+	page = quicklist_pop(&this_cpu_quicklists()->pt);
 	if (page) {
 		t = page_address(page);
 	} else {
@@ -62,9 +81,24 @@ void pt_free_table(struct mm_struct *mm, u64 *table)
 	struct page *page = virt_to_page(table);
 
 	mm->pt_pages--;
-	if (page_count(page) == 1 && quicklist_push(&pt_quicklist, page))
+	if (page_count(page) == 1 && quicklist_push(&this_cpu_quicklists()->pt, page))
 		return;
 	put_page(page);
+}
+
+void put_pte_table(u64 *table)
+{
+	struct page *page = virt_to_page(table);
+
+	if (!atomic_dec_and_test(&page->_refcount))
+		return;
+	for_each_entry(i, table, 0, PTRS_PER_TABLE) {
+		put_page(__phys_to_page(table[i] & PTE_ADDR_MASK));
+		table[i] = 0;
+	}
+	page->_refcount = 1;		/* ours alone, and zero again */
+	if (!quicklist_push(&this_cpu_quicklists()->pt, page))
+		put_page(page);
 }
 
 /* next_table - the table @entry points to; with @alloc one is made if
@@ -101,18 +135,3 @@ u64 *__walk_pte(struct mm_struct *mm, u64 va, bool alloc, bool modify)
 	}
 	return &t[(va >> PAGE_SHIFT) & 511];
 }
-
-void __switch_mm(struct mm_struct *mm)
-{
-	u64 cr3 = mm ? mm->pgd_phys : BOOT_PGD_PHYS;
-
-	if (this_cpu()->loaded_cr3 != cr3)
-		load_cr3(cr3);
-}
-
-void flush_tlb_mm(struct mm_struct *mm)
-{
-	if (this_cpu()->loaded_cr3 == mm->pgd_phys)
-		write_cr3(__pa(mm->pgd));
-}
-

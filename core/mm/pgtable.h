@@ -45,7 +45,18 @@ struct pt_quicklist {
 	struct page *head;		/* linked through page->freelist */
 	u32 nr;
 };
-extern struct pt_quicklist pt_quicklist, pgd_quicklist;
+/* Per CPU, as Linux's were: a fork takes its tables from its own CPU's
+ * lists without a lock (the kernel is not preempted). */
+struct pt_quicklists {
+	struct pt_quicklist pt, pgd;
+} __aligned(SMP_CACHE_BYTES);
+extern struct pt_quicklists pt_quicklists[NR_CPUS];
+
+/* this_cpu_quicklists - this CPU's lists. */
+static inline struct pt_quicklists *this_cpu_quicklists(void)
+{
+	return this_cpu_slot(pt_quicklists);
+}
 
 /* quicklist_pop - a zeroed page from @q, or NULL when it is empty. */
 static inline struct page *quicklist_pop(struct pt_quicklist *q)
@@ -71,7 +82,30 @@ static inline bool quicklist_push(struct pt_quicklist *q, struct page *page)
 	return true;
 }
 
-/* pt_quicklists_drain - give every quicklist page back (panics on a dirty one). */
+/* find_next_entry - the first non-zero entry of @t in [from, to), or @to:
+ * one repe scasq, so an empty stretch costs one instruction an entry
+ * under icount instead of a load, a test and a branch. */
+static inline int find_next_entry(const u64 *t, int from, int to)
+{
+	const u64 *p = t + from;
+	u64 n = to - from;
+	bool zero;
+
+	if (from >= to)
+		return to;
+	asm volatile("repe scasq" : "+D"(p), "+c"(n), "=@ccz"(zero) : "a"(0UL) : "memory");
+	return zero ? to : (int)(p - 1 - t);
+}
+
+#define for_each_entry(i, t, from, to) \
+	for (int i = find_next_entry(t, from, to); i < (to); i = find_next_entry(t, i + 1, to))
+
+/* pt_quicklists_reclaim - every CPU gives its quicklist pages back (the
+ * buddy ran dry: tables freed on one CPU would otherwise sit idle there
+ * while another CPU's fork fails; pmm_reclaim). */
+void pt_quicklists_reclaim(void);
+/* pt_quicklists_drain - give every CPU's quicklist pages back (panics on a
+ * dirty one; no fork may run meanwhile). */
 void pt_quicklists_drain(void);
 /* pt_alloc_table - a zeroed page-table page charged to @mm; NULL on OOM. */
 u64 *pt_alloc_table(struct mm_struct *mm);
@@ -87,8 +121,14 @@ static inline u64 *walk_pte(struct mm_struct *mm, u64 va, bool alloc)
 {
 	return __walk_pte(mm, va, alloc, alloc);
 }
-/* flush_tlb_mm - drop @mm's TLB entries if it is loaded. */
+/* flush_tlb_mm - drop @mm's TLB entries on every CPU that has it loaded
+ * (mm/tlb.c; other CPUs by a shootdown IPI, waited for). */
 void flush_tlb_mm(struct mm_struct *mm);
+/* flush_tlb_page - the same for the one page at @va. */
+void flush_tlb_page(struct mm_struct *mm, u64 va);
+/* tlb_leave_everywhere - every CPU that has @mm loaded (lazily: its task
+ * is gone) loads the boot tables instead: before @mm's tables are freed. */
+void tlb_leave_everywhere(struct mm_struct *mm);
 
 /* The strategies' ops tables (pt_cow.c, pt_copy.c, pt_share.c). */
 extern const struct pt_ops pt_cow_ops, pt_copy_ops, pt_share_ops;
@@ -114,6 +154,10 @@ u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd);
  * mostly empty table and returns how many pages it mapped. */
 void copy_pte_range(u64 *dpt, u64 *spt, int from, int to);
 u64 copy_pte_table_sparse(u64 *dpt, u64 *spt);
+/* put_pte_table - drop one sharer's reference to the last-level @table
+ * (pt=share); the last reference puts every page the table maps and frees
+ * it: atomic, as sharers on two CPUs may let go at once. */
+void put_pte_table(u64 *table);
 /* pte_table_unshare - make the table under PD entry @pmd private to @mm
  * (pt=share); returns the table, or NULL when out of memory. */
 u64 *pte_table_unshare(struct mm_struct *mm, u64 *pmd);

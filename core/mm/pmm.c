@@ -3,6 +3,7 @@
  * allocation, merged with their buddy on free. */
 #include "mm/pmm.h"
 #include "lib/panic.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 u64 direct_map_base;
@@ -135,22 +136,42 @@ int pmm_init(const struct mem_range *ranges, int nr)
 	return 0;
 }
 
+/* The zone lock (Linux's zone->lock): every free list and counter. */
+static DEFINE_SPINLOCK(zone_lock);
+static struct page *__alloc_pages(unsigned int order);
+
 /* alloc_pages - a naturally aligned block of 2^@order pages with refcount
  * 1, split off the smallest free block that fits; NULL when there is none
  * (never panics). */
-u64 pmm_min_free;
+void (*pmm_reclaim)(void);
 
 struct page *alloc_pages(unsigned int order)
+{
+	struct page *p = __alloc_pages(order);
+
+	/* out of free pages: have the per-CPU caches that hold pages (the
+	 * page-table quicklists, on every CPU) give theirs back, once */
+	if (unlikely(!p) && pmm_reclaim && order < MAX_ORDER) {
+		pmm_reclaim();
+		p = __alloc_pages(order);
+	}
+	return p;
+}
+
+/* __alloc_pages - the buddy's own allocation (see alloc_pages). */
+static struct page *__alloc_pages(unsigned int order)
 {
 	unsigned int o = order;
 	struct page *p;
 
-	if (order >= MAX_ORDER || stats.free_pages < pmm_min_free + (1UL << order))
-		return NULL;
+	spin_lock(&zone_lock);
+	if (order >= MAX_ORDER ||
+	    stats.free_pages < this_cpu_read(pmm_min_free) + (1UL << order))
+		goto fail;
 	while (o < MAX_ORDER && list_empty(&free_area[o]))
 		o++;
 	if (o == MAX_ORDER)
-		return NULL;
+		goto fail;
 	p = list_first_entry(&free_area[o], struct page, lru);
 	del_free_block(p, o);
 	while (o > order) {		/* split: the upper halves go back */
@@ -164,7 +185,12 @@ struct page *alloc_pages(unsigned int order)
 	stats.pages_in_use += 1UL << order;
 	if (stats.pages_in_use > stats.high_water)
 		stats.high_water = stats.pages_in_use;
+	spin_unlock(&zone_lock);
 	return p;
+
+fail:
+	spin_unlock(&zone_lock);
+	return NULL;
 }
 
 /* __free_pages - give back a block from alloc_pages(@order); panics if it
@@ -179,9 +205,11 @@ void __free_pages(struct page *page, unsigned int order)
 	page->slab_cache = NULL;
 	page->freelist = NULL;
 	page->inuse = 0;
+	spin_lock(&zone_lock);
 	stats.total_frees++;
 	stats.pages_in_use -= 1UL << order;
 	__free_block(page_to_pfn(page), order);
+	spin_unlock(&zone_lock);
 }
 
 /* put_page - drop a reference to an order-0 page; the last one frees it. */
@@ -189,7 +217,7 @@ void put_page(struct page *page)
 {
 	if (page->_refcount <= 0)
 		panic("put_page: pfn %lx has refcount %d", page_to_pfn(page), page->_refcount);
-	if (--page->_refcount == 0)
+	if (atomic_dec_and_test(&page->_refcount))
 		__free_pages(page, 0);
 }
 

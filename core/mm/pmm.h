@@ -5,6 +5,8 @@
 #define FORKLAB_PMM_H
 
 #include "lib/list.h"
+#include "lib/atomic.h"
+#include "x86/percpu.h"
 
 #define MAX_ORDER	11		/* orders 0..10: 4 KiB .. 4 MiB blocks */
 
@@ -84,15 +86,24 @@ static inline struct page *__phys_to_page(u64 pa)
 struct page *phys_to_page(u64 pa);
 static inline struct page *virt_to_page(const void *addr) { return phys_to_page(__pa(addr)); }
 
-static inline void get_page(struct page *page) { page->_refcount++; }
+static inline void get_page(struct page *page) { atomic_inc(&page->_refcount); }
 static inline int page_count(const struct page *page) { return page->_refcount; }
 /* put_page - drop a reference; the last one frees the (order-0) page. */
 void put_page(struct page *page);
 
-/* pmm_min_free - alloc_pages fails rather than leave fewer free pages than
- * this (0: no floor). kernel_clone raises it for the time of a fork, as
- * Linux's min watermark keeps a reserve that page faults may still use. */
-extern u64 pmm_min_free;
+/* pmm_reclaim - when set, alloc_pages calls it once when the free lists
+ * cannot serve a request, and tries again: per-CPU caches of pages give
+ * them back (Linux's drain_all_pages). */
+extern void (*pmm_reclaim)(void);
+
+/* pmm_set_min_free - alloc_pages on this CPU fails rather than leave fewer
+ * free pages than @pages (0: no floor). kernel_clone raises it for the time
+ * of a fork, as Linux's min watermark keeps a reserve that page faults may
+ * still use; per CPU, so one CPU's fork ending does not lower another's. */
+static inline void pmm_set_min_free(u64 pages)
+{
+	this_cpu_write(pmm_min_free, pages);
+}
 
 /* nr_free_pages - pages on the buddy free lists now. */
 u64 nr_free_pages(void);

@@ -12,7 +12,8 @@
  * entries are already write-protected (every fork after its first): no
  * branch for empty entries - a user PTE is present or 0, and 0 raises the
  * count of frame 0, which is never managed (pmm.h) - and no rss count
- * (the caller knows it). The source is written only when it changes: on
+ * (the caller knows it). The count is raised with lock incl: other CPUs may
+ * fork from the same pages (one instruction either way). The source is written only when it changes: on
  * a shadow-paging hypervisor each write to a live table traps. */
 void copy_pte_range(u64 *dpt, u64 *spt, int from, int to)
 {
@@ -27,7 +28,7 @@ void copy_pte_range(u64 *dpt, u64 *spt, int from, int to)
 			spt[i] = e;
 		}
 		dpt[i] = e;
-		(*(u32 *)(refs + ((e & PTE_ADDR_MASK) >> (PAGE_SHIFT - PAGE_STRUCT_SHIFT))))++;
+		atomic_inc((int *)(refs + ((e & PTE_ADDR_MASK) >> (PAGE_SHIFT - PAGE_STRUCT_SHIFT))));
 	}
 }
 

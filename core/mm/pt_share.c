@@ -58,7 +58,7 @@ u64 *pte_table_unshare(struct mm_struct *mm, u64 *pmd)
 		return NULL;
 	mm->rss_pages += copy_pte_table_sparse(new, old);	/* arms COW in both */
 	*pmd = __pa(new) | (*pmd & ~PTE_ADDR_MASK) | PTE_W;
-	put_page(page);
+	put_pte_table(old);
 	mm->pt_pages--;				/* one reference traded for one table */
 	flush_tlb_mm(mm);
 	return new;

@@ -4,11 +4,16 @@
 #include "pid/pid.h"
 #include "mm/kmem.h"
 #include "lib/string.h"
+#include "lib/spinlock.h"
 
 DEFINE_STRATEGY_FAMILY(pid_family, "pid", "pid allocation and lookup", &pid_hash_ops.strategy,
 		       &pid_hash_ops.strategy, &pid_idr_ops.strategy, &pid_array_ops.strategy);
 
 static const struct pid_ops *pid_ops_current;
+/* pidmap_lock - the current strategy's table (bitmap and hash, radix tree
+ * or array): every alloc_nr, free_nr and find goes through it, as Linux's
+ * pidmap_lock (and the IDR's lock since 4.15) do. */
+static DEFINE_SPINLOCK(pidmap_lock);
 static struct kmem_cache *pid_cachep;	/* struct pid */
 
 const struct pid_ops *pid_current(void)
@@ -58,7 +63,9 @@ struct pid *alloc_pid(void)
 		return ERR_PTR(-ENOMEM);
 	pid->count = 1;
 	pid->task = NULL;
+	spin_lock(&pidmap_lock);
 	r = pid_ops_current->alloc_nr(pid);
+	spin_unlock(&pidmap_lock);
 	if (r)
 		goto out_free;
 	return pid;
@@ -70,22 +77,29 @@ out_free:
 
 struct pid *find_pid(int nr)
 {
-	return pid_ops_current->find(nr);
+	struct pid *pid;
+
+	spin_lock(&pidmap_lock);
+	pid = pid_ops_current->find(nr);
+	spin_unlock(&pidmap_lock);
+	return pid;
 }
 
 void get_pid(struct pid *pid)
 {
-	pid->count++;
+	atomic_inc(&pid->count);
 }
 
 void put_pid(struct pid *pid)
 {
-	if (pid && --pid->count == 0)
+	if (pid && atomic_dec_and_test(&pid->count))
 		kmem_cache_free(pid_cachep, pid);
 }
 
 void free_pid(struct pid *pid)
 {
+	spin_lock(&pidmap_lock);
 	pid_ops_current->free_nr(pid);
+	spin_unlock(&pidmap_lock);
 	put_pid(pid);
 }

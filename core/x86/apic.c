@@ -11,6 +11,11 @@
 #define APIC_SVR		0x0f0
 #define APIC_ICR_LOW		0x300
 #define APIC_ICR_HIGH		0x310
+#define APIC_LVT_TIMER		0x320
+#define APIC_TIMER_INIT		0x380
+#define APIC_TIMER_DIVIDE	0x3e0
+#define APIC_TIMER_PERIODIC	0x20000
+#define APIC_DIVIDE_BY_1	0xb
 #define APIC_LVT_LINT0		0x350
 #define APIC_LVT_LINT1		0x360
 #define APIC_SVR_ENABLE		0x100
@@ -61,6 +66,13 @@ u32 lapic_id(void)
 void lapic_eoi(void)
 {
 	apic_write(APIC_EOI, 0);
+}
+
+void lapic_timer_start(u32 hz)
+{
+	apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | LAPIC_TIMER_VECTOR);
+	apic_write(APIC_TIMER_INIT, (u32)(LAPIC_TIMER_HZ / hz));
 }
 
 /* icr_send - write the ICR (destination first) and wait until it is sent. */

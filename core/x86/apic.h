@@ -8,6 +8,12 @@
 
 #define APIC_DEFAULT_PHYS	0xfee00000UL
 #define SPURIOUS_VECTOR		0xff	/* what the APIC delivers for a lost interrupt */
+#define RESCHEDULE_VECTOR	0xf0	/* IPI: look at your run queue */
+#define LAPIC_TIMER_VECTOR	0xef	/* the local APIC timer's tick */
+#define CALL_FUNCTION_VECTOR	0xf1	/* IPI: run the function asked for (kernel/smp.c) */
+/* The APIC timer's input clock: QEMU's APIC (TCG) and KVM's in-kernel one
+ * both count a 1 GHz bus (one tick a nanosecond of guest time). */
+#define LAPIC_TIMER_HZ		1000000000ULL
 
 /* lapic_init - software-enable this CPU's local APIC (all priorities
  * accepted); @bsp also routes the 8259 through LINT0 (virtual wire), which
@@ -19,6 +25,9 @@ bool lapic_present(void);
 u32 lapic_id(void);
 /* lapic_eoi - end of interrupt for an APIC-delivered vector. */
 void lapic_eoi(void);
+/* lapic_timer_start - this CPU's APIC timer, periodic at @hz (1..1000),
+ * on LAPIC_TIMER_VECTOR. */
+void lapic_timer_start(u32 hz);
 /* lapic_send_ipi - fixed-delivery @vector to the CPU with APIC id @apic_id;
  * returns when the APIC has sent it. */
 void lapic_send_ipi(u32 apic_id, u8 vector);

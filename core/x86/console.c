@@ -2,6 +2,7 @@
 #include "x86/console.h"
 #include "x86/io.h"
 #include "lib/printk.h"
+#include "lib/spinlock.h"
 
 #define COM1			0x3f8
 #define UART_LSR		5
@@ -10,6 +11,11 @@
 #define PRINTK_LINE_MAX		512
 
 static u64 bytes_written;
+/* console_lock - one CPU at a time on the UART, so lines do not mix; a
+ * panicking CPU stops taking it (console_panic), since the holder may be
+ * the one that is broken. */
+static DEFINE_SPINLOCK(console_lock);
+static bool console_panicking;
 
 /* console_init - program the UART divisor and line settings. */
 void console_init(void)
@@ -33,9 +39,20 @@ static void serial_putc(char c)
 /* console_write - send @n bytes to the serial port. */
 void console_write(const char *s, size_t n)
 {
+	bool lock = !console_panicking;
+
+	if (lock)
+		spin_lock(&console_lock);
 	for (size_t i = 0; i < n; i++)
 		serial_putc(s[i]);
 	bytes_written += n;
+	if (lock)
+		spin_unlock(&console_lock);
+}
+
+void console_panic(void)
+{
+	console_panicking = true;
 }
 
 u64 console_bytes_written(void)

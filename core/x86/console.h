@@ -6,6 +6,8 @@
 
 void console_init(void);
 void console_write(const char *s, size_t n);
+/* console_panic - from now on write without the console lock (panic). */
+void console_panic(void);
 /* console_bytes_written - bytes sent since boot (self-tests check output). */
 u64 console_bytes_written(void);
 

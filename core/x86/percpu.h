@@ -18,16 +18,22 @@
 #include "lib/types.h"
 
 struct task_struct;
+struct runqueue;
+struct mm_struct;
 
 struct cpu_data {
 	u64 kernel_rsp;			/* top of current's kernel stack */
 	u64 user_rsp;			/* scratch for the syscall entry */
 	struct task_struct *curr_task;
 	u64 loaded_cr3;			/* what CR3 holds (reading CR3 traps under shadow paging) */
+	struct mm_struct *loaded_mm;	/* the mm whose tables those are, or NULL */
 	struct cpu_data *self;		/* this slot's address (this_cpu) */
 	int cpu;			/* its index: smp_processor_id() */
 	u32 apic_id;			/* its local APIC's id */
 	u64 slot_offset;		/* cpu * SMP_CACHE_BYTES (this_cpu_slot) */
+	struct runqueue *rq;		/* its run queue (kernel/sched.c) */
+	u64 pmm_min_free;		/* alloc_pages' floor (pmm_set_min_free) */
+	int in_smp_call;		/* running a request of kernel/smp.c */
 	/* its TSS (x86/desc.c): the rsp0 a trap from ring 3 switches to is
 	 * one %gs-relative store away (tss_set_rsp0) */
 	struct tss {

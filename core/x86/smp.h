@@ -15,6 +15,8 @@ extern int nr_cpus_present;		/* CPUs the firmware listed */
  * NR_CPUS): each runs start_secondary and then its idle loop. Prints one
  * line saying how many came up and where the list came from. */
 void smp_boot_cpus(const struct boot_info *bi, int max);
+/* smp_send_ipi - interrupt CPU @cpu with @vector. */
+void smp_send_ipi(int cpu, u8 vector);
 /* start_secondary - C entry of a started CPU (x86/trampoline.S). */
 __noreturn void start_secondary(void);
 

@@ -8,12 +8,15 @@
 #include "x86/desc.h"
 #include "x86/io.h"
 #include "x86/processor.h"
+#include "x86/timer.h"
 #include "x86/sections.h"
 #include "init/multiboot.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
+#include "kernel/smp.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "lib/spinlock.h"
 #include "mm/mm.h"
 #include "mm/pmm.h"
 
@@ -90,6 +93,7 @@ void smp_boot_cpus(const struct boot_info *bi, int max)
 		printk("forklab: 1 CPU online (%d listed by %s)\n", map.nr, map.source);
 		return;
 	}
+	spin_wait_poll = smp_call_poll;	/* a CPU spinning on a lock still serves IPIs' work */
 	memcpy(__va(TRAMPOLINE_PHYS), trampoline_start, trampoline_end - trampoline_start);
 	tp = __va(TRAMPOLINE_PHYS + (trampoline_params - trampoline_start));
 	memcpy(trampoline_pml4, boot_pml4, sizeof(trampoline_pml4));
@@ -113,6 +117,16 @@ void smp_boot_cpus(const struct boot_info *bi, int max)
 	printk("\n");
 }
 
+void smp_send_ipi(int cpu, u8 vector)
+{
+	lapic_send_ipi(cpu_data[cpu].apic_id, vector);
+}
+
+void smp_send_reschedule(int cpu)
+{
+	smp_send_ipi(cpu, RESCHEDULE_VECTOR);
+}
+
 __noreturn void start_secondary(void)
 {
 	int cpu = booting_cpu;
@@ -123,6 +137,7 @@ __noreturn void start_secondary(void)
 	fpu_enable();
 	syscall_init();
 	lapic_init(false);
+	timer_init_secondary();
 	cpu_started = 1;
 	cpu_idle();
 }

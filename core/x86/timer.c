@@ -12,6 +12,8 @@
 #include "mm/pmm.h"
 #include "lib/printk.h"
 #include "kernel/sched.h"
+#include "lib/atomic.h"
+#include "x86/apic.h"
 
 #define PIC1_CMD	0x20
 #define PIC1_DATA	0x21
@@ -24,11 +26,13 @@
 
 u64 jiffies;
 u64 nr_preemptions;
+static u32 tick_hz;		/* what timer_init was given */
 
 void timer_init(u32 hz)
 {
 	u16 divisor;
 
+	tick_hz = hz;
 	/* ICW1..ICW4: edge-triggered, cascade, vectors 0x20 / 0x28, 8086 mode */
 	outb(PIC1_CMD, 0x11);
 	outb(PIC2_CMD, 0x11);
@@ -50,12 +54,31 @@ void timer_init(u32 hz)
 	outb(PIC1_DATA, 0xfe);		/* IRQ 0 only */
 }
 
+/* preempt - a tick cut into @regs: switch if it was user mode and another
+ * task waits here. */
+static void preempt(struct pt_regs *regs)
+{
+	if (user_mode(regs) && cpu_has_work()) {
+		atomic64_inc(&nr_preemptions);
+		schedule();
+	}
+}
+
 void timer_interrupt(struct pt_regs *regs)
 {
 	outb(PIC1_CMD, PIC_EOI);
 	jiffies++;
-	if (user_mode(regs) && nr_running() > 0) {
-		nr_preemptions++;
-		schedule();
-	}
+	preempt(regs);
+}
+
+void timer_init_secondary(void)
+{
+	if (tick_hz)
+		lapic_timer_start(tick_hz);
+}
+
+void lapic_timer_interrupt(struct pt_regs *regs)
+{
+	lapic_eoi();
+	preempt(regs);
 }

@@ -5,9 +5,14 @@
 #include "x86/fault.h"
 #include "x86/io.h"
 #include "lib/printk.h"
+#include "lib/panic.h"
 #include "lib/qemu_exit.h"
 #include "x86/sections.h"
 #include "x86/apic.h"
+#include "x86/console.h"
+#include "kernel/sched.h"
+#include "mm/mm.h"
+#include "kernel/smp.h"
 
 #define NR_EXCEPTIONS 32
 
@@ -59,6 +64,18 @@ void show_regs(const struct pt_regs *regs)
 	printk("RBP: %016lx R08: %016lx R09: %016lx\n", regs->rbp, regs->r8, regs->r9);
 	printk("R10: %016lx R11: %016lx R12: %016lx\n", regs->r10, regs->r11, regs->r12);
 	printk("R13: %016lx R14: %016lx R15: %016lx\n", regs->r13, regs->r14, regs->r15);
+	if (!user_mode(regs)) {
+		u64 fp = regs->rbp, ret, next;
+
+		printk("CPU %u, backtrace: %lx", smp_processor_id(), regs->rip);
+		for (int depth = 0; depth < 16 && fp > 0xffff800000000000; depth++) {
+			if (probe_read_u64((void *)(fp + 8), &ret) || probe_read_u64((void *)fp, &next))
+				break;
+			printk(" %lx", ret);
+			fp = next;
+		}
+		printk("\n");
+	}
 }
 
 void do_exception(struct pt_regs *regs)
@@ -82,6 +99,7 @@ void do_exception(struct pt_regs *regs)
 		regs->rip = fixup;
 		return;
 	}
+	oops_begin();
 	printk("\nEXCEPTION in %s mode: ", user_mode(regs) ? "user" : "kernel");
 	show_regs(regs);
 	qemu_exit(FL_EXIT_EXCEPTION);
@@ -96,6 +114,23 @@ void do_interrupt(struct pt_regs *regs)
 	}
 	if (regs->vector == TIMER_VECTOR) {
 		timer_interrupt(regs);
+		return;
+	}
+	if (regs->vector == LAPIC_TIMER_VECTOR) {
+		lapic_timer_interrupt(regs);
+		return;
+	}
+	if (regs->vector == CALL_FUNCTION_VECTOR) {
+		lapic_eoi();
+		smp_call_poll();
+		return;
+	}
+	if (regs->vector == RESCHEDULE_VECTOR) {
+		/* another CPU queued a task here: run it now if this cut into
+		 * user mode (an idle CPU's loop looks by itself) */
+		lapic_eoi();
+		if (user_mode(regs) && cpu_has_work())
+			schedule();
 		return;
 	}
 	if (regs->vector == TIMER_VECTOR + 7 || regs->vector == TIMER_VECTOR + 15 ||

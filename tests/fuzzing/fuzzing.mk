@@ -14,8 +14,9 @@ FUZZ_SRCS_elf := core/kernel/elf.c core/lib/printf.c
 # params: the boot path's own params_parse over the real key table; the
 # strategy registries it names come with it (nothing of them runs)
 FUZZ_SRCS_params := core/init/params.c core/kernel/failslab.c core/lib/cmdline.c core/lib/printf.c \
+	core/lib/spinlock.c \
 	$(wildcard core/mm/*.c) $(HOST_PID) core/lib/report.c core/lib/registry.c \
-	core/kernel/strategy.c
+	core/kernel/strategy.c core/kernel/smp.c
 FUZZ_CFLAGS := -g -O1 -Icore -Ibench -Itests -I$(BUILD)/include -fno-sanitize-recover=all -DFORKLAB_HOST
 
 # Seeds: committed command lines; ELFs made from the user programs (whole,

@@ -256,9 +256,11 @@ static void test_probe_log(void)
 	report(status == 107 << 8 && log.n == 1 && log.dropped == 0 && ordered && span > 0,
 	       "one fork, one row of %d timestamps in phase order (entry to wake %lu)",
 	       NR_FORK_PROBES, span);
-	report(pmu_rows[0][1] == 1 && pmu_span > 0 && pmu_span <= span + span / 2 &&
-	       pmu_span >= span / 2, "the PMU hook is read at entry and at the commit: "
-	       "%lu reads apart, spanning %lu (phases: %lu)", pmu_rows[0][1], pmu_span, span);
+	/* (spans are time: under MTTCG another CPU or the host may cut in
+	 * anywhere, so only the read count is compared exactly) */
+	report(pmu_rows[0][1] == 1 && pmu_span > 0, "the PMU hook is read at entry and at the "
+	       "commit: %lu reads apart, spanning %lu (phases: %lu)", pmu_rows[0][1], pmu_span,
+	       span);
 	report(child_run[0] > rows[0][PH_ENTRY], "the child's first return to user is logged "
 	       "after entry (+%lu)", child_run[0] - rows[0][PH_ENTRY]);
 	fork_probe_attach(&log);		/* full now: the next call is dropped */

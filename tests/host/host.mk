@@ -3,7 +3,8 @@
 # the guest runs). Included by the top Makefile; `make host-tests` builds
 # them and check.sh runs each binary. Sources come by folder, so a new
 # allocator or pid strategy file joins every test that needs it.
-HOST_LIB  := core/lib/printf.c core/lib/report.c core/lib/registry.c tests/host/host_shim.c \
+HOST_LIB  := core/lib/printf.c core/lib/report.c core/lib/registry.c core/lib/spinlock.c \
+	     tests/host/host_shim.c \
 	     tests/suites/registry_conformance.c
 HOST_KMEM := core/mm/pmm.c $(wildcard core/mm/kmem*.c)
 HOST_PID  := $(wildcard core/pid/*.c)

@@ -57,10 +57,10 @@ int main(void)
 		u64 free = nr_free_pages();
 		struct page *one, *none;
 
-		pmm_min_free = free - 1;
+		pmm_set_min_free(free - 1);
 		one = alloc_pages(0);
 		none = alloc_pages(0);
-		pmm_min_free = 0;
+		pmm_set_min_free(0);
 		report(one && !none && nr_free_pages() == free - 1,
 		       "pmm_min_free: one page above the floor is handed out, then none");
 		if (one)
