@@ -19,6 +19,7 @@
 #include "kernel/probe.h"
 #include "pmu.h"
 #include "stats.h"
+#include "scale_bench.h"
 #include "x86/sections.h"
 
 static const int pid_live_counts[] = { 1, 10, 100, 1000, 10000 };
@@ -260,23 +261,35 @@ static void bench_fork(void)
 	}
 }
 
+/* bench_fork_plan - the config lines bench=fork prints. */
+static int bench_fork_plan(void)
+{
+	struct fork_config plan[FORK_PLAN_MAX];
+
+	return nr_selected_sets() * fork_plan(plan);
+}
+
 /* bench_plan - one "plan" line: how many configurations (config lines) the
  * selected benchmarks will print, so that the host can show progress. */
 static void bench_plan(void)
 {
-	struct fork_config plan[FORK_PLAN_MAX];
-	bool fork = false;
+	int n = 0;
 
 	for (int i = 0; i < nr_benchmarks; i++)
-		if ((kparams.bench_mask & (1U << i)) && benchmarks[i].run == bench_fork)
-			fork = true;
-	printk("plan,configs,%d\n", fork ? nr_selected_sets() * fork_plan(plan) : 0);
+		if ((kparams.bench_mask & (1U << i)) && benchmarks[i].plan)
+			n += benchmarks[i].plan();
+	printk("plan,configs,%d\n", n);
 }
 
 const struct bench benchmarks[] = {
-	{ "alloc", "alloc+free pairs per object size, hot and cold", "alloc", bench_alloc },
-	{ "pid", "alloc_pid+find_pid+free_pid at 1..10000 live pids", "pid", bench_pid },
-	{ "fork", "fork, vfork, clone from user space per strategy set", "alloc/pt/pid", bench_fork },
+	{ "alloc", "alloc+free pairs per object size, hot and cold", "alloc", bench_alloc, NULL },
+	{ "pid", "alloc_pid+find_pid+free_pid at 1..10000 live pids", "pid", bench_pid, NULL },
+	{ "fork", "fork, vfork, clone from user space per strategy set", "alloc/pt/pid", bench_fork,
+	  bench_fork_plan },
+	{ "scale", "fork-exit-wait, vfork, clone-thread by 1..N pinned tasks at once", "alloc/pid",
+	  bench_scale, bench_scale_plan },
+	{ "tlb", "fork with 0..N-1 threads busy on other CPUs (TLB shootdowns)", "-", bench_tlb,
+	  bench_tlb_plan },
 };
 const int nr_benchmarks = ARRAY_SIZE(benchmarks);
 

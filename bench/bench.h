@@ -9,6 +9,7 @@ struct bench {
 	const char *desc;
 	const char *varies;		/* which strategy families it compares, '/'-separated */
 	void (*run)(void);
+	int (*plan)(void);		/* the config lines run prints (0 for none) */
 };
 
 /* bench_main - run every benchmark selected with bench=; prints CSV rows. */

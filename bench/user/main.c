@@ -24,6 +24,9 @@
  *                               ignores RLIMIT_NPROC: MAX bounds it there)
  *   forklab-user kallsyms       Linux only: mount /proc, print its text
  *                               symbols (forklab profile --linux)
+ *   forklab-user scale OP TASKS ITERS  OP on TASKS CPUs at once (scale.c)
+ *   forklab-user forkthreads THREADS ITERS  fork with THREADS threads busy
+ *                               on other CPUs: the TLB shootdown (scale.c)
  */
 #include "bench.h"
 #include "kallsyms.h"
@@ -31,6 +34,7 @@
 #include "out.h"
 #include "semantics.h"
 #include "stress.h"
+#include "scale.h"
 
 /* main - run the mode argv[1] names (semantics if none); its exit status,
  * or 2 after the usage line if the mode or its arguments are unknown. */
@@ -49,10 +53,15 @@ int main(int argc, char **argv)
 		return stress(atou(argv[2]));
 	if (streq(argv[1], "benchall") && argc >= 4)
 		return bench_all(atou(argv[2]), atou(argv[3]), argc >= 5 ? argv[4] : "linux");
+	if (streq(argv[1], "scale") && argc >= 5)
+		return scale(argv[2], atou(argv[3]), atou(argv[4]));
+	if (streq(argv[1], "forkthreads") && argc >= 4)
+		return fork_threads(atou(argv[2]), atou(argv[3]));
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
 	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples]] "
-	      "| stress N | fork-once | forkbomb MAX [NPROC] | kallsyms]\n");
+	      "| stress N | fork-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
+	      "| forkthreads THREADS ITERS]\n");
 	flush();
 	return 2;
 }

@@ -6,6 +6,8 @@
 #include "lib/panic.h"
 #include "pid/pid.h"
 #include "lib/printk.h"
+#include "lib/atomic.h"
+#include "kernel/smp.h"
 
 /* tasklist_lock - the task list, every parent/child and thread-group
  * linkage, nr_threads, and the exit states a parent waits for. */
@@ -64,8 +66,10 @@ static void exit_notify(struct task_struct *tsk)
 		tsk->state = EXIT_DEAD;
 	} else {
 		tsk->state = EXIT_ZOMBIE;
-		/* a parent in wait4 set its state under this lock */
-		if (tsk->real_parent->state == TASK_INTERRUPTIBLE)
+		/* a parent in wait4 set its state under this lock; an idle
+		 * task reaps without sleeping, but may be halted on its CPU */
+		if (tsk->real_parent->state == TASK_INTERRUPTIBLE ||
+		    (tsk->real_parent->flags & PF_IDLE))
 			wake_up_process(tsk->real_parent);
 	}
 	spin_unlock(&tasklist_lock);
@@ -117,13 +121,25 @@ void release_task(struct task_struct *p)
 	list_del(&p->sibling);
 	list_del(&p->thread_node);
 	p->signal->nr_threads--;
-	nr_threads--;
 	spin_unlock(&tasklist_lock);
 	detach_pid(p);
 	put_sighand(p->sighand);
 	put_signal(p->signal);
 	p->usage = 0;
 	free_task(p);
+	/* only now, with everything the task held given back: the boot CPU
+	 * ends the run when the count is 0 (and may be halted waiting) */
+	if (atomic_dec_and_test(&nr_threads))
+		wake_up_process(&idle_task);
+}
+
+void reap_zombie(struct task_struct *p)
+{
+	while (unlikely(*(volatile int *)&p->on_cpu)) {
+		cpu_relax();
+		smp_call_poll();	/* it may wait for us to flush */
+	}
+	release_task(p);
 }
 
 long do_wait4(int pid, u64 ustatus, int options)
@@ -145,7 +161,7 @@ long do_wait4(int pid, u64 ustatus, int options)
 			nr = child->pid;
 			status = child->exit_code;
 			spin_unlock(&tasklist_lock);
-			release_task(child);
+			reap_zombie(child);
 			if (ustatus && put_user_u32(status, ustatus))
 				return -EFAULT;
 			return nr;

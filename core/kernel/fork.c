@@ -404,7 +404,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 		list_add_tail(&p->thread_node, &p->signal->thread_head);
 	}
 	list_add_tail(&p->tasks, &task_list);
-	nr_threads++;
+	atomic_inc(&nr_threads);	/* atomic: release_task drops it unlocked */
 	attach_pid(p);
 	spin_unlock(&tasklist_lock);
 	p->state = TASK_INTERRUPTIBLE;	/* not runnable until wake_up_new_task */

@@ -52,7 +52,7 @@ static bool reap_orphans(int *status)
 			init_task_p = NULL;
 			init_gone = true;
 		}
-		release_task(zombie);
+		reap_zombie(zombie);
 	}
 }
 
@@ -72,7 +72,9 @@ static bool has_zombie_child(struct task_struct *parent)
 
 static bool user_tasks_left(void)
 {
-	return task_list.next->next != &task_list;	/* more than idle */
+	/* not the task list: a task leaves it before it has given back its
+	 * memory (release_task), and the run's accounting reads that next */
+	return *(volatile int *)&nr_threads != 0;
 }
 
 int run_user_program(const void *image, u64 size, const char *const *argv)
@@ -107,9 +109,9 @@ int run_user_program(const void *image, u64 size, const char *const *argv)
 		if (cpu_has_work())
 			continue;
 		/* nothing runs anywhere and nothing is left to reap: nobody can
-		 * wake anybody (busy is counted first: an exiting task is a
-		 * zombie before it stops being busy) */
-		if (!sched_nr_busy() && !has_zombie_child(&idle_task) && user_tasks_left()) {
+		 * wake anybody (active is read first: an exiting task is a
+		 * zombie before it stops being active) */
+		if (!sched_nr_active() && !has_zombie_child(&idle_task) && user_tasks_left()) {
 			printk("forklab: every user task is blocked (deadlock); giving up\n");
 			return -EAGAIN;
 		}

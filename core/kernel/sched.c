@@ -32,6 +32,11 @@ struct runqueue {
 } __aligned(SMP_CACHE_BYTES);
 
 static struct runqueue runqueues[NR_CPUS];
+/* Tasks that are running or may run (idle tasks not counted): up when a
+ * sleeping or new task is made runnable, down when schedule() switches out
+ * one that sleeps or dies. A task being moved between CPUs stays counted,
+ * so this is exact at every instant (the deadlock check reads it). */
+static int nr_active;
 union idle_task_storage idle_storage __aligned(64);
 
 _Static_assert(offsetof(struct cpu_data, kernel_rsp) == CPU_KERNEL_RSP, "entry.S offset");
@@ -212,10 +217,10 @@ void wake_up_process(struct task_struct *t)
 	/* runnable already: nothing to do (the waker made its condition
 	 * visible first; a task only ever puts itself to sleep, and looks at
 	 * the condition after setting its state) */
-	if (t->state == TASK_RUNNING)
-		return;
-	if (unlikely(t->flags & PF_IDLE)) {
-		wake_idle(t);
+	if (t->state == TASK_RUNNING) {
+		/* an idle task is always "running": it may be halted, though */
+		if (unlikely(t->flags & PF_IDLE))
+			wake_idle(t);
 		return;
 	}
 	rq = lock_task_rq(t);
@@ -226,6 +231,7 @@ void wake_up_process(struct task_struct *t)
 		return;
 	}
 	t->state = TASK_RUNNING;
+	atomic_inc(&nr_active);
 	enqueue_unlock(rq, t);
 }
 
@@ -238,6 +244,7 @@ void wake_up_new_task(struct task_struct *t)
 
 	t->state = TASK_RUNNING;
 	t->on_cpu = 0;
+	atomic_inc(&nr_active);
 	spin_lock(&rq->lock);
 	enqueue_unlock(rq, t);
 }
@@ -328,8 +335,12 @@ void schedule(void)
 	struct runqueue *rq = this_rq();
 
 	spin_lock(&rq->lock);
-	if (prev->state == TASK_RUNNING && !(prev->flags & (PF_IDLE | PF_MIGRATING)))
-		enqueue_task(rq, prev);		/* (a migrating one: finish_task_switch) */
+	if (!(prev->flags & PF_IDLE)) {
+		if (prev->state != TASK_RUNNING)
+			atomic_dec(&nr_active);		/* it sleeps, or is dead */
+		else if (!(prev->flags & PF_MIGRATING))
+			enqueue_task(rq, prev);	/* (a migrating one: finish_task_switch) */
+	}
 	if (rq->nr) {
 		next = list_first_entry(&rq->queue, struct task_struct, run_list);
 		dequeue_task(rq, next);
@@ -351,20 +362,9 @@ void cpu_wait(void)
 	asm volatile("sti; hlt; cli" ::: "memory");
 }
 
-/* sched_nr_busy - tasks that are running or waiting to run, idle tasks
- * not counted: every queue locked, so the count is exact (a deadlock check,
- * not a fast path). */
-int sched_nr_busy(void)
+int sched_nr_active(void)
 {
-	int n = 0;
-
-	for (int c = 0; c < nr_cpus_online; c++)
-		spin_lock(&runqueues[c].lock);
-	for (int c = 0; c < nr_cpus_online; c++)
-		n += runqueues[c].nr + !cpu_is_idle(c);
-	for (int c = nr_cpus_online - 1; c >= 0; c--)
-		spin_unlock(&runqueues[c].lock);
-	return n;
+	return nr_active;
 }
 
 int sched_setaffinity(struct task_struct *t, u64 mask)
@@ -431,4 +431,20 @@ void complete(struct completion *c)
 	w = c->waiter;
 	if (w)
 		wake_up_process(w);
+}
+
+void sched_show_state(const struct pt_regs *regs)
+{
+	struct task_struct *t;
+
+	printk("sched: CPU %u at %lx (%s), current pid %d\n", smp_processor_id(), regs->rip,
+	       user_mode(regs) ? "user" : "kernel", current->pid);
+	if (smp_processor_id() != 0)
+		return;
+	for (int c = 0; c < nr_cpus_online; c++)
+		printk("sched: CPU %d: %d queued, running pid %d\n", c, runqueues[c].nr,
+		       cpu_data[c].curr_task ? cpu_data[c].curr_task->pid : -1);
+	list_for_each_entry(t, &task_list, tasks)
+		printk("sched: pid %d state %d cpu %d on_cpu %d flags %x allowed %lx\n", t->pid,
+		       t->state, t->cpu, t->on_cpu, t->flags, t->cpus_allowed);
 }

@@ -155,12 +155,15 @@ void schedule_tail(struct task_struct *prev);
 bool cpu_has_work(void);
 /* cpu_wait - halt with interrupts on until one arrives (an IPI, the tick). */
 void cpu_wait(void);
-/* sched_nr_busy - tasks running or waiting to run on any CPU, idle tasks
- * not counted (exact: every queue is locked meanwhile). */
-int sched_nr_busy(void);
+/* sched_nr_active - tasks running or waiting to run on any CPU, idle
+ * tasks not counted (exact at every instant). */
+int sched_nr_active(void);
 /* sched_setaffinity - @t may run only on the CPUs of @mask from now on
  * (current moves at once if it must); 0, or -EINVAL for no online CPU. */
 int sched_setaffinity(struct task_struct *t, u64 mask);
+/* sched_show_state - print this CPU's interrupted place (@regs) and, on
+ * CPU 0, every run queue and task: what an NMI asks for. */
+void sched_show_state(const struct pt_regs *regs);
 /* smp_send_reschedule - make CPU @cpu look at its queue (an IPI). */
 void smp_send_reschedule(int cpu);
 

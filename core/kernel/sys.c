@@ -1,8 +1,11 @@
 /* core/kernel/sys.c - the small system calls about the calling task: its
  * ids, yielding, its TLS base (arch_prctl), its clear-tid address, and the
- * thread group's resource limits (getrlimit, setrlimit, prlimit64). */
+ * thread group's resource limits (getrlimit, setrlimit, prlimit64), and
+ * which CPUs it may run on (sched_setaffinity, sched_getaffinity). */
 #include "kernel/syscalls.h"
 #include "kernel/task.h"
+#include "pid/pid.h"
+#include "x86/smp.h"
 #include "x86/io.h"
 #include "x86/layout.h"
 #include "x86/uaccess.h"
@@ -78,4 +81,48 @@ long sys_prlimit64(u64 pid, u64 resource, u64 unew, u64 uold)
 	if (pid && (int)pid != current->tgid)
 		return -ESRCH;		/* no other process's limits */
 	return do_prlimit((unsigned int)resource, unew, uold);
+}
+
+/* affinity_task - the task @pid names (0: the caller), or NULL. */
+static struct task_struct *affinity_task(u64 pid)
+{
+	struct pid *p;
+
+	if (!pid || (int)pid == current->pid)
+		return current;
+	p = find_pid((int)pid);
+	return p ? p->task : NULL;
+}
+
+/* sys_sched_setaffinity - @pid may run only on the CPUs of the mask at
+ * @umask (@len bytes, at least 8: CPU n is bit n); 0, -EFAULT, -EINVAL (no
+ * online CPU in it), -ESRCH. */
+long sys_sched_setaffinity(u64 pid, u64 len, u64 umask)
+{
+	struct task_struct *t = affinity_task(pid);
+	u64 mask;
+
+	if (!t)
+		return -ESRCH;
+	if (len < sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	return sched_setaffinity(t, mask);
+}
+
+/* sys_sched_getaffinity - the mask into @umask; the bytes written (8), or
+ * -EFAULT, -EINVAL (@len < 8), -ESRCH. */
+long sys_sched_getaffinity(u64 pid, u64 len, u64 umask)
+{
+	struct task_struct *t = affinity_task(pid);
+	u64 online = nr_cpus_online >= 64 ? ~0ULL : (1ULL << nr_cpus_online) - 1;
+	u64 mask;
+
+	if (!t)
+		return -ESRCH;
+	if (len < sizeof(mask))
+		return -EINVAL;
+	mask = t->cpus_allowed & online;
+	return copy_to_user(umask, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
 }

@@ -86,6 +86,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SC(__NR_prlimit64, sys_prlimit64),
 	SC(__NR_arch_prctl, sys_arch_prctl),
 	SC(__NR_gettid, sys_gettid),
+	SC(__NR_sched_setaffinity, sys_sched_setaffinity),
+	SC(__NR_sched_getaffinity, sys_sched_getaffinity),
 	SC(__NR_set_tid_address, sys_set_tid_address),
 	SC(__NR_exit_group, sys_exit_group),
 };

@@ -40,6 +40,11 @@ __noreturn void do_group_exit(int exit_code);
 long do_wait4(int pid, u64 ustatus, int options);
 /* release_task - free a dead task: pid, lists, stack, task_struct. */
 void release_task(struct task_struct *p);
+/* reap_zombie - release_task for a zombie child seen under tasklist_lock:
+ * first waits until it is off its CPU (with SMP its parent can see it a
+ * zombie while it still runs on another CPU, on its way into schedule()
+ * on the stack release_task frees). */
+void reap_zombie(struct task_struct *p);
 /* free_task - give back a task's kernel stack and task_struct. */
 void free_task(struct task_struct *p);
 void exit_files(struct task_struct *tsk);

@@ -58,7 +58,7 @@ static __attribute__((always_inline)) inline bool held_by_current(const struct s
 }
 
 /* spin_wait_poll - called in every spin of a contended lock, when set: the
- * kernel services cross-CPU requests there (mm/tlb.c's tlb_poll), since a
+ * kernel services cross-CPU requests there (kernel/smp.c's smp_call_poll), since a
  * waiting CPU has interrupts off. */
 extern void (*spin_wait_poll)(void);
 /* __spin_lock_wait - the contended path: spin until @l is @me's. */

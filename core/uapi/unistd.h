@@ -29,6 +29,8 @@
 #define __NR_setrlimit		160
 #define __NR_mount		165
 #define __NR_gettid		186
+#define __NR_sched_setaffinity	203
+#define __NR_sched_getaffinity	204
 #define __NR_set_tid_address	218
 #define __NR_exit_group		231
 #define __NR_prlimit64		302

@@ -108,6 +108,12 @@ void do_exception(struct pt_regs *regs)
 /* do_interrupt - C entry for every vector (x86/idt.S). */
 void do_interrupt(struct pt_regs *regs)
 {
+	if (regs->vector == X86_TRAP_NMI) {
+		/* an NMI from outside (QEMU's monitor: nmi) asks what every
+		 * CPU is doing: the run queues and tasks, then carry on */
+		sched_show_state(regs);
+		return;
+	}
 	if (regs->vector < NR_EXCEPTIONS) {
 		do_exception(regs);
 		return;

@@ -5,6 +5,7 @@
 #include "x86/ptrace.h"
 
 #define X86_TRAP_DE	0
+#define X86_TRAP_NMI	2
 #define X86_TRAP_UD	6
 #define X86_TRAP_DF	8
 #define X86_TRAP_GP	13
