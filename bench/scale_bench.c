@@ -43,15 +43,71 @@ static bool scale_set_selected(int s, struct strategy_set *set)
 	return strategy_set_at(s, kparams.strategy_mask, set) && &set->pt->strategy == pt;
 }
 
+static void lock_clear_cache(struct kmem_cache *c, void *arg)
+{
+	spinlock_stats_clear(&c->lock, arg);
+}
+
+/* lock_stats_clear - zero every lock's counters: the static ones, the run
+ * queues', each cache's. */
+static void lock_stats_clear(void)
+{
+	spinlock_for_each_static(spinlock_stats_clear, NULL);
+	for (int c = 0; c < nr_cpus_online; c++)
+		spinlock_stats_clear(sched_rq_lock(c), NULL);
+	kmem_for_each_cache(lock_clear_cache, NULL);
+}
+
+/* lock_line - "lock,NAME,acquisitions,contended,spins" for @l, if taken;
+ * @prefix before the name ("kmem:" for a cache's). */
+static void lock_line(const char *prefix, const struct spinlock *l)
+{
+	if (l->acquisitions)
+		printk("lock,%s%s,%lu,%lu,%lu\n", prefix, l->name, l->acquisitions, l->contended,
+		       l->spins);
+}
+
+static void lock_print_static(struct spinlock *l, void *arg)
+{
+	(void)arg;
+	lock_line("", l);
+}
+
+static void lock_print_cache(struct kmem_cache *c, void *arg)
+{
+	(void)arg;
+	lock_line("kmem:", &c->lock);
+}
+
+/* lock_stats_print - a lock line per lock taken since lock_stats_clear;
+ * the run queues summed as one ("runqueue"). */
+static void lock_stats_print(void)
+{
+	struct spinlock rq = SPINLOCK_INIT("runqueue");
+
+	spinlock_for_each_static(lock_print_static, NULL);
+	for (int c = 0; c < nr_cpus_online; c++) {
+		const struct spinlock *l = sched_rq_lock(c);
+
+		rq.acquisitions += l->acquisitions;
+		rq.contended += l->contended;
+		rq.spins += l->spins;
+	}
+	lock_line("", &rq);
+	kmem_for_each_cache(lock_print_cache, NULL);
+}
+
 /* run_config - one configuration: its config line, then the program with
- * @argv; an error line if it failed. */
+ * @argv and the locks it took ("lock" lines); an error line if it failed. */
 static void run_config(const char *op, const struct strategy_set *set, const char *const *argv)
 {
 	int status;
 
 	printk("config,op,%s,alloc,%s,pt,%s,pid,%s,rss_pages,1\n", op, set->alloc->name,
 	       set->pt->name, set->pid->name);
+	lock_stats_clear();
 	status = run_user_program(user_program_start, user_program_end - user_program_start, argv);
+	lock_stats_print();
 	if (status)
 		printk("error,op,%s,rss_pages,1,status,0x%x\n", op, status);
 }

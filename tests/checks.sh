@@ -101,3 +101,53 @@ iso_check() {
 		grep -q 'multiboot2 from GRUB' "$OUT/iso.out" &&
 		! grep -q '^FAIL:' "$OUT/iso.out"
 }
+
+kvm_usable() {
+	python3 -c 'import sys; sys.path.insert(0, "tools")
+from forklablib import qemu
+sys.exit(0 if qemu.kvm_usable() else 1)'
+}
+
+# -smp 4 comes up (every CPU online, the boot passes) under TCG, icount and,
+# where /dev/kvm works, KVM
+smp_boots() {
+	local modes="tcg icount" m
+	kvm_usable && modes="$modes kvm"
+	for m in $modes; do
+		if ! $FORKLAB expect pass --mode "$m" --smp 4 --timeout 60 -- mode=boot \
+			>"$OUT/$m.out" 2>&1; then
+			echo "smp: -smp 4 under $m did not pass (see $OUT/$m.out)"
+			return 1
+		fi
+		if ! grep -q "forklab: 4 CPUs online" "$OUT/$m.out"; then
+			echo "smp: -smp 4 under $m did not bring 4 CPUs online"
+			return 1
+		fi
+	done
+	echo "smp: -smp 4 online under $modes"
+}
+
+# smp_run DIR MODE ARGS... - a small bench=scale,tlb run on 2 CPUs into DIR
+smp_run() {
+	local dir=$1 mode=$2
+	shift 2
+	$FORKLAB run --mode "$mode" --smp 2 --bench scale,tlb --pt cow --pid hash --iters 20 \
+		--out "$dir" "$@" >"$dir.out" 2>&1
+}
+
+# two icount runs on 2 CPUs give identical rows and lock counts, and hold
+# a row for every allocator, op and task count
+smp_icount_runs_agree() {
+	smp_run "$OUT/a" icount --no-plots &&
+		smp_run "$OUT/b" icount --no-plots &&
+		cmp "$OUT/a/results.csv" "$OUT/b/results.csv" &&
+		cmp "$OUT/a/locks.csv" "$OUT/b/locks.csv" &&
+		python3 tests/tools/checks.py scale-rows "$OUT/a" 2
+}
+
+# the same on 2 MTTCG CPUs (numbers differ run to run), with its plots
+smp_tcg_scale() {
+	smp_run "$OUT/run" tcg &&
+		python3 tests/tools/checks.py scale-rows "$OUT/run" 2 &&
+		test -s "$OUT/run/scale.png" && test -s "$OUT/run/tlb.png"
+}

@@ -5,7 +5,8 @@
  *                           (fork-exit-wait, vfork or clone-thread) ITERS
  *                           times from a common start; each prints
  *                           "scale,OP,TASKS,i,ITERS,TICKS" with its own
- *                           elapsed TSC ticks (ops per second = ITERS /
+ *                           elapsed TSC ticks after WARMUP_OPS untimed
+ *                           ones (ops per second = ITERS /
  *                           TICKS * TSC Hz; under icount a tick is one
  *                           instruction of any CPU, so TICKS/ITERS is what
  *                           one op costs the machine, not a speed-up)
@@ -23,7 +24,7 @@
 #include "../tsc.h"
 
 #define SCALE_MAX_TASKS		64
-#define START_DELAY_TICKS	(20ULL << 20)	/* from the parent's read to the common start */
+#define WARMUP_OPS		16		/* untimed, before the start */
 #define THREAD_FLAGS_SPIN	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
 				 CLONE_SYSVSEM | CLONE_CHILD_CLEARTID)
 
@@ -42,7 +43,8 @@ static int quit(void *arg)
 }
 
 /* one_op - one @op (fork-exit-wait, vfork or clone-thread, the child
- * exiting at once and reaped); 0, or -1 when the call failed. */
+ * exiting at once and reaped); 0, the call's -errno, or -1 when the child
+ * did not exit 0. */
 static int one_op(const char *op, char *stack, int *ctid)
 {
 	long pid;
@@ -51,15 +53,34 @@ static int one_op(const char *op, char *stack, int *ctid)
 		pid = sys0(streq(op, "vfork") ? __NR_vfork : __NR_fork);
 		if (pid == 0)
 			sys_exit(0);
-		return pid > 0 && wait_child(pid) == 0 ? 0 : -1;
+		if (pid < 0)
+			return (int)pid;
+		return wait_child(pid) == 0 ? 0 : -1;
 	}
 	*ctid = -1;
 	pid = clone_thread(THREAD_FLAGS_SPIN, stack + STACK_SIZE, 0, ctid, 0, quit, 0);
 	if (pid < 0)
-		return -1;
+		return (int)pid;
 	for (int i = 0; i < YIELD_LIMIT && *(volatile int *)ctid != 0; i++)
 		sys0(__NR_sched_yield);
 	return 0;
+}
+
+/* op_failed - worker @i's op number @k gave @err: say so, and exit 4. */
+static __attribute__((noreturn)) void op_failed(const char *op, int i, u64 k, int err)
+{
+	puts_("error,scale ");
+	puts_(op);
+	puts_(": task ");
+	putu((u64)i);
+	puts_(", op ");
+	putu(k);
+	puts_(err == -1 ? " failed: the child did not exit 0" : " failed: errno ");
+	if (err != -1)
+		putu((u64)-err);
+	putc_('\n');
+	flush();
+	sys_exit(4);
 }
 
 /* worker - worker @i of scale: pin, wait for @start, run, report. */
@@ -69,15 +90,20 @@ static __attribute__((noreturn)) void worker(const char *op, u64 tasks, int i, u
 	static int ctid;
 	char *stack = map_stack();
 	u64 t0, t1;
+	int err;
 
 	if (pin(i) < 0 || !stack)
 		sys_exit(3);
+	/* warm: under TCG the first runs of a path translate it */
+	for (int k = 0; k < WARMUP_OPS; k++)
+		if ((err = one_op(op, stack, &ctid)))
+			op_failed(op, i, (u64)k, err);
 	while (tsc_open() < start)
 		__asm__ volatile("pause");
 	t0 = tsc_open();
 	for (u64 k = 0; k < iters; k++)
-		if (one_op(op, stack, &ctid))
-			sys_exit(4);
+		if ((err = one_op(op, stack, &ctid)))
+			op_failed(op, i, WARMUP_OPS + k, err);
 	t1 = tsc_close();
 	puts_("scale,");
 	puts_(op);
@@ -96,8 +122,10 @@ static __attribute__((noreturn)) void worker(const char *op, u64 tasks, int i, u
 
 int scale(const char *op, u64 tasks, u64 iters)
 {
+	static int ctid;
 	long pids[SCALE_MAX_TASKS];
-	u64 start;
+	char *stack = map_stack();
+	u64 start, t0, warm;
 	int bad = 0;
 
 	if (!streq(op, "fork-exit-wait") && !streq(op, "vfork") && !streq(op, "clone-thread")) {
@@ -105,9 +133,17 @@ int scale(const char *op, u64 tasks, u64 iters)
 		flush();
 		return 2;
 	}
-	if (!tasks || tasks > SCALE_MAX_TASKS)
+	if (!tasks || tasks > SCALE_MAX_TASKS || !stack)
 		return 2;
-	start = tsc_open() + START_DELAY_TICKS;
+	/* the common start: time enough for every worker to be forked and warm,
+	 * judged by the parent's own warm-up (the same work: under icount a
+	 * fixed delay would be spun through by every waiting CPU) */
+	t0 = tsc_open();
+	for (int k = 0; k < WARMUP_OPS; k++)
+		if (one_op(op, stack, &ctid))
+			return 2;
+	warm = tsc_close() - t0;
+	start = tsc_open() + 2 * (tasks + 1) * warm;
 	for (u64 i = 0; i < tasks; i++) {
 		pids[i] = sys0(__NR_fork);
 		if (pids[i] == 0)
@@ -150,6 +186,14 @@ int fork_threads(u64 threads, u64 iters)
 
 		if (!stack || clone_thread(THREAD_FLAGS_SPIN, stack + STACK_SIZE, 0, &ctids[t], 0,
 					   spinner, (void *)(long)(t + 1)) < 0)
+			return 2;
+	}
+	for (int k = 0; k < WARMUP_OPS; k++) {		/* untimed */
+		long pid = sys0(__NR_fork);
+
+		if (pid == 0)
+			sys_exit(0);
+		if (pid < 0 || wait_child(pid))
 			return 2;
 	}
 	for (; n < iters; n++) {

@@ -280,6 +280,58 @@ static void semantics_memory(void)
 	check(sys1(__NR_brk, base) == base, "brk shrinks it back", 0);
 }
 
+static int getcpu(void)
+{
+	unsigned int cpu = ~0U;
+
+	return sys3(__NR_getcpu, (long)&cpu, 0, 0) == 0 ? (int)cpu : -1;
+}
+
+/* semantics_affinity - sched_setaffinity/getaffinity/getcpu: the errors,
+ * pinning to each CPU in turn (the caller then runs there), a fork
+ * inheriting the mask. */
+static void semantics_affinity(void)
+{
+	u64 all = 0, m = 0, zero = 0;
+	int last = 0, status = -1, ok = 1;
+	long pid;
+
+	check(sys3(__NR_sched_getaffinity, 0, sizeof(all), (long)&all) == 8 && (all & 1),
+	      "sched_getaffinity gives 8 bytes, CPU 0 among them", (long)all);
+	check(sys3(__NR_sched_setaffinity, 0, sizeof(zero), (long)&zero) == -22,
+	      "sched_setaffinity to no online CPU is -EINVAL", 0);
+	check(sys3(__NR_sched_setaffinity, 0, 4, (long)&all) == -22,
+	      "sched_setaffinity with a 4-byte mask is -EINVAL", 0);
+	check(sys3(__NR_sched_setaffinity, 0, 8, 8) == -14, "sched_setaffinity from address 8 is -EFAULT",
+	      0);
+	check(sys3(__NR_sched_getaffinity, 99999, 8, (long)&m) == -3,
+	      "sched_getaffinity of no such pid is -ESRCH", 0);
+	check(sys3(__NR_getcpu, 8, 0, 0) == -14, "getcpu into address 8 is -EFAULT", 0);
+	for (int c = 0; c < 64; c++) {
+		u64 one = 1ULL << c;
+
+		if (!(all & one))
+			continue;
+		last = c;
+		m = 0;
+		ok &= sys3(__NR_sched_setaffinity, 0, 8, (long)&one) == 0 && getcpu() == c &&
+		      sys3(__NR_sched_getaffinity, 0, 8, (long)&m) == 8 && m == one;
+	}
+	check(ok, "pinned to each CPU in turn, the caller runs there (getcpu) and reads its mask back",
+	      last);
+	pid = sys0(__NR_fork);
+	if (pid == 0) {
+		sys3(__NR_sched_getaffinity, 0, 8, (long)&m);
+		sys_exit(getcpu() == last && m == 1ULL << last ? 0 : 1);
+	}
+	if (pid > 0)
+		status = wait_child(pid);
+	check(status == 0, "a forked child inherits the mask and runs on that CPU", status);
+	check(sys3(__NR_sched_setaffinity, 0, 8, (long)&all) == 0 &&
+	      sys3(__NR_sched_getaffinity, 0, 8, (long)&m) == 8 && m == all,
+	      "the whole mask again", (long)m);
+}
+
 /* semantics - run every check; 0 iff all passed. */
 int semantics(void)
 {
@@ -289,6 +341,7 @@ int semantics(void)
 	semantics_errors();
 	semantics_orphan();
 	semantics_memory();
+	semantics_affinity();
 	puts_("semantics: ");
 	putu(nr_ok);
 	puts_(" ok, ");

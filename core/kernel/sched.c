@@ -448,3 +448,8 @@ void sched_show_state(const struct pt_regs *regs)
 		printk("sched: pid %d state %d cpu %d on_cpu %d flags %x allowed %lx\n", t->pid,
 		       t->state, t->cpu, t->on_cpu, t->flags, t->cpus_allowed);
 }
+
+struct spinlock *sched_rq_lock(int cpu)
+{
+	return &runqueues[cpu].lock;
+}

@@ -158,6 +158,8 @@ void cpu_wait(void);
 /* sched_nr_active - tasks running or waiting to run on any CPU, idle
  * tasks not counted (exact at every instant). */
 int sched_nr_active(void);
+/* sched_rq_lock - CPU @cpu's run-queue lock (for its statistics). */
+struct spinlock *sched_rq_lock(int cpu);
 /* sched_setaffinity - @t may run only on the CPUs of @mask from now on
  * (current moves at once if it must); 0, or -EINVAL for no online CPU. */
 int sched_setaffinity(struct task_struct *t, u64 mask);

@@ -1,7 +1,8 @@
 /* core/kernel/sys.c - the small system calls about the calling task: its
  * ids, yielding, its TLS base (arch_prctl), its clear-tid address, and the
  * thread group's resource limits (getrlimit, setrlimit, prlimit64), and
- * which CPUs it may run on (sched_setaffinity, sched_getaffinity). */
+ * which CPUs it may run on (sched_setaffinity, sched_getaffinity) and which
+ * it runs on (getcpu). */
 #include "kernel/syscalls.h"
 #include "kernel/task.h"
 #include "pid/pid.h"
@@ -125,4 +126,16 @@ long sys_sched_getaffinity(u64 pid, u64 len, u64 umask)
 		return -EINVAL;
 	mask = t->cpus_allowed & online;
 	return copy_to_user(umask, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
+}
+
+/* sys_getcpu - the CPU the caller runs on into @ucpu, node 0 into @unode
+ * (either may be 0: not wanted); 0 or -EFAULT. */
+long sys_getcpu(u64 ucpu, u64 unode, u64 unused)
+{
+	(void)unused;
+	if (ucpu && put_user_u32(smp_processor_id(), ucpu))
+		return -EFAULT;
+	if (unode && put_user_u32(0, unode))
+		return -EFAULT;
+	return 0;
 }

@@ -90,6 +90,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SC(__NR_sched_getaffinity, sys_sched_getaffinity),
 	SC(__NR_set_tid_address, sys_set_tid_address),
 	SC(__NR_exit_group, sys_exit_group),
+	SC(__NR_getcpu, sys_getcpu),
 };
 
 /* do_syscall_64 - dispatch; unknown numbers get -ENOSYS, logged once each. */

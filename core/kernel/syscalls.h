@@ -26,6 +26,7 @@ long sys_setrlimit(u64 resource, u64 unew);
 long sys_prlimit64(u64 pid, u64 resource, u64 unew, u64 uold);
 long sys_sched_setaffinity(u64 pid, u64 len, u64 umask);
 long sys_sched_getaffinity(u64 pid, u64 len, u64 umask);
+long sys_getcpu(u64 ucpu, u64 unode, u64 unused);
 /* kernel/signal.c: accepted and ignored */
 long sys_rt_sigaction(u64 sig, u64 act, u64 oact, u64 size);
 long sys_rt_sigprocmask(u64 how, u64 set, u64 oset, u64 size);

@@ -46,9 +46,14 @@ __noreturn void spin_bug(struct spinlock *l, const char *what)
 	panic("spinlock %s: %s (CPU %u)", l->name, what, smp_processor_id());
 }
 
-void spinlock_report(void)
+void spinlock_for_each_static(void (*fn)(struct spinlock *l, void *arg), void *arg)
 {
 	for (struct spinlock *const *p = __start_spinlocks; p < __stop_spinlocks; p++)
-		printk("lock,%s,%lu,%lu,%lu\n", (*p)->name, (*p)->acquisitions, (*p)->contended,
-		       (*p)->spins);
+		fn(*p, arg);
+}
+
+void spinlock_stats_clear(struct spinlock *l, void *unused)
+{
+	(void)unused;
+	l->acquisitions = l->contended = l->spins = 0;
 }

@@ -5,7 +5,7 @@
  * kernel runs with interrupts off, so a lock is never taken from an
  * interrupt that cut into its holder: no irqsave variants. Each lock counts
  * acquisitions, the ones that had to wait, and the spins they waited
- * (spinlock_report lists the static ones). Waiting spins with pause, which
+ * (spinlock_for_each_static visits the static ones). Waiting spins with pause, which
  * under QEMU's round-robin TCG (icount) lets the holder's vCPU run, and
  * services cross-CPU requests meanwhile (spin_wait_poll). */
 #ifndef FORKLAB_SPINLOCK_H
@@ -23,7 +23,7 @@ struct spinlock {
 };
 
 #define SPINLOCK_INIT(lockname)	{ .owner = NULL, .name = lockname }
-/* DEFINE_SPINLOCK - a static lock, listed by spinlock_report. */
+/* DEFINE_SPINLOCK - a static lock, one spinlock_for_each_static visits. */
 #define DEFINE_SPINLOCK(var)						\
 	struct spinlock var = SPINLOCK_INIT(#var);			\
 	static struct spinlock *const __spinlock_##var __used		\
@@ -129,8 +129,11 @@ static inline bool spin_is_locked(const struct spinlock *l)
 	return l->owner != NULL;
 }
 
-/* spinlock_report - one "lock,name,acquisitions,contended,spins" line per
- * static lock. */
-void spinlock_report(void);
+/* spinlock_for_each_static - @fn(lock, @arg) for every DEFINE_SPINLOCK lock
+ * (the dynamic ones - run queues, caches - their owners list). */
+void spinlock_for_each_static(void (*fn)(struct spinlock *l, void *arg), void *arg);
+/* spinlock_stats_clear - zero @l's counters (fits spinlock_for_each_static;
+ * for a run that reports its own, with nothing else running). */
+void spinlock_stats_clear(struct spinlock *l, void *unused);
 
 #endif

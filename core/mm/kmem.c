@@ -64,6 +64,9 @@ unsigned int kmem_order_for(size_t bytes)
 	return order;
 }
 
+static LIST_HEAD(slab_caches);		/* every cache alive */
+static DEFINE_SPINLOCK(slab_caches_lock);
+
 /* kmem_desc_alloc - see kmem.h: one page from the buddy allocator, so a
  * destroyed cache gives every page back. */
 void *kmem_desc_alloc(size_t bytes, const char *name, size_t size, size_t align,
@@ -86,12 +89,30 @@ void *kmem_desc_alloc(size_t bytes, const char *name, size_t size, size_t align,
 	c->ctor = ctor;
 	c->ops = ops;
 	spin_lock_init(&c->lock, name);
+	spin_lock(&slab_caches_lock);
+	list_add_tail(&c->list, &slab_caches);
+	spin_unlock(&slab_caches_lock);
 	return c;
 }
 
 void kmem_desc_free(void *desc)
 {
+	struct kmem_cache *c = desc;
+
+	spin_lock(&slab_caches_lock);
+	list_del(&c->list);
+	spin_unlock(&slab_caches_lock);
 	__free_page(virt_to_page(desc));
+}
+
+void kmem_for_each_cache(void (*fn)(struct kmem_cache *c, void *arg), void *arg)
+{
+	struct kmem_cache *c;
+
+	spin_lock(&slab_caches_lock);
+	list_for_each_entry(c, &slab_caches, list)
+		fn(c, arg);
+	spin_unlock(&slab_caches_lock);
 }
 
 #define SLAB_MIN_OBJECTS	8	/* per slab, unless that needs > SLAB_MAX_ORDER */

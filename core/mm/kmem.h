@@ -7,6 +7,7 @@
 #include "lib/types.h"
 #include "lib/registry.h"
 #include "lib/spinlock.h"
+#include "lib/list.h"
 
 #define KMEM_MAX_SIZE	(PAGE_SIZE << 8)	/* 1 MiB: the largest object size */
 
@@ -47,7 +48,13 @@ struct kmem_cache {
 	 * depot, bump chunks); fast paths that touch only per-CPU state, and
 	 * the counters (atomic increments), go without it */
 	struct spinlock lock;
+	struct list_head list;		/* slab_caches */
 };
+
+/* kmem_for_each_cache - @fn(cache, @arg) for every cache alive (Linux's
+ * slab_caches list, as /proc/slabinfo walks it); @fn must not create or
+ * destroy caches. */
+void kmem_for_each_cache(void (*fn)(struct kmem_cache *c, void *arg), void *arg);
 
 /* The family (alloc=): its members in listing order, slub the default. */
 extern const struct strategy_family kmem_family;

@@ -34,5 +34,6 @@
 #define __NR_set_tid_address	218
 #define __NR_exit_group		231
 #define __NR_prlimit64		302
+#define __NR_getcpu		309
 
 #endif

@@ -8,6 +8,11 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
   linux-rows RESULTS             the Linux reference run has its rows
   linux-profile PROFILE RESULTS  Linux's vfork profile within 5% of its fastest
                                  call, mostly ERMS string instructions
+  scale-rows RUN CPUS            a bench=scale,tlb run on CPUS CPUs: a row per
+                                 allocator, op and task count, a tlb row per
+                                 thread count; slab takes its cache lock on
+                                 every alloc and free, slub only on remote
+                                 frees and refills
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
@@ -66,8 +71,36 @@ def linux_profile(profile, results):
         (total, bench, erms)
 
 
+def scale_rows(run, cpus):
+    cpus = int(cpus)
+    res = rows(run + "/results.csv")
+    locks = {(r["op"], r["alloc"], r["live"], r["lock"]): int(r["acquisitions"])
+             for r in rows(run + "/locks.csv") if r["bench"] == "scale"}
+    tasks, t = [], 1
+    while t < cpus:
+        tasks.append(t)
+        t *= 2
+    tasks.append(cpus)
+    scale = {(r["op"], r["alloc"], int(r["live"])): r for r in res if r["bench"] == "scale"}
+    for op in ("fork-exit-wait", "vfork", "clone-thread"):
+        for alloc in ("page", "slab", "slub", "magazine", "bump"):
+            for t in tasks:
+                r = scale[op, alloc, t]
+                n = int(r["n"])
+                assert int(r["p50"]) > 0 and n > 0 and n % t == 0, r
+                got = lambda lock: locks.get((op, alloc, str(t), lock), 0)
+                assert got("pidmap_lock") >= 2 * n and got("runqueue") >= n, (op, alloc, t)
+                if alloc == "slab":
+                    assert got("kmem:task_struct") >= 2 * n, (op, t, got("kmem:task_struct"))
+                if alloc == "slub":		# at most remote frees (one per op) and refills
+                    assert got("kmem:task_struct") < 3 * n // 2, (op, t, got("kmem:task_struct"))
+    tlb = sorted(int(r["live"]) for r in res if r["bench"] == "tlb")
+    assert tlb == list(range(cpus)), tlb
+    print(len(scale), "scale rows for tasks", tasks, "and tlb rows for threads", tlb)
+
+
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
-          "linux-rows": linux_rows, "linux-profile": linux_profile}
+          "linux-rows": linux_rows, "linux-profile": linux_profile, "scale-rows": scale_rows}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

@@ -20,20 +20,13 @@ OUTCOMES = ("pass", "fail", "panic", "badcmd", "exception", "nomem", "badboot", 
             "timeout", "killed", "program:N")
 
 
-def smp_count(text):
-    """--smp: 1 .. qemu.MAX_SMP virtual CPUs."""
-    if not text.isdigit() or not 1 <= int(text) <= qemu.MAX_SMP:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a CPU count from 1 to {qemu.MAX_SMP}")
-    return int(text)
-
-
 def add_boot_options(p, default_timeout=120):
     p.add_argument("--mode", help="kvm (default if /dev/kvm works), tcg, or icount "
                    "(deterministic: the TSC counts instructions); or $FORKLAB_MODE")
     p.add_argument("--timeout", type=float, default=default_timeout,
                    help=f"seconds before the guest is stopped (default {default_timeout})")
     p.add_argument("--mem", type=int, default=512, help="guest RAM in MiB (default 512)")
-    p.add_argument("--smp", type=smp_count, default=1,
+    p.add_argument("--smp", type=qemu.smp_count, default=1,
                    help="virtual CPUs (default 1; TCG runs them as host threads, MTTCG)")
     p.add_argument("--kernel", help="kernel ELF (default build/forklab.elf, built if missing)")
     p.add_argument("--iso", action="store_true",

@@ -141,6 +141,43 @@ def plot_pid(out, pid, mode):
     return gnuplot("pid.gp", out, mode=f"{mode}, {n_range(pid)}", series=" ".join(strategies))
 
 
+def plot_scale(out, scale, mode, cat):
+    """bench=scale: ops/s (icount: instructions per op) against tasks, a
+    panel per op, a line per allocator (the default pid strategy, or the
+    first the run holds), dashed lines for linear scaling."""
+    p0 = shown(scale, "pid", cat)
+    rows = [r for r in scale if r["pid"] == p0]
+    ops = in_order(r["op"] for r in rows)
+    allocs = in_order(r["alloc"] for r in rows)
+    icount = mode == "icount"
+    for op in ops:
+        val = {(r["alloc"], int(r["live"])): float(r["p50"] if icount else r["ops_per_s"] or 0)
+               for r in rows if r["op"] == op}
+        lines = []
+        for t in sorted({t for _, t in val}):
+            one = [val.get((a, 1), 0) for a in allocs]
+            lines.append([t] + [val.get((a, t), "NaN") for a in allocs] +
+                         [(v if icount else v * t) if v else "NaN" for v in one])
+        write_dat(os.path.join(out, f"scale-{op}.dat"),
+                  "tasks " + " ".join(allocs) + " " + " ".join(f"{a}-linear" for a in allocs),
+                  lines)
+    ylab = ("instructions per op (p50 of the tasks; flat = no extra work)" if icount
+            else "ops per second, all tasks (TSC)")
+    return gnuplot("scale.gp", out, ops=" ".join(ops), series=" ".join(allocs), ylab=ylab,
+                   subtitle=f"{mode}, pid={p0}, pt={rows[0]['pt']}, {n_range(rows)} ops each")
+
+
+def plot_tlb(out, tlb, mode):
+    """bench=tlb: fork cost against the parent's threads running elsewhere."""
+    write_dat(os.path.join(out, "tlb.dat"), "threads min p50 max",
+              sorted((int(r["live"]), r["min"], r["p50"], r["max"]) for r in tlb))
+    r0 = tlb[0]
+    return gnuplot("tlb.gp", out, ylab="TSC ticks per fork" + (" (instructions)" if mode == "icount"
+                                                               else ""),
+                   subtitle=f"{mode}, alloc={r0['alloc']} pt={r0['pt']} pid={r0['pid']}, "
+                   + n_range(tlb))
+
+
 def plot(out, linux=None):
     """Write the data files and run the gnuplot scripts in plot/; with
     @linux (a `forklab linux` run), Linux's fork curve joins fork_rss."""
@@ -168,6 +205,12 @@ def plot(out, linux=None):
     pid = [r for r in rows if r["bench"] == "pid"]
     if pid:
         made += plot_pid(out, pid, mode)
+    scale = [r for r in rows if r["bench"] == "scale"]
+    if scale:
+        made += plot_scale(out, scale, mode, catalog.of_run(out))
+    tlb = [r for r in rows if r["bench"] == "tlb"]
+    if tlb:
+        made += plot_tlb(out, tlb, mode)
     return made
 
 

@@ -54,6 +54,9 @@ pid         columns       skip    'op' names...
 pid         error         skip    'error' what...
 pid         -             skip    op pid live:int n:int min:int p50:int p90:int p99:int max:int
                                   mean:int stddev:int unit
+scale       -             skip    op tasks:int i:int iters:int ticks:int
+tlb         -             skip    threads:int n:int min:int p50:int max:int unit
+lock        -             skip    name acquisitions:int contended:int spins:int
 error       -             skip    what...
 kallsyms    begin         skip    'begin'
 kallsyms    end           skip    'end'

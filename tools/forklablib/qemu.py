@@ -1,5 +1,6 @@
 """Booting the forklab kernel under QEMU: mode selection, the command line,
 a run with a timeout, live serial output, and the decoded outcome."""
+import argparse
 import os
 import shutil
 import signal
@@ -45,6 +46,13 @@ def choose_mode(requested, warn=None, probe=kvm_usable):
                 warn(f"forklab: {why}; falling back to TCG")
             mode = "tcg"
     return mode
+
+
+def smp_count(text):
+    """--smp's type: 1 .. MAX_SMP virtual CPUs."""
+    if not text.isdigit() or not 1 <= int(text) <= MAX_SMP:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a CPU count from 1 to {MAX_SMP}")
+    return int(text)
 
 
 def qemu_command(mode, kernel=KERNEL, args="", mem=512, iso=None, modules=(), smp=1):

@@ -12,6 +12,10 @@ STATS = ["n", "min", "p50", "p90", "p99", "max", "mean", "stddev", "unit"]
 PMU_COUNTERS = ["inst", "cycles", "ref", "gp0", "gp1", "gp2", "gp3"]	# keys of pmu_call
 SAMPLE_COLUMNS = ["op", "alloc", "pt", "pid", "rss_pages", "i", "cycles"]
 SAMPLE_KEY = SAMPLE_COLUMNS[:5]		# a sample's configuration
+# locks.csv: the locks each scale/tlb configuration took (`live` as in
+# results.csv: tasks for scale, threads for tlb)
+LOCK_COLUMNS = ["bench", "op", "alloc", "pt", "pid", "live", "lock", "acquisitions",
+                "contended", "spins"]
 PHASE_PREFIX = "phase_"
 
 
@@ -34,7 +38,8 @@ def columns(phases):
     per-call p50s the kernel's probes measure inside kernel_clone)."""
     return (KEY + STATS + [phase_column(p) for p in phases] +
             ["pmu_" + c for c in PMU_COUNTERS] +	# per-call p50s inside kernel_clone, with a PMU
-            ["child_first_run"])		# p50, kernel_clone entry to the child's first return to user
+            ["child_first_run"] +		# p50, kernel_clone entry to the child's first return to user
+            ["ops_per_s"])			# scale: every task's ops per TSC second, summed
 
 
 def log_phases(records):
@@ -46,12 +51,40 @@ def log_phases(records):
     return next((list(r["phases"]) for r in records if r.is_a("phases")), [])
 
 
+def scale_stats(recs, tsc_khz):
+    """results.csv's statistics of one bench=scale configuration from its
+    `scale` records (one per task): per-task ticks per op (n = every op of
+    every task), and ops_per_s, the tasks' rates summed (TSC seconds)."""
+    per_op = sorted(r["ticks"] / r["iters"] for r in recs)
+    mean = sum(per_op) / len(per_op)
+    sd = (sum((x - mean) ** 2 for x in per_op) / len(per_op)) ** 0.5
+    rate = sum(r["iters"] * tsc_khz * 1000 / r["ticks"] for r in recs if r["ticks"])
+    return {"live": str(len(recs)), "n": str(sum(r["iters"] for r in recs)),
+            "min": str(round(per_op[0])), "p50": str(round(per_op[(len(per_op) - 1) // 2])),
+            "max": str(round(per_op[-1])), "mean": str(round(mean)), "stddev": str(round(sd)),
+            "unit": "cycles", "ops_per_s": str(round(rate)) if tsc_khz else ""}
+
+
 def parse_log(lines, phases=None):
     """Serial lines -> (result rows as dicts, meta.json's facts, results.csv's
     columns); @phases names the phase columns when the log names none."""
+    return parse_log_locks(lines, phases)[:3]
+
+
+def parse_log_locks(lines, phases=None):
+    """parse_log's three, and the rows of locks.csv."""
     records = list(protocol.parse(lines))
     cols = columns(log_phases(records) or phases or [])
     rows, config, row = [], None, None
+    scale, locks, lrow = [], [], None
+    khz = next((r["khz"] for r in records if r.is_a("tsc")), 0)
+
+    def end_scale():
+        nonlocal lrow
+        if scale:
+            lrow = new_row(scale[0], bench="scale", alloc=config["alloc"], pt=config["pt"],
+                           pid=config["pid"], rss_pages="1", **scale_stats(scale, khz))
+            scale.clear()
 
     def new_row(rec, **given):
         r = {c: "" for c in cols}
@@ -59,8 +92,21 @@ def parse_log(lines, phases=None):
         rows.append(r)
         return r
     for rec in records:
+        if rec.is_a("config") or rec.is_a("lock"):
+            end_scale()
         if rec.is_a("config"):
-            config = rec
+            config, lrow = rec, None
+        elif rec.is_a("scale") and config:
+            scale.append(rec)
+        elif rec.is_a("tlb") and config:
+            lrow = new_row(rec, bench="tlb", op=config["op"], alloc=config["alloc"],
+                           pt=config["pt"], pid=config["pid"], rss_pages="1",
+                           live=str(rec["threads"]))
+        elif rec.is_a("lock") and lrow is not None:
+            locks.append({"bench": lrow["bench"], "op": lrow["op"], "alloc": lrow["alloc"],
+                          "pt": lrow["pt"], "pid": lrow["pid"], "live": lrow["live"],
+                          "lock": rec["name"], "acquisitions": rec["acquisitions"],
+                          "contended": rec["contended"], "spins": rec["spins"]})
         elif rec.is_a("result") and config:
             row = new_row(rec, bench="fork", alloc=config["alloc"], pt=config["pt"],
                           pid=config["pid"])
@@ -78,7 +124,8 @@ def parse_log(lines, phases=None):
             new_row(rec, bench="alloc")
         elif rec.is_a("pid"):
             new_row(rec, bench="pid")
-    return rows, log_meta(records), cols
+    end_scale()
+    return rows, log_meta(records), cols, locks
 
 
 def log_meta(records):

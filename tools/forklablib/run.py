@@ -110,6 +110,8 @@ def cmd_run(argv):
     p.add_argument("--pid", default="all", help="pid strategies (default all)")
     p.add_argument("--bench", default="fork,alloc,pid", help="benchmarks (default fork,alloc,pid)")
     p.add_argument("--iters", type=int, default=200, help="iterations per configuration")
+    p.add_argument("--smp", type=qemu.smp_count, default=1,
+                   help="virtual CPUs (default 1); bench scale and tlb use every one")
     p.add_argument("--rss-max", type=int, default=16384,
                    help="largest resident size for the fork sweep, pages (default 16384 = 64 MiB)")
     p.add_argument("--mem", type=int, default=0, help="guest MiB (default: enough for --rss-max)")
@@ -136,10 +138,12 @@ def cmd_run(argv):
     os.makedirs(out, exist_ok=True)
     watch = Watch(mode)
     res = qemu.boot(mode, args=args, mem=mem, timeout=opts.timeout, echo=watch.line,
-                    kernel=opts.kernel, log=os.path.join(out, "log.txt"))
+                    kernel=opts.kernel, log=os.path.join(out, "log.txt"), smp=opts.smp)
     watch.progress.done()
-    rows, meta, cols = results.parse_log(res.lines)
+    rows, meta, cols, locks = results.parse_log_locks(res.lines)
     results.write_csv(os.path.join(out, "results.csv"), rows, cols)
+    if locks:
+        results.write_csv(os.path.join(out, "locks.csv"), locks, results.LOCK_COLUMNS)
     samples = results.parse_samples(res.lines)
     if samples:
         results.write_samples(os.path.join(out, "samples.csv"), samples)
@@ -149,7 +153,7 @@ def cmd_run(argv):
         qemu=command_output([qemu.QEMU, "--version"]),
         compiler=command_output(["gcc", "--version"]),
         git_commit=command_output(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
-        kernel_args=args, qemu_command=res.command, guest_mem_mib=mem,
+        kernel_args=args, qemu_command=res.command, guest_mem_mib=mem, cpus=opts.smp,
         outcome=res.outcome.words, rows=len(rows), wall_s=round(res.wall_s, 1))
     meta.setdefault("pmu", "unavailable")
     with open(os.path.join(out, "meta.json"), "w") as f:
