@@ -115,9 +115,11 @@ baseline: deps kernel
 
 # soak - the long leak check: 100 000 fork/exit/wait cycles for every
 # combination of allocator, page-table and pid strategy (about 6 minutes
-# under TCG on 2 cores).
+# under TCG on 2 cores); SMP=N runs it on N CPUs (MTTCG), as in
+# `make soak SMP=4`.
+SMP ?= 1
 soak: deps kernel
-	@tools/forklab test --mode $${FORKLAB_MODE:-tcg} --timeout 10800 -- stress=100000
+	@tools/forklab test --mode $${FORKLAB_MODE:-tcg} --smp $(SMP) --timeout 10800 -- stress=100000
 
 # report-check - render the published run's HTML report in headless Chromium
 # (installed here if missing: it is big, so make deps leaves it out).
