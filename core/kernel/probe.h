@@ -77,7 +77,7 @@ static inline void fork_probe_attach(struct fork_probe_log *log)
 #ifdef FORKLAB_NO_PROBES
 #define fork_probe(ph)		do { } while (0)
 #define fork_probe_pmu_begin()	do { } while (0)
-#define fork_probe_commit()	(-1L)
+#define fork_probe_commit()	do { } while (0)
 #define fork_probe_reserve()	(-1L)
 #define fork_probe_child_run(row) do { (void)(row); } while (0)
 #else
@@ -102,19 +102,19 @@ static inline long fork_probe_reserve(void)
 	return log->n;
 }
 
-/* fork_probe_commit - keep this call's row (the probes wrote it in place)
- * and point the probes at the next one; returns the row, or -1 when
- * nothing is logged or the log is full. */
-static inline long fork_probe_commit(void)
+/* fork_probe_commit - keep this call's row (the probes wrote it in place;
+ * fork_probe_reserve named it) and point the probes at the next one; a
+ * full log counts the call as dropped. */
+static inline void fork_probe_commit(void)
 {
 	struct fork_probe_log *log = fork_probe_log;
 	u64 n;
 
 	if (!log)
-		return -1;
+		return;
 	if (fork_probe_ts == fork_probe_scratch) {
 		log->dropped++;
-		return -1;
+		return;
 	}
 	n = log->n;
 	if (log->pmu_read) {
@@ -126,7 +126,6 @@ static inline long fork_probe_commit(void)
 	}
 	log->n = n + 1;
 	fork_probe_ts = fork_probe_row(log, n + 1);
-	return n;
 }
 
 /* fork_probe_child_run - a new task's first return to user mode: when

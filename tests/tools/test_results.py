@@ -77,6 +77,36 @@ class ParseLog(unittest.TestCase):
         self.assertEqual(meta["probe_overhead"], "compiled out")
 
 
+SCALE_LOG = """\
+tsc,khz,1000000,source,pit,invariant,0
+config,op,vfork,alloc,slab,pt,cow,pid,hash,rss_pages,1
+scale,vfork,2,1,100,300000
+scale,vfork,2,0,100,100000
+lock,zone_lock,400,3,90
+lock,kmem:task_struct,404,0,0
+config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,1
+tlb,1,100,4000,4500,9000,cycles
+lock,runqueue,200,1,7
+"""
+
+
+class ScaleRows(unittest.TestCase):
+    def test_a_scale_row_per_configuration_and_its_locks(self):
+        rows, _, _, locks = results.parse_log_locks(SCALE_LOG.splitlines())
+        scale, tlb = rows
+        # per-task ticks per op: 1000 and 3000; each task's rate 1e9 / that
+        self.assertEqual((scale["bench"], scale["op"], scale["alloc"], scale["live"]),
+                         ("scale", "vfork", "slab", "2"))
+        self.assertEqual((scale["n"], scale["min"], scale["max"], scale["p50"]),
+                         ("200", "1000", "3000", "1000"))
+        self.assertEqual(scale["ops_per_s"], str(round(1e6 + 1e6 / 3)))
+        self.assertEqual((tlb["bench"], tlb["live"], tlb["p50"], tlb["alloc"]),
+                         ("tlb", "1", "4500", "slub"))
+        self.assertEqual([(l["bench"], l["live"], l["lock"], l["contended"]) for l in locks],
+                         [("scale", "2", "zone_lock", 3), ("scale", "2", "kmem:task_struct", 0),
+                          ("tlb", "1", "runqueue", 1)])
+
+
 PHASE_LIST = """\
 phase,flags,clone flags validated
 phase,copy_files..signal,files, fs, sighand and signal copied or shared
@@ -115,7 +145,7 @@ class PhaseColumns(unittest.TestCase):
         cols = results.columns(["flags", "copy_files..signal", "total"])
         self.assertEqual(cols[:17], results.KEY + results.STATS)
         self.assertEqual(cols[17:20], ["phase_flags", "phase_copy_files_to_signal", "phase_total"])
-        self.assertEqual(cols[-1], "child_first_run")
+        self.assertEqual(cols[-2:], ["child_first_run", "ops_per_s"])
         self.assertEqual(results.phase_name("phase_copy_files_to_signal"), "copy_files..signal")
         root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
         for f in ("results/baseline-icount.csv", "results/example-icount/results.csv"):
