@@ -4,6 +4,7 @@
  * threads busy on other CPUs: the TLB shootdown). Both run the user
  * program's scale and forkthreads modes and print its lines through. */
 #include "scale_bench.h"
+#include "user/scale_ops.h"
 #include "init/params.h"
 #include "kernel/strategy.h"
 #include "kernel/task.h"
@@ -14,7 +15,7 @@
 #include "x86/sections.h"
 #include "x86/smp.h"
 
-static const char *const scale_ops[] = { "fork-exit-wait", "vfork", "clone-thread" };
+static const char *const scale_ops[] = { SCALE_OP_TABLE(SCALE_OP_NAME) };
 
 /* next_tasks - the task counts bench=scale tries: 1, 2, 4, ... and the
  * number of CPUs online. */

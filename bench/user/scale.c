@@ -1,8 +1,8 @@
 /* bench/user/scale.c - fork on several CPUs at once.
  *
  *   scale OP TASKS ITERS    will-it-scale's shape: TASKS worker processes,
- *                           worker i pinned to CPU i, each doing OP
- *                           (fork-exit-wait, vfork or clone-thread) ITERS
+ *                           worker i pinned to CPU i, each doing OP (one of
+ *                           scale_ops.h: fork-exit-wait, ...) ITERS
  *                           times from a common start; each prints
  *                           "scale,OP,TASKS,i,ITERS,TICKS" with its own
  *                           elapsed TSC ticks after WARMUP_OPS untimed
@@ -18,6 +18,7 @@
  *                           "tlb,THREADS,n,min,p50,max,cycles"
  * The same binary runs on Linux, where sched_setaffinity pins the same way. */
 #include "scale.h"
+#include "scale_ops.h"
 #include "lib.h"
 #include "out.h"
 #include "sys.h"
@@ -42,19 +43,27 @@ static int quit(void *arg)
 	return 0;
 }
 
-/* one_op - one @op (fork-exit-wait, vfork or clone-thread, the child
- * exiting at once and reaped); 0, the call's -errno, or -1 when the child
- * did not exit 0. */
+static const char *const scale_ops[] = { SCALE_OP_TABLE(SCALE_OP_NAME) };
+
+static int remote_cpu;			/* fork-exit-remote's children run there */
+
+/* one_op - one @op of scale_ops.h, the child exiting at once and reaped;
+ * 0, the call's -errno, or -1 when the child did not exit 0. */
 static int one_op(const char *op, char *stack, int *ctid)
 {
 	long pid;
 
-	if (streq(op, "fork-exit-wait") || streq(op, "vfork")) {
+	if (streq(op, "fork-exit-wait") || streq(op, "fork-exit-remote") || streq(op, "vfork")) {
 		pid = sys0(streq(op, "vfork") ? __NR_vfork : __NR_fork);
 		if (pid == 0)
 			sys_exit(0);
 		if (pid < 0)
 			return (int)pid;
+		if (op[10] == 'r') {		/* fork-exit-remote: queued here, not yet run */
+			u64 mask = 1ULL << remote_cpu;
+
+			sys3(__NR_sched_setaffinity, pid, sizeof(mask), (long)&mask);
+		}
 		return wait_child(pid) == 0 ? 0 : -1;
 	}
 	*ctid = -1;
@@ -83,9 +92,10 @@ static __attribute__((noreturn)) void op_failed(const char *op, int i, u64 k, in
 	sys_exit(4);
 }
 
-/* worker - worker @i of scale: pin, wait for @start, run, report. */
+/* worker - worker @i of scale (of @nr_cpus CPUs): pin, wait for @start,
+ * run, report. */
 static __attribute__((noreturn)) void worker(const char *op, u64 tasks, int i, u64 iters,
-					     u64 start)
+					     u64 start, int nr_cpus)
 {
 	static int ctid;
 	char *stack = map_stack();
@@ -94,6 +104,7 @@ static __attribute__((noreturn)) void worker(const char *op, u64 tasks, int i, u
 
 	if (pin(i) < 0 || !stack)
 		sys_exit(3);
+	remote_cpu = (i + 1) % nr_cpus;
 	/* warm: under TCG the first runs of a path translate it */
 	for (int k = 0; k < WARMUP_OPS; k++)
 		if ((err = one_op(op, stack, &ctid)))
@@ -125,16 +136,27 @@ int scale(const char *op, u64 tasks, u64 iters)
 	static int ctid;
 	long pids[SCALE_MAX_TASKS];
 	char *stack = map_stack();
-	u64 start, t0, warm;
-	int bad = 0;
+	u64 start, t0, warm, online = 0;
+	int bad = 0, known = 0, nr_online = 0;
 
-	if (!streq(op, "fork-exit-wait") && !streq(op, "vfork") && !streq(op, "clone-thread")) {
-		puts_("scale: OP is fork-exit-wait, vfork or clone-thread\n");
+	for (unsigned int o = 0; o < sizeof(scale_ops) / sizeof(scale_ops[0]); o++)
+		known |= streq(op, scale_ops[o]);
+	if (!known) {
+		puts_("scale: OP is one of");
+		for (unsigned int o = 0; o < sizeof(scale_ops) / sizeof(scale_ops[0]); o++) {
+			putc_(' ');
+			puts_(scale_ops[o]);
+		}
+		putc_('\n');
 		flush();
 		return 2;
 	}
-	if (!tasks || tasks > SCALE_MAX_TASKS || !stack)
+	if (!tasks || tasks > SCALE_MAX_TASKS || !stack ||
+	    sys3(__NR_sched_getaffinity, 0, sizeof(online), (long)&online) < 0)
 		return 2;
+	for (u64 m = online; m; m &= m - 1)
+		nr_online++;
+	remote_cpu = nr_online > 1;		/* the parent's warm-up, from CPU 0 */
 	/* the common start: time enough for every worker to be forked and warm,
 	 * judged by the parent's own warm-up (the same work: under icount a
 	 * fixed delay would be spun through by every waiting CPU) */
@@ -147,7 +169,7 @@ int scale(const char *op, u64 tasks, u64 iters)
 	for (u64 i = 0; i < tasks; i++) {
 		pids[i] = sys0(__NR_fork);
 		if (pids[i] == 0)
-			worker(op, tasks, (int)i, iters, start);
+			worker(op, tasks, (int)i, iters, start, nr_online);
 		if (pids[i] < 0)
 			return 2;
 	}

@@ -341,7 +341,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	if (nr_threads >= max_threads)
 		goto bad_fork_free;
 	fork_probe(PH_DUP);
-	p->flags &= ~(PF_EXITING | PF_IDLE | PF_MIGRATING);	/* pid 1 is forked from an idle task */
+	p->flags &= ~(PF_EXITING | PF_IDLE);	/* pid 1 is forked from an idle task */
 	p->vfork_done = NULL;
 	p->probe_row = -1;
 	INIT_LIST_HEAD(&p->children);

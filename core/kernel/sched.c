@@ -236,17 +236,43 @@ void wake_up_process(struct task_struct *t)
 }
 
 /* wake_up_new_task - the last step of fork: the child joins the run queue
- * of the CPU it inherited from its parent (t->cpu: where the parent runs,
- * or where sched_setaffinity is moving it). */
+ * of the CPU it inherited from its parent (where the parent runs), or of
+ * one its mask allows when the parent was being moved as it forked. */
 void wake_up_new_task(struct task_struct *t)
 {
-	struct runqueue *rq = &runqueues[t->cpu];
+	struct runqueue *rq;
 
+	if (unlikely(!(t->cpus_allowed >> t->cpu & 1)))
+		t->cpu = first_allowed(t->cpus_allowed);
+	rq = &runqueues[t->cpu];
 	t->state = TASK_RUNNING;
 	t->on_cpu = 0;
+	t->migrating = 0;
 	atomic_inc(&nr_active);
 	spin_lock(&rq->lock);
 	enqueue_unlock(rq, t);
+}
+
+/* migrate_prev - finish_task_switch for a task sched_setaffinity flagged
+ * while it ran: with this CPU's queue still locked, its CPU becomes one its
+ * affinity allows (so a waker, which locks the queue of t->cpu and looks
+ * again, finds it there); a runnable one is queued there. A sleeping or
+ * dead one is not: its waker or reaper deals with it as with any other. */
+static __attribute__((noinline)) void migrate_prev(struct task_struct *prev)
+{
+	bool runnable = prev->state == TASK_RUNNING;
+	struct runqueue *rq;
+
+	prev->migrating = 0;
+	prev->cpu = first_allowed(prev->cpus_allowed);
+	prev->on_cpu = 0;
+	spin_unlock(&this_rq()->lock);
+	if (prev->state == EXIT_DEAD) {
+		release_task(prev);
+	} else if (runnable) {
+		rq = lock_task_rq(prev);
+		enqueue_unlock(rq, prev);
+	}
 }
 
 /* finish_task_switch - runs on the new task's stack, with this CPU's queue
@@ -255,21 +281,15 @@ void wake_up_new_task(struct task_struct *t)
  * its affinity allows. */
 static __attribute__((always_inline)) inline void finish_task_switch(struct task_struct *prev)
 {
-	u32 migrate = prev->flags & PF_MIGRATING;
-
 	barrier();
+	if (unlikely(prev->migrating)) {
+		migrate_prev(prev);
+		return;
+	}
 	prev->on_cpu = 0;
 	spin_unlock(&this_rq()->lock);
-	if (prev->state == EXIT_DEAD) {
+	if (prev->state == EXIT_DEAD)
 		release_task(prev);
-	} else if (unlikely(migrate)) {
-		/* sched_setaffinity moved prev->cpu where it may run */
-		struct runqueue *rq;
-
-		prev->flags &= ~PF_MIGRATING;
-		rq = lock_task_rq(prev);
-		enqueue_unlock(rq, prev);
-	}
 }
 
 /* schedule_tail - first code a new task runs (from ret_from_fork). */
@@ -338,8 +358,8 @@ void schedule(void)
 	if (!(prev->flags & PF_IDLE)) {
 		if (prev->state != TASK_RUNNING)
 			atomic_dec(&nr_active);		/* it sleeps, or is dead */
-		else if (!(prev->flags & PF_MIGRATING))
-			enqueue_task(rq, prev);	/* (a migrating one: finish_task_switch) */
+		else if (!prev->migrating)
+			enqueue_task(rq, prev);	/* (a migrating one: migrate_prev) */
 	}
 	if (rq->nr) {
 		next = list_first_entry(&rq->queue, struct task_struct, run_list);
@@ -371,6 +391,7 @@ int sched_setaffinity(struct task_struct *t, u64 mask)
 {
 	struct runqueue *rq;
 	int cpu = first_allowed(mask);
+	bool requeue = false;
 
 	if (cpu < 0)
 		return -EINVAL;
@@ -378,23 +399,26 @@ int sched_setaffinity(struct task_struct *t, u64 mask)
 	t->cpus_allowed = mask;
 	if (!(mask >> t->cpu & 1)) {
 		if (t == current || t->on_cpu) {
-			/* running (here or there): it moves at its next
-			 * schedule(), in finish_task_switch */
-			t->flags |= PF_MIGRATING;
-		} else if (t->state == TASK_RUNNING) {
-			/* queued where it may no longer run: queue it there */
-			dequeue_task(rq, t);
-			t->flags |= PF_MIGRATING;
+			/* running (here or there): its CPU changes when it
+			 * is switched out, under this lock (migrate_prev) */
+			t->migrating = 1;
+		} else {
+			/* queued where it may no longer run, or asleep: its
+			 * CPU changes under the old queue's lock, so a waker
+			 * (lock_task_rq) tries again on the new one */
+			if (t->state == TASK_RUNNING && !list_empty(&t->run_list)) {
+				dequeue_task(rq, t);
+				requeue = true;
+			}
+			t->cpu = cpu;
 		}
-		t->cpu = cpu;		/* under the old queue's lock: lock_task_rq retries */
 	}
 	spin_unlock(&rq->lock);
-	if ((t->flags & PF_MIGRATING) && !t->on_cpu && t != current) {
-		t->flags &= ~PF_MIGRATING;
+	if (requeue) {
 		rq = lock_task_rq(t);
 		enqueue_unlock(rq, t);
 	}
-	if (t == current && (t->flags & PF_MIGRATING))
+	if (t == current && t->migrating)
 		schedule();
 	return 0;
 }

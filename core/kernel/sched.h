@@ -29,7 +29,6 @@
 #define PF_EXITING		(1 << 1)
 #define PF_GROUP_KILL		(1 << 2)	/* another thread called exit_group */
 #define PF_IDLE			(1 << 3)	/* a CPU's idle task */
-#define PF_MIGRATING		(1 << 4)	/* must leave this CPU (sched_setaffinity) */
 
 struct completion {
 	bool done;
@@ -102,6 +101,9 @@ struct task_struct {
 	struct completion *vfork_done;
 	int cpu;			/* the CPU it runs on, or last ran on */
 	int on_cpu;			/* running, or not yet switched out */
+	/* set under its queue's lock while it runs on a CPU its new affinity
+	 * excludes (sched_setaffinity): the switch away from it moves it */
+	int migrating;
 	u64 cpus_allowed;		/* affinity: bit n, CPU n (sched_setaffinity) */
 	long probe_row;			/* fork probe log row of the call that made it, or -1 */
 	u64 set_child_tid, clear_child_tid;	/* user addresses */

@@ -82,7 +82,7 @@ def scale_rows(run, cpus):
         t *= 2
     tasks.append(cpus)
     scale = {(r["op"], r["alloc"], int(r["live"])): r for r in res if r["bench"] == "scale"}
-    for op in ("fork-exit-wait", "vfork", "clone-thread"):
+    for op in ("fork-exit-wait", "fork-exit-remote", "vfork", "clone-thread"):
         for alloc in ("page", "slab", "slub", "magazine", "bump"):
             for t in tasks:
                 r = scale[op, alloc, t]
