@@ -41,6 +41,19 @@ two_runs_agree() {
 		cmp "$OUT/a/results.csv" "$OUT/b/results.csv"
 }
 
+# the virtual PMU beside the run of icount_runs: the same numbers, twice the
+# same counts, and the plugin's windows the benchmark's own
+vpmu_runs() {
+	icount_run "$OUT/a" --rss-max 4 --alloc slub --bench fork,alloc,pid --vpmu cache &&
+		icount_run "$OUT/b" --rss-max 4 --alloc slub --bench fork,alloc,pid --vpmu cache &&
+		cmp "$OUT/a/vpmu.csv" "$OUT/b/vpmu.csv" &&
+		python3 tests/tools/checks.py vpmu-consistent "$OUT/a/results.csv" "$OUT/a/vpmu.csv" &&
+		icount_run "$OUT/c" --rss-max 4 --alloc slub --vpmu counters &&
+		python3 tests/tools/checks.py same-numbers build/check/icount_runs/a/results.csv \
+			"$OUT/c/results.csv" &&
+		python3 tests/tools/checks.py vpmu-consistent "$OUT/c/results.csv" "$OUT/c/vpmu.csv"
+}
+
 # forklab profile single-steps one vfork: its instructions, charged to
 # functions, add up to the benchmark's vfork less the user-side code around
 # the call, and the task_struct copy is the hottest line

@@ -8,10 +8,16 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
   linux-rows RESULTS             the Linux reference run has its rows
   linux-profile PROFILE RESULTS  Linux's vfork profile within 5% of its fastest
                                  call, mostly ERMS string instructions
+  vpmu-consistent RESULTS VPMU   the virtual PMU saw the benchmark's windows: each
+                                 row's icount p50 is its p50 (and each phase's), and
+                                 inst is icount less the rep iterations
+  same-numbers A B               two results.csv alike but for their pmu_ columns
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
 import sys
+
+KEY = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live"]	# results.py's
 
 
 def rows(path):
@@ -66,8 +72,37 @@ def linux_profile(profile, results):
         (total, bench, erms)
 
 
+def vpmu_consistent(results, vpmu_csv):
+    scopes = {}
+    for r in rows(vpmu_csv):
+        scopes.setdefault(tuple(r[k] for k in KEY), {})[r["scope"]] = r
+        assert float(r["inst"]) == float(r["icount"]) - float(r["rep_iters"]), r
+    checked = 0
+    for row in rows(results):
+        v = scopes[tuple(row[k] for k in KEY)]
+        assert int(float(v["call"]["icount"])) == int(row["p50"]), (row, v["call"])
+        if row["op"] == "cow-write":	# its fork is outside the windows: no probes in them
+            continue
+        for col, value in row.items():
+            phase = col[len("phase_"):].replace("_to_", "..")
+            if col.startswith("phase_") and value:
+                assert v[phase]["icount"] == value, (row["op"], phase, v[phase], value)
+                checked += 1
+    print(len(scopes), "rows,", checked, "phases: the plugin's icount is the benchmark's")
+
+
+def same_numbers(a, b):
+    ra, rb = rows(a), rows(b)
+    assert len(ra) == len(rb), (len(ra), len(rb))
+    for x, y in zip(ra, rb):
+        assert {k: v for k, v in x.items() if not k.startswith("pmu_")} == \
+            {k: v for k, v in y.items() if not k.startswith("pmu_")}, (x, y)
+    print(len(ra), "rows alike but for their pmu_ columns")
+
+
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
-          "linux-rows": linux_rows, "linux-profile": linux_profile}
+          "linux-rows": linux_rows, "linux-profile": linux_profile,
+          "vpmu-consistent": vpmu_consistent, "same-numbers": same_numbers}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:
