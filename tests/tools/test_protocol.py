@@ -78,6 +78,8 @@ EXAMPLES = [
       "counts": {"inst": 2637, "icount": 4212}}),
     ("vpmu,window,user,0,2,kept,inst,4,rep_iters,100", "vpmu", "window",
      {"stream": "user", "seq": 0, "idx": 2, "kind": "kept", "counts": {"inst": 4, "rep_iters": 100}}),
+    ("vpmu,timer,user,0,inst,5", "vpmu", "timer",
+     {"stream": "user", "seq": 0, "counts": {"inst": 5}}),
     ("vpmu,end,inst,6521808", "vpmu", "end", {"counts": {"inst": 6521808}}),
     ("vpmu,error,out of memory for samples", "vpmu", "error", {"what": "out of memory for samples"}),
 ]

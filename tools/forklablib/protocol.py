@@ -61,6 +61,7 @@ kallsyms    end           skip    'end'
 vpmu        model         skip    'model' params*text
 vpmu        stats         skip    'stats' stream seq:int scope n=int per=int counts*int
 vpmu        window        skip    'window' stream seq:int idx:int kind counts*int
+vpmu        timer         skip    'timer' stream seq:int counts*int
 vpmu        end           skip    'end' counts*int
 vpmu        error         skip    'error' what...
 """

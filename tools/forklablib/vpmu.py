@@ -84,8 +84,12 @@ def check_model(spec):
     return rec["params"] if rec else {}
 
 
-def add_options(p):
-    """forklab run's and forklab linux's virtual-PMU options."""
+def add_options(p, events=False):
+    """The virtual-PMU options of forklab run and forklab linux (@events:
+    --events too, for a command that has no hardware PMU option)."""
+    if events:
+        p.add_argument("--events", help="libpfm4 event names for the virtual PMU's counters in "
+                       "results.csv's pmu_gp0..3 columns, e.g. L1D:REPLACEMENT (tcg, icount)")
     p.add_argument("--vpmu", choices=MODES, help="the virtual PMU (TCG plugin, tcg and icount "
                    "modes): counters only, or with the cache and TLB model (default with "
                    "--events: cache)")

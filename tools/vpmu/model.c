@@ -53,7 +53,7 @@ static uint64_t set_of(const struct sa_cache *c, uint64_t key)
  * last two keys are kept aside: one that is still its set's most recent
  * (the newest, or the other in another set) hits with nothing to change,
  * which is most accesses of a copy or a clear. */
-static int sa_lookup(struct sa_cache *c, uint64_t key)
+static inline __attribute__((always_inline)) int sa_lookup(struct sa_cache *c, uint64_t key)
 {
 	uint64_t tag = key | TAG_VALID;
 	uint64_t *set;
@@ -143,13 +143,23 @@ static void walk(struct vpmu_model *m, uint64_t *c, uint64_t vaddr, int levels)
 	}
 }
 
-/* translate - the TLBs for @vaddr; a walk when DTLB and STLB miss. */
-static void translate(struct vpmu_model *m, uint64_t *c, uint64_t vaddr, int store)
+/* tlb_key - the DTLB key of @vaddr (its page, and which half). */
+static inline uint64_t tlb_key(const struct vpmu_model *m, uint64_t vaddr)
 {
 	int kernel = vaddr >= USER_TOP;
 	int big = kernel && m->kpage_shift == 21;
-	uint64_t key = ((vaddr & VA_MASK) >> (big ? 21 : 12)) | (kernel ? TAG_KERNEL : 0);
-	uint64_t skey = key | (big ? TAG_BIG : 0);
+
+	return ((vaddr & VA_MASK) >> (big ? 21 : 12)) | (kernel ? TAG_KERNEL : 0) |
+	       (big ? TAG_BIG : 0);
+}
+
+/* translate - the TLBs for @vaddr (DTLB key @skey); a walk when DTLB and
+ * STLB miss. */
+static void translate(struct vpmu_model *m, uint64_t *c, uint64_t vaddr, uint64_t skey, int store)
+{
+	int kernel = vaddr >= USER_TOP;
+	int big = (skey & TAG_BIG) != 0;
+	uint64_t key = skey & ~TAG_BIG;
 
 	if (m->invlpg_pending && !kernel) {
 		sa_drop(&m->dtlb, key);
@@ -169,15 +179,21 @@ void model_access(struct vpmu_model *m, uint64_t *c, uint64_t vaddr, uint64_t pa
 		  unsigned int size, int store)
 {
 	uint64_t first = paddr >> LINE_SHIFT, last = (paddr + size - 1) >> LINE_SHIFT;
+	uint64_t key = tlb_key(m, vaddr);
 
 	c[store ? C_BYTES_WRITTEN : C_BYTES_READ] += size;
-	translate(m, c, vaddr, store);
+	if (key == m->last_page && first == m->last_line && last == first && !m->invlpg_pending)
+		return;		/* the page and line just touched: hits that change nothing */
+	translate(m, c, vaddr, key, store);
 	for (uint64_t line = first; line <= last; line++)
 		cache_line(m, c, line);
+	m->last_page = key;
+	m->last_line = last;
 }
 
 void model_flush_tlb(struct vpmu_model *m, int all)
 {
+	m->last_page = 0;
 	all |= !m->kglobal;
 	sa_flush(&m->dtlb, all);
 	sa_flush(&m->dtlb2m, all);

@@ -22,6 +22,7 @@ struct vpmu_model {
 	unsigned int kpage_shift;
 	int kglobal;
 	int invlpg_pending;	/* an invlpg ran: drop the next user page touched */
+	uint64_t last_page, last_line;	/* the last access's TLB key and line: both MRU */
 };
 
 /* model_init - size every structure from @p; 0 or -1 (out of memory). */

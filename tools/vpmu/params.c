@@ -174,7 +174,8 @@ int vpmu_params_parse(struct vpmu_params *p, int argc, char **argv, FILE *err)
 
 void vpmu_params_print(const struct vpmu_params *p, FILE *f)
 {
-	fprintf(f, "vpmu,model,model,%s", p->cache ? "cache" : "none");
+	fprintf(f, "vpmu,model,model,%s,windows,%s", p->cache ? "cache" : "none",
+		p->windows ? "on" : "off");
 	for (size_t i = 0; i < NR_PARAMS; i++) {
 		unsigned long v = *(const unsigned long *)((const char *)p + params[i].offset);
 

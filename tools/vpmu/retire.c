@@ -104,14 +104,29 @@ static struct rep_slot *ran_slot(uint64_t guess)
 	return NULL;
 }
 
+/* retire_flush - the block descriptions go (a TB flush: QEMU's code
+ * buffer filled, or gdb single-steps, which flushes at every step): the
+ * last one is kept, so that the next block still learns how it ended. */
 void retire_flush(void)
 {
-	R.prev = NULL;
-	for (unsigned int h = 0; h < SLOT_HASH; h++)
-		if (R.slots[h]) {
-			R.slots[h]->seen_execs = R.slots[h]->execs;
-			R.slots[h]->seen_acc = R.slots[h]->acc;
+	static struct tb_desc *saved;
+	static uint32_t room;
+	size_t size;
+
+	if (!R.prev || R.prev == saved)
+		return;
+	size = sizeof(*saved) + R.prev->n * sizeof(saved->insn[0]);
+	if (R.prev->n > room) {
+		free(saved);
+		room = 0;
+		if (!(saved = malloc(size))) {
+			R.prev = NULL;
+			return;
 		}
+		room = R.prev->n;
+	}
+	memcpy(saved, R.prev, size);
+	R.prev = saved;
 }
 
 /* diverted - control left @vaddr for where it does not lead (an exception

@@ -63,10 +63,10 @@ static void *arena_alloc(size_t size)
 static void on_flush(qemu_plugin_id_t id)
 {
 	(void)id;
+	retire_flush();			/* keeps what it needs of the last block */
 	for (size_t i = 0; i < V.nchunks; i++)
 		free(V.chunks[i]);
 	V.nchunks = 0;
-	retire_flush();
 }
 
 /* read_counters - the public counters now. */

@@ -54,7 +54,7 @@ void retire_tb(const struct tb_desc *d);
 /* retire_rep_slot - the slot of the rep instruction at @vaddr (made on
  * first use; NULL when out of memory). */
 struct rep_slot *retire_rep_slot(uint64_t vaddr, unsigned int size, unsigned int flags);
-/* retire_flush - the block descriptions are gone (a TB flush). */
+/* retire_flush - the block descriptions are about to go (a TB flush). */
 void retire_flush(void);
 
 #endif

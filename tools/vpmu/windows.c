@@ -149,11 +149,17 @@ static void print_scope(struct windows *w, struct stream *s, enum vpmu_stream st
 	fprintf(w->out, "\n");
 }
 
-/* flush - the statistics of @s's samples, then none. */
+/* flush - the statistics of @s's samples (after the empty pair's minimum
+ * they had taken off), then none. */
 static void flush(struct windows *w, struct stream *s, enum vpmu_stream stream)
 {
 	uint64_t *col = malloc((s->n ? s->n : 1) * sizeof(uint64_t));
 
+	if (s->have_timer) {
+		fprintf(w->out, "vpmu,timer,%s,%lu", stream_names[stream], (unsigned long)s->seq);
+		windows_print_counts(w, s->timer.c);
+		fprintf(w->out, "\n");
+	}
 	if (col && s->n) {
 		for (size_t sc = 0; sc < scopes(w); sc++)
 			print_scope(w, s, stream, sc, col);
