@@ -12,6 +12,7 @@
  *   zero       the first write to a fresh anonymous page (demand zero)
  *
  * Every window is "rdtsc; mov; mov; BODY; rdtsc": 3 instructions and the body.
+ * The rep window's code starts at the symbol probe_rep.
  * Prints "probe,NAME,DELTA" per window, then exits 0 (the parent) after
  * reaping the child. A musl-gcc static program (make builds it). */
 #include <stdint.h>
@@ -56,6 +57,7 @@ int main(void)
 	}
 	report("timer", d);
 
+	__asm__ volatile(".globl probe_rep\nprobe_rep:");	/* where a test's gdb stops */
 	d = WINDOW("rep movsq", , "+S"(s), "+D"(t), "+c"(n) : : "memory");
 	vpmu_mark(VPMU_KEEP);
 	report("rep", d);

@@ -6,9 +6,12 @@ suite for tests/check.sh: one PASS:/FAIL: line per test.
 
     python3 tests/tools/vpmu_probe.py"""
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,19 +27,52 @@ WINDOW_OVERHEAD = 3			# rdtsc, mov, mov before each body
 KEPT = ["rep", "nop", "zero", "cow"]	# the kept windows, in the program's order
 
 
-def boot(model):
+# gdb, for test_rep_under_single_steps: stop at probe_rep, single-step
+# through the rep window, let the guest run on
+GDB_STEPS = """
+import gdb
+gdb.execute("target remote 127.0.0.1:%d", to_string=True)
+gdb.execute("hbreak *%#x", to_string=True)
+gdb.execute("continue", to_string=True)
+gdb.execute("delete", to_string=True)
+for _ in range(%d):
+    gdb.execute("stepi", to_string=True)
+gdb.execute("detach", to_string=True)
+"""
+
+
+def symbol(name):
+    out = subprocess.run(["nm", PROGRAM], capture_output=True, text=True).stdout
+    return next(int(l.split()[0], 16) for l in out.splitlines() if l.endswith(" " + name))
+
+
+def boot(model, steps=0):
     """(TSC deltas by window name, plugin window records in order, the
-    records file's text) of one icount boot of the probe program."""
+    records file's text) of one icount boot of the probe program; with
+    @steps, gdb single-steps that many instructions from probe_rep."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "vpmu.txt")
         arg = (f"{qemu.ensure_built(vpmu.PLUGIN)},out={out},windows=on,model={model}")
         cmd = qemu.qemu_command("icount", kernel=qemu.ensure_built("build/forklab.elf"),
                                 modules=[PROGRAM], plugin=arg)
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if steps:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
+            script = os.path.join(tmp, "steps.py")
+            with open(script, "w") as f:
+                f.write(GDB_STEPS % (port, symbol("probe_rep"), steps))
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if steps:
+            time.sleep(0.5)
+            subprocess.run(["gdb", "-nx", "-batch", "-x", script], capture_output=True,
+                           timeout=120)
+        stdout, _ = proc.communicate(timeout=120)
         with open(out) as f:
             text = f.read()
     deltas = {}
-    for line in r.stdout.splitlines():
+    for line in stdout.splitlines():
         if line.startswith("probe,"):
             _, name, d = line.strip().split(",")
             deltas[name] = int(d)
@@ -93,6 +129,14 @@ class Probe(unittest.TestCase):
 
     def test_two_runs_identical(self):
         self.assertEqual(boot("cache")[2], self.text)
+
+    @unittest.skipUnless(shutil.which("gdb"), "needs gdb")
+    def test_rep_under_single_steps(self):
+        """gdb's single steps (a TB flush at every step) change no count"""
+        _, windows, _ = boot("cache", steps=2 * REP_QWORDS)
+        for name, a, b in zip(KEPT, windows, self.windows):
+            for c in ("inst", "icount", "rep_iters", "restarts", "loads", "stores"):
+                self.assertEqual(a[c], b[c], f"{name} {c}")
 
     def test_counters_mode_agrees(self):
         """model=none (inline counters only) counts the same instructions"""
