@@ -16,9 +16,15 @@ from .ui import warn
 BASELINE = os.path.join(ROOT, "results", "baseline-icount.csv")
 GATE_ARGS = ["--mode", "icount", "--iters", "10", "--rss-max", "16", "--bench", "fork,alloc,pid",
              "--no-plots", "--vpmu", "cache"]
-VPMU_METRICS = ("inst", "l1d_miss", "l2_miss", "llc_miss", "dtlb_miss", "walk_load", "walk_store")
 VPMU_SCOPES = ("call", "total")
-VPMU_SLACK = 2	# a modelled count may move this much, whatever the percentage
+# the virtual PMU's metrics: (how far each may move whatever the percentage,
+# its tolerance in percent, None: --tolerance). inst as exactly as the p50s;
+# a modelled miss count more loosely, since the kernel's layout moves lines
+# between cache sets (measured: 4 KiB more kernel data moved one row's L2
+# misses from 1 973 to 1 805, 8.5%, and another's L1D misses by 13)
+MISS_SLACK, MISS_TOLERANCE = 16, 10.0
+VPMU_METRICS = dict(inst=(0, None), **{m: (MISS_SLACK, MISS_TOLERANCE) for m in (
+    "l1d_miss", "l2_miss", "llc_miss", "dtlb_miss", "walk_load", "walk_store")})
 WIDEN = 5.0	# tolerance factor when the compiler or QEMU differ from the baseline's
 
 
@@ -26,9 +32,10 @@ def keyed(rows, key=KEY):
     return {tuple(r[k] for k in key): r for r in rows}
 
 
-def compare_rows(base, now, metrics=("p50", "phase_total"), tolerance=2.0, key=KEY, slack=0):
-    """[(key, metric, base, now, change %, verdict)] for rows in both; a
-    change of @slack or less is the same."""
+def compare_rows(base, now, metrics=("p50", "phase_total"), tolerance=2.0, key=KEY, loose=None):
+    """[(key, metric, base, now, change %, verdict)] for rows in both; for a
+    metric of @loose, (slack, tolerance): a change of slack or less is the
+    same, and its own tolerance (if not None) stands for @tolerance."""
     b, n = keyed(base, key), keyed(now, key)
     out = []
     for k in b:
@@ -40,8 +47,10 @@ def compare_rows(base, now, metrics=("p50", "phase_total"), tolerance=2.0, key=K
             if x is None or y is None:
                 continue
             change = (y - x) / x * 100 if x else (100.0 if y > x else 0.0)
-            verdict = ("same" if abs(y - x) <= slack else "worse" if change > tolerance
-                       else "better" if change < -tolerance else "same")
+            slack, tol = (loose or {}).get(m, (0, None))
+            tol = tolerance if tol is None else tol
+            verdict = ("same" if abs(y - x) <= slack else "worse" if change > tol
+                       else "better" if change < -tol else "same")
             out.append((k, m, x, y, change, verdict))
     return out
 
@@ -118,7 +127,7 @@ def cmd_gate(argv):
     result = compare_rows(base, now, tolerance=tol)
     if os.path.isfile(vbase):		# the virtual PMU's counts (deterministic too)
         result += compare_rows(vpmu_rows(vbase), vpmu_rows(os.path.join(out, vpmu.CSV)),
-                               VPMU_METRICS, tol, KEY + ["scope"], VPMU_SLACK)
+                               list(VPMU_METRICS), tol, KEY + ["scope"], VPMU_METRICS)
     print_table([r for r in result if r[5] != "same"] or result[:10])
     worse = sorted((r for r in result if r[5] in ("worse", "missing")),
                    key=lambda r: -(r[4] or 1e9))
