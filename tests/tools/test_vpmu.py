@@ -4,6 +4,7 @@ build, and records merged into a run's rows."""
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -139,6 +140,35 @@ class Merge(unittest.TestCase):
         with self.assertRaises(qemu.UsageError) as e:
             vpmu.merge(self.vp, rows, [], self.tmp, {})
         self.assertIn("1 user records for 2 result rows", str(e.exception))
+
+
+class BadInputFromTheCommandLine(unittest.TestCase):
+    """tools/forklab itself: one line, status 2, nothing run or written."""
+    def forklab(self, *args):
+        out = os.path.join(tempfile.mkdtemp(), "run")
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "forklab"), *args,
+                            "--out", out], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertNotIn("Traceback", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertFalse(os.path.exists(out))
+        shutil.rmtree(os.path.dirname(out))
+        return r.stderr
+
+    @unittest.skipUnless(shutil.which("qemu-system-x86_64"), "needs QEMU")
+    def test_unknown_event(self):
+        self.assertIn("unknown event 'NO_SUCH_EVENT' for the virtual PMU; accepted: "
+                      "INST_RETIRED:ANY_P", self.forklab("run", "--mode", "icount", "--events",
+                                                         "NO_SUCH_EVENT"))
+
+    @unittest.skipUnless(shutil.which("qemu-system-x86_64"), "needs QEMU")
+    def test_model_size_not_a_power_of_two(self):
+        self.assertIn("l2_size=300K; accepted: a power of two", self.forklab(
+            "run", "--mode", "icount", "--vpmu", "cache", "--vpmu-model", "l2_size=300K"))
+
+    def test_vpmu_needs_a_guest(self):
+        self.assertIn("the virtual PMU runs in a guest", self.forklab(
+            "linux", "--native", "--vpmu", "cache"))
 
 
 if __name__ == "__main__":

@@ -90,12 +90,10 @@ def add_options(p, events=False):
     if events:
         p.add_argument("--events", help="libpfm4 event names for the virtual PMU's counters in "
                        "results.csv's pmu_gp0..3 columns, e.g. L1D:REPLACEMENT (tcg, icount)")
-    p.add_argument("--vpmu", choices=MODES, help="the virtual PMU (TCG plugin, tcg and icount "
-                   "modes): counters only, or with the cache and TLB model (default with "
-                   "--events: cache)")
+    p.add_argument("--vpmu", choices=MODES, help="the virtual PMU, a TCG plugin: counters "
+                   "only or with the cache and TLB model (default with --events: cache)")
     p.add_argument("--vpmu-model", metavar="KEY=VALUE,...",
-                   help="the modelled core, e.g. l2_size=1M,l2_ways=16 (forklab's README "
-                        "lists the keys)")
+                   help="the modelled core, e.g. l2_size=1M,l2_ways=16 (a bad key lists them)")
 
 
 class Setup:
