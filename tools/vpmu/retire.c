@@ -202,8 +202,13 @@ static void how_ended(const struct tb_desc *p, uint64_t started, uint64_t rep_ac
 		returned(s ? s->vaddr : d->vaddr);
 		if (!s)
 			return;
-	} else if (x->flags & INSN_REP) {	/* its first execution, in @p */
-		R.rep = (struct rep_state){ xva, 1, 0, rep_acc >= ((x->flags & INSN_REP2) ? 2u : 1u) };
+	} else if (x->flags & INSN_REP) {	/* an execution in @p: its first, unless @p is
+						 * the rep alone (when no slot could be had) */
+		int again = p->n == 1 && R.rep.open && R.rep.vaddr == xva;
+
+		vpmu_raw[R_REPEATS] += again;
+		R.rep = (struct rep_state){ xva, 1, again,
+					    rep_acc >= ((x->flags & INSN_REP2) ? 2u : 1u) };
 	}
 	if (s) {
 		rep_run(s, extra);
@@ -215,7 +220,7 @@ static void how_ended(const struct tb_desc *p, uint64_t started, uint64_t rep_ac
 
 		if (d->vaddr == xva + size)
 			R.rep.open = 0;		/* done: on to the next instruction */
-		else				/* diverted: it had faulted if it fell short */
+		else if (d->vaddr != xva)	/* diverted: it had faulted if it fell short */
 			diverted(xva, s ? INSN_REP : x->flags, !R.rep.full);
 	} else if ((!(x->flags & INSN_BRANCH) && d->vaddr != xva + x->size) ||
 		   (!p->kernel && d->kernel)) {

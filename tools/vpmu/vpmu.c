@@ -4,8 +4,8 @@
  *   qemu-system-x86_64 ... -plugin build/vpmu/vpmu.so,out=FILE[,model=none][,key=value...]
  *
  * Every instruction adds 1 to an inline counter (its starts: what icount
- * counts), a branch to another, and every access to loads or stores
- * (inline, or with model=cache through the memory model, model.c).
+ * counts), a branch to another; with model=cache every access goes
+ * through the memory model (model.c), which counts loads and stores too.
  * Callbacks run only where the counts need a decision: at each block's
  * start (retire.c: did the blocks before end early, or repeat a rep?), and
  * on rdtsc and marks (windows.c), CR3/CR4 writes and invlpg (the TLBs).
@@ -34,9 +34,10 @@ static struct {
 	struct vpmu_params p;
 	struct vpmu_model model;
 	struct windows win;
-	/* virtual page -> physical page, as QEMU last translated it (page
-	 * numbers + 1, 0 empty, PA_IO for device memory); emptied whenever the
-	 * guest flushes TLB entries, as the translations may change then */
+	/* virtual page -> physical page, as QEMU last translated it (the
+	 * virtual page number + 1, 0: empty; the physical one + 2, or PA_IO
+	 * for device memory); emptied whenever the guest flushes TLB entries,
+	 * as the translations may change then */
 	uint64_t pa_vpn[PA_CACHE], pa_ppn[PA_CACHE];
 	char **chunks;			/* the block descriptions' arena */
 	size_t nchunks, chunk_used;
@@ -60,6 +61,7 @@ static void *arena_alloc(size_t size)
 	return V.chunks[V.nchunks - 1] + V.chunk_used - size;
 }
 
+/* on_flush - QEMU flushed its translation blocks: their descriptions go. */
 static void on_flush(qemu_plugin_id_t id)
 {
 	(void)id;
@@ -83,12 +85,14 @@ static void read_counters(struct snap *s)
 		s->c[C_CYCLES] = model_cycles(&V.p, s->c, raw[R_REP_BYTES]);
 }
 
+/* on_tb - a described block starts (@ud its description). */
 static void on_tb(unsigned int vcpu, void *ud)
 {
 	(void)vcpu;
 	retire_tb(ud);
 }
 
+/* on_rdtsc - an rdtsc at @ud runs: a snapshot of its half's stream. */
 static void on_rdtsc(unsigned int vcpu, void *ud)
 {
 	struct snap s;
@@ -98,6 +102,7 @@ static void on_rdtsc(unsigned int vcpu, void *ud)
 	windows_snapshot(&V.win, (uintptr_t)ud >= USER_TOP ? STREAM_KERNEL : STREAM_USER, &s);
 }
 
+/* on_mark - a mark runs: @ud its code, bit 8 set in the kernel half. */
 static void on_mark(unsigned int vcpu, void *ud)
 {
 	uintptr_t v = (uintptr_t)ud;
@@ -106,6 +111,7 @@ static void on_mark(unsigned int vcpu, void *ud)
 	windows_mark(&V.win, (v >> 8) ? STREAM_KERNEL : STREAM_USER, v & 0xff);
 }
 
+/* on_flush_tlb - a CR3 write (@ud NULL) or a CR4 write (@ud set: globals too). */
 static void on_flush_tlb(unsigned int vcpu, void *ud)
 {
 	(void)vcpu;
@@ -113,6 +119,7 @@ static void on_flush_tlb(unsigned int vcpu, void *ud)
 	memset(V.pa_vpn, 0, sizeof(V.pa_vpn));
 }
 
+/* on_invlpg - an invlpg or invpcid, whose operand API 1 does not show. */
 static void on_invlpg(unsigned int vcpu, void *ud)
 {
 	(void)vcpu;
@@ -136,6 +143,7 @@ static uint64_t physical(qemu_plugin_meminfo_t info, uint64_t vaddr)
 			V.pa_ppn[i] = PA_IO;
 		else
 			V.pa_ppn[i] = ((hw ? qemu_plugin_hwaddr_phys_addr(hw) : vaddr) >> 12) + 2;
+		/* (no handle happens only in user-mode emulation, refused above) */
 	}
 	return V.pa_ppn[i] == PA_IO ? 0 : (V.pa_ppn[i] - 2) << 12 | (vaddr & 0xfff);
 }
@@ -173,11 +181,13 @@ static void count_accesses(struct qemu_plugin_insn *insn, uint64_t *rep_acc)
 						     QEMU_PLUGIN_INLINE_ADD_U64, rep_acc, 1);
 }
 
+/* add_inline - @counter += 1 each time @insn starts. */
 static void add_inline(struct qemu_plugin_insn *insn, uint64_t *counter)
 {
 	qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, counter, 1);
 }
 
+/* add_cb - @cb(@ud) each time @insn starts. */
 static void add_cb(struct qemu_plugin_insn *insn, qemu_plugin_vcpu_udata_cb_t cb, uintptr_t ud)
 {
 	qemu_plugin_register_vcpu_insn_exec_cb(insn, cb, QEMU_PLUGIN_CB_NO_REGS, (void *)ud);
@@ -218,6 +228,7 @@ static int translate_rep_block(struct qemu_plugin_insn *insn)
 	return 1;
 }
 
+/* on_translate - QEMU translated block @tb: describe and instrument it. */
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb);
@@ -247,6 +258,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb, QEMU_PLUGIN_CB_NO_REGS, d);
 }
 
+/* on_atexit - the whole run's counts, and the records file closed. */
 static void on_atexit(qemu_plugin_id_t id, void *ud)
 {
 	struct snap s;
@@ -260,6 +272,8 @@ static void on_atexit(qemu_plugin_id_t id, void *ud)
 	fclose(V.out);
 }
 
+/* qemu_plugin_install - the plugin's entry: its arguments checked (one line
+ * on stderr and -1 if they are bad), its callbacks registered. */
 VPMU_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
 				    char **argv)
 {
