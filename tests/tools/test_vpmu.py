@@ -125,7 +125,7 @@ class Merge(unittest.TestCase):
                 mk(bench="fork", op="fork", rss_pages="1")]
 
     def test_rows_get_their_stream_in_order(self):
-        rows, meta = self.rows(), {"pmu": "unavailable,cpuid 0xa"}
+        rows, meta = self.rows(), {"pmu": "unavailable", "pmu_guest": "unavailable,cpuid 0xa"}
         vpmu.merge(self.vp, rows, ["flags", "dup_task_struct", "total"], self.tmp, meta)
         self.assertEqual((rows[0]["pmu_inst"], rows[0]["pmu_gp0"]), ("27", "0"))
         self.assertEqual((rows[1]["pmu_inst"], rows[1]["pmu_gp0"]), ("126.000", "0.883"))

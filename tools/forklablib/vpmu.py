@@ -213,8 +213,6 @@ def merge(vp, rows, phases, out_dir, meta):
             for slot, c in zip(GP_SLOTS, vp.events):
                 row["pmu_" + slot] = hw.get(c.name, "")
     results.write_csv(os.path.join(out_dir, CSV), table, cols)
-    if "pmu" in meta:
-        meta["pmu_guest"] = meta["pmu"]		# what the guest's CPUID said
     meta.update(pmu="virtual", pmu_model=vp.params,
                 pmu_events={slot: c.name for slot, c in zip(GP_SLOTS, vp.events)},
                 pmu_window="fork rows: kernel_clone's entry probe to its last (the phase "
