@@ -36,8 +36,8 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all kernel iso check bench soak baseline deps clean host-tests report-check FORCE
-all: kernel $(BUILD)/pfm-encode
+.PHONY: all kernel iso check bench soak baseline deps clean host-tests report-check vpmu FORCE
+all: kernel $(BUILD)/pfm-encode vpmu
 
 # tools/pfm-encode: libpfm4 event names to raw IA32_PERFEVTSELx codes.
 $(BUILD)/pfm-encode: tools/pfm-encode.c
@@ -82,7 +82,7 @@ $(BUILD)/forklab.iso: $(BUILD)/forklab.elf boot/grub.cfg
 
 # Host unit tests (pure-logic modules with ASan/UBSan) and the fuzz replays.
 HOST_TEST_BINS :=
-include tests/host/host.mk bench/user/user.mk tests/fuzzing/fuzzing.mk
+include tests/host/host.mk bench/user/user.mk tests/fuzzing/fuzzing.mk tools/vpmu/vpmu.mk
 
 host-tests: $(HOST_TEST_BINS)
 

@@ -10,6 +10,7 @@
 #include "lib/printk.h"
 #include "stats.h"
 #include "timing.h"
+#include "vpmu_marker.h"
 
 #define WARMUP		100
 #define COLD_BATCH	256
@@ -26,6 +27,7 @@ static void print_row(const char *mode, const struct kmem_ops *ops, size_t size,
 {
 	struct sample_stats st;
 
+	vpmu_mark(VPMU_FLUSH);		/* the virtual PMU's record of the same pairs */
 	stats_compute(samples, n, &st);
 	printk("alloc,%s,%s,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,cycles\n", mode, ops->name, size,
 	       st.n, st.min, st.p50, st.p90, st.p99, st.max, st.mean, st.stddev);
@@ -57,8 +59,10 @@ static void bench_size(const struct kmem_ops *ops, size_t size, u64 iters, u64 *
 			break;
 		kmem_cache_free(c, o);
 		t1 = tsc_close();
-		if (i >= WARMUP)
+		if (i >= WARMUP) {
 			samples[n++] = elapsed(t0, t1);
+			vpmu_mark(VPMU_KEEP);
+		}
 	}
 	print_row("hot", ops, size, samples, n);
 
@@ -83,6 +87,7 @@ static void bench_size(const struct kmem_ops *ops, size_t size, u64 iters, u64 *
 			break;
 		}
 		samples[n++] = elapsed(t0, t1) / COLD_BATCH;
+		vpmu_mark(VPMU_KEEP_PER(COLD_BATCH));
 	}
 	print_row("cold", ops, size, samples, n);
 	kmem_cache_destroy(c);

@@ -11,6 +11,7 @@
 #include "lib/printk.h"
 #include "stats.h"
 #include "timing.h"
+#include "vpmu_marker.h"
 
 #define WARMUP 100
 
@@ -49,11 +50,14 @@ void bench_pid_run(const struct pid_ops *ops, int live_tasks, u64 iters, int pid
 		free_pid(p);
 		t1 = tsc_close();
 		wrong |= found != p;
-		if (i >= WARMUP)
+		if (i >= WARMUP) {
 			samples[n++] = t1 - t0 > overhead ? t1 - t0 - overhead : 0;
+			vpmu_mark(VPMU_KEEP);
+		}
 	}
 	if (wrong)
 		printk("pid,error,%s,%d,find_pid missed a live pid\n", ops->name, held);
+	vpmu_mark(VPMU_FLUSH);		/* the virtual PMU's record of the same triples */
 	stats_compute(samples, n, &st);
 	printk("pid,alloc+find+free,%s,%d,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,cycles\n", ops->name,
 	       held, st.n, st.min, st.p50, st.p90, st.p99, st.max, st.mean, st.stddev);

@@ -2,6 +2,7 @@
 #include "timing.h"
 #include "x86/io.h"
 #include "stats.h"
+#include "vpmu_marker.h"
 
 #define TIMER_SAMPLES		1001
 #define PIT_HZ			1193182
@@ -21,6 +22,7 @@ void timer_calibrate(void)
 		u64 t0 = tsc_open();
 
 		samples[i] = tsc_close() - t0;
+		vpmu_mark(VPMU_TIMER);
 	}
 	stats_compute(samples, TIMER_SAMPLES, &st);
 	overhead_min = st.min;

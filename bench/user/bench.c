@@ -15,6 +15,7 @@
 #include "sys.h"
 #include "types.h"
 #include "../tsc.h"
+#include "../vpmu_marker.h"
 
 #define MAX_SAMPLES		262144	/* measured calls per configuration, at most */
 
@@ -39,6 +40,7 @@ static void measure_timer(void)
 		u64 t0 = tsc_open();
 
 		v[i] = tsc_close() - t0;
+		vpmu_mark(VPMU_TIMER);
 	}
 	sort(v, TIMER_PAIRS);
 	timer_overhead = v[0];
@@ -155,6 +157,7 @@ static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
 {
 	u64 sum = 0;
 
+	vpmu_mark(VPMU_FLUSH);		/* the virtual PMU's record of the same calls */
 	sort(v, n);
 	for (u64 i = 0; i < n; i++)
 		sum += v[i];
@@ -199,6 +202,7 @@ static int cow_write(u64 rss_pages)
 
 			resident[i * PAGE] = 2;
 			samples[i] = tsc_delta(t0, tsc_close());
+			vpmu_mark(VPMU_KEEP);
 		}
 		print_result(FORK_OP_COW_WRITE, rss_pages, samples, rss_pages);
 		sys_exit(0);
@@ -270,8 +274,11 @@ int bench(const char *op, u64 n, u64 rss_pages)
 			flush();
 			return 2;
 		}
-		if (i < warmup)
+		if (i < warmup) {
+			vpmu_mark(VPMU_SKIP);
 			continue;
+		}
+		vpmu_mark(VPMU_KEEP);
 		samples[got++] = c;
 		spent += tsc_close() - t0;
 		if (got >= BENCH_MIN_SAMPLES && spent > BENCH_CYCLE_BUDGET)

@@ -194,6 +194,11 @@ static void setup_fork_path(void)
 	}
 }
 
+/* The version (git describe) in an array of fixed size: its length (a
+ * -dirty suffix) must not move the kernel's data, whose cache lines the
+ * virtual PMU's modelled misses see. */
+static const char forklab_version[48] = FORKLAB_VERSION;
+
 /* kmain - C entry from boot/boot.S with the loader's magic and info pointer. */
 __noreturn void kmain(u32 magic, u32 info_phys)
 {
@@ -204,7 +209,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	percpu_init(0, 0);		/* GS first: smp_processor_id() and current read it */
 	cpu_data[0].curr_task = &idle_task;	/* current is never NULL: locks record it */
 	console_init();
-	printk("forklab %s: long mode, higher half at %lx\n", FORKLAB_VERSION, (u64)KERNEL_VMA);
+	printk("forklab %s: long mode, higher half at %lx\n", forklab_version, (u64)KERNEL_VMA);
 	desc_init();
 	trap_init();
 	if (lapic_init(true))

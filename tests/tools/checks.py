@@ -13,10 +13,16 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
                                  thread count; slab takes its cache lock on
                                  every alloc and free, slub only on remote
                                  frees and refills
+  vpmu-consistent RESULTS VPMU   the virtual PMU saw the benchmark's windows: each
+                                 row's icount p50 is its p50 (and each phase's), and
+                                 inst is icount less the rep iterations
+  same-numbers A B               two results.csv alike but for their pmu_ columns
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
 import sys
+
+KEY = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live"]	# results.py's
 
 
 def rows(path):
@@ -99,8 +105,43 @@ def scale_rows(run, cpus):
     print(len(scale), "scale rows for tasks", tasks, "and tlb rows for threads", tlb)
 
 
+def vpmu_consistent(results, vpmu_csv):
+    scopes = {}
+    for r in rows(vpmu_csv):
+        scopes.setdefault(tuple(r[k] for k in KEY), {})[r["scope"]] = r
+    checked = exact = 0
+    for row in rows(results):
+        v = scopes[tuple(row[k] for k in KEY)]
+        assert int(float(v["call"]["icount"])) == int(row["p50"]), (row, v["call"])
+        for r in v.values():	# each counter's p50 is its own: exact where all calls are alike
+            d = float(r["inst"]) - (float(r["icount"]) - float(r["rep_iters"]))
+            alike = row["min"] == row["max"] or r["n"] == "1"
+            assert d == 0 if alike else float(r["inst"]) <= float(r["icount"]), (d, r)
+            exact += alike
+        if row["op"] == "cow-write":	# its fork is outside the windows: no probes in them
+            continue
+        for col, value in row.items():
+            phase = col[len("phase_"):].replace("_to_", "..")
+            if col.startswith("phase_") and value:
+                assert v[phase]["icount"] == value, (row["op"], phase, v[phase], value)
+                checked += 1
+    print(len(scopes), "rows,", checked, "phases: the plugin's icount is the benchmark's;",
+          exact, "scopes of calls all alike: inst = icount - rep_iters exactly")
+
+
+def same_numbers(a, b):
+    ra, rb = rows(a), rows(b)
+    assert len(ra) == len(rb), (len(ra), len(rb))
+    for x, y in zip(ra, rb):
+        assert {k: v for k, v in x.items() if not k.startswith("pmu_")} == \
+            {k: v for k, v in y.items() if not k.startswith("pmu_")}, (x, y)
+    print(len(ra), "rows alike but for their pmu_ columns")
+
+
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
-          "linux-rows": linux_rows, "linux-profile": linux_profile, "scale-rows": scale_rows}
+          "linux-rows": linux_rows, "linux-profile": linux_profile,
+          "vpmu-consistent": vpmu_consistent, "same-numbers": same_numbers,
+          "scale-rows": scale_rows}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

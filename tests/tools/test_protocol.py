@@ -77,6 +77,17 @@ EXAMPLES = [
      {"what": "op,fork,rss_pages,16,status,0x100"}),
     ("kallsyms,begin", "kallsyms", "begin", {}),
     ("kallsyms,end", "kallsyms", "end", {}),
+    ("vpmu,model,model,cache,l1d_size,32768,kpage,2M", "vpmu", "model",
+     {"params": {"model": "cache", "l1d_size": "32768", "kpage": "2M"}}),
+    ("vpmu,stats,user,3,call,n,20,per,1,inst,2637,icount,4212", "vpmu", "stats",
+     {"stream": "user", "seq": 3, "scope": "call", "n": 20, "per": 1,
+      "counts": {"inst": 2637, "icount": 4212}}),
+    ("vpmu,window,user,0,2,kept,inst,4,rep_iters,100", "vpmu", "window",
+     {"stream": "user", "seq": 0, "idx": 2, "kind": "kept", "counts": {"inst": 4, "rep_iters": 100}}),
+    ("vpmu,timer,user,0,inst,5", "vpmu", "timer",
+     {"stream": "user", "seq": 0, "counts": {"inst": 5}}),
+    ("vpmu,end,inst,6521808", "vpmu", "end", {"counts": {"inst": 6521808}}),
+    ("vpmu,error,out of memory for samples", "vpmu", "error", {"what": "out of memory for samples"}),
 ]
 
 

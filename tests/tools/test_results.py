@@ -64,7 +64,8 @@ class ParseLog(unittest.TestCase):
         self.assertEqual(fork["child_first_run"], "6155")
         self.assertEqual(vfork["pmu_inst"], "")		# no pmu_call line for it
         self.assertEqual(vfork["child_first_run"], "")
-        self.assertTrue(meta["pmu"].startswith("available"))
+        self.assertEqual(meta["pmu"], "hardware")
+        self.assertTrue(meta["pmu_guest"].startswith("available"))
 
     def test_both_timer_overheads_reach_meta(self):
         _, meta, _ = results.parse_log(LOG.splitlines())

@@ -7,7 +7,12 @@ until the caller is back in user mode: the first user instruction after a
 return from the kernel with rax != 0 (the child of a fork, vfork or clone
 comes back with 0, its parent with the child's id or an error). Settings
 come as JSON in $FORKLAB_PROFILE: port, arm (or null), entry, nr, call,
-until_nr (or null: nr), max_steps, out, user_top."""
+until_nr (or null: nr), max_steps, out, user_top.
+
+A rep-prefixed string instruction steps once per iteration and once more,
+when its count has run out, to find rcx zero: n + 1 steps at one address
+for n iterations, as icount counts it (QEMU 7.2 translates rep without the
+shortcut that would leave straight after the last iteration)."""
 import json
 import os
 
@@ -39,25 +44,13 @@ entry_addr = reg(cfg["entry"].lstrip("*")) if cfg["entry"].startswith("*") else 
 until_nr = cfg.get("until_nr")
 armed = until_nr is None	# with until_nr: once the caller has entered that call
 steps, back, in_user = 0, False, False
-# A rep-prefixed string instruction steps once per iteration. When its
-# count runs out, single-stepping takes one more step at the same address
-# (QEMU's translator checks rcx again; without single-stepping it leaves
-# straight after the last iteration, and icount counts no such step): such
-# a step is marked "x", and the host drops it.
-repeating = False
 with open(cfg["out"], "w") as out:
     here = reg("$pc")
     while steps < cfg["max_steps"]:
         out.write("%x\n" % here)
         gdb.execute("stepi", to_string=True)
         steps += 1
-        prev, here = here, reg("$pc")
-        if here == prev:
-            repeating = True
-        elif repeating:
-            repeating = False
-            if reg("$rcx") == 0:
-                out.write("x\n")
+        here = reg("$pc")
         if not armed and here == entry_addr and reg("$rax") == until_nr:
             armed = True
         user = here < cfg["user_top"]

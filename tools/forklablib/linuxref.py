@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 
-from . import catalog, plot, qemu, report, results, run
+from . import catalog, plot, qemu, report, results, run, vpmu
 from .exitcodes import ROOT
 from .ui import warn
 
@@ -85,7 +85,10 @@ def ensure_kernel(cache=CACHE):
         return found[-1], f.read().strip()
 
 
-def guest_command(mode, vmlinuz, initrd, args, mem, kernel_args=""):
+VPMU_MODEL = "kglobal=on"	# Linux maps its kernel half with global pages (no PTI here)
+
+
+def guest_command(mode, vmlinuz, initrd, args, mem, kernel_args="", plugin=None):
     cmd = [qemu.QEMU]
     if mode == "kvm":
         cmd += ["-accel", "kvm", "-cpu", "host,-arch-capabilities,+invtsc"]
@@ -96,7 +99,8 @@ def guest_command(mode, vmlinuz, initrd, args, mem, kernel_args=""):
     return cmd + ["-m", str(mem), "-display", "none", "-vga", "none", "-serial", "stdio",
                   "-monitor", "none", "-no-reboot", "-nodefaults", "-kernel", vmlinuz,
                   "-initrd", initrd, "-append",
-                  f"console=ttyS0 panic=-1 quiet {kernel_args} rdinit=/init -- {args}"]
+                  f"console=ttyS0 panic=-1 quiet {kernel_args} rdinit=/init -- {args}"] + \
+        (["-plugin", plugin] if plugin else [])
 
 
 def kvm_failed(stderr):
@@ -114,11 +118,11 @@ def init_exit_code(lines):
     return None
 
 
-def run_guest(mode, vmlinuz, initrd, args, mem, timeout, kernel_args=""):
+def run_guest(mode, vmlinuz, initrd, args, mem, timeout, kernel_args="", plugin=None):
     """(lines, stderr, why, command, wall seconds); @why is None when QEMU
     exited by itself, else "timeout" or "kvm" (QEMU reported a KVM internal
     error: it then pauses the guest and would wait forever)."""
-    cmd = guest_command(mode, vmlinuz, initrd, args, mem, kernel_args)
+    cmd = guest_command(mode, vmlinuz, initrd, args, mem, kernel_args, plugin)
     st = qemu.stream(cmd, timeout, stop=lambda err: "kvm" if kvm_failed(err) else None)
     return st.lines, st.stderr, st.why, cmd, st.wall_s
 
@@ -133,7 +137,7 @@ def forklab_phases():
         return []
 
 
-def write_run(out, lines, meta):
+def write_run(out, lines, meta, vp=None):
     rows, parsed, cols = results.parse_log(lines, phases=forklab_phases())
     if not rows:
         meta.update(parsed, rows=0)		# a run that died keeps what it had
@@ -141,11 +145,13 @@ def write_run(out, lines, meta):
             json.dump(meta, f, indent=2)
         raise qemu.UsageError("the program printed no result rows; see " +
                               os.path.relpath(os.path.join(out, "log.txt")))
+    meta.update(parsed, rows=len(rows))
+    if vp:
+        vpmu.merge(vp, rows, [], out, meta)
     results.write_csv(os.path.join(out, "results.csv"), rows, cols)
     samples = results.parse_samples(lines)
     if samples:
         results.write_samples(os.path.join(out, "samples.csv"), samples)
-    meta.update(parsed, rows=len(rows))
     with open(os.path.join(out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=2)
     return rows
@@ -164,7 +170,7 @@ def common_meta(mode, args):
     return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "mode": mode,
             "kernel": NAME, "host_cpu": run.host_cpu(), "host_kernel": platform.release(),
             "program": "build/user/forklab-user", "program_args": args,
-            "pmu": "not read (Linux reference)"}
+            "pmu": "not read (Linux reference; --vpmu gives the virtual PMU's)"}
 
 
 def cmd_linux(argv):
@@ -188,6 +194,7 @@ def cmd_linux(argv):
     p.add_argument("--kernel-args", default="",
                    help="more Linux boot parameters, e.g. init_on_alloc=0 (Debian zeroes every "
                         "slab allocation by default)")
+    vpmu.add_options(p, events=True)
     opts = p.parse_args(argv)
     bad = [a for a in opts.kernel_args.split() if a == "--" or a.startswith("rdinit=")]
     if bad or "\n" in opts.kernel_args:
@@ -200,6 +207,9 @@ def cmd_linux(argv):
     if not os.path.exists(PROGRAM):
         qemu.ensure_built("build/user/forklab-user")
     args = f"benchall {opts.iters} {opts.rss_max} {NAME} samples"
+    if opts.native and (opts.vpmu not in (None, "off") or opts.events):
+        raise qemu.UsageError("--native: the virtual PMU runs in a guest; accepted with "
+                              "--vpmu/--events: --mode tcg or icount")
     if opts.native:
         out = new_dir(opts.out, "native")
         start = time.monotonic()
@@ -219,11 +229,16 @@ def cmd_linux(argv):
     if not shutil.which(qemu.QEMU):
         raise qemu.UsageError(f"{qemu.QEMU} not found; run `make deps` (installs qemu-system-x86)")
     mode = qemu.choose_mode(opts.mode, warn=warn)
+    vp = vpmu.setup(opts, mode, spec=VPMU_MODEL)
+    if opts.events and not vp:
+        raise qemu.UsageError(f"--events: forklab linux reads no hardware PMU; accepted "
+                              f"modes for the virtual PMU's: tcg, icount (this run is {mode})")
     vmlinuz, package = ensure_kernel()
     initrd = make_initramfs(PROGRAM, os.path.join(CACHE, "initramfs.cpio"))
     mem = opts.mem or qemu.guest_mem(opts.rss_max)
+    out = new_dir(opts.out, mode) if vp else None	# the plugin writes into it
     lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem, opts.timeout,
-                                              opts.kernel_args)
+                                              opts.kernel_args, vp.place(out) if vp else None)
     kvm_error = None
     if mode == "kvm" and why == "kvm":
         warn("forklab linux: the Linux guest died with a KVM emulation failure (this host's "
@@ -236,7 +251,7 @@ def cmd_linux(argv):
         lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem,
                                                   opts.timeout, opts.kernel_args)
     timed_out = why == "timeout"
-    out = new_dir(opts.out, mode)
+    out = out or new_dir(opts.out, mode)
     with open(os.path.join(out, "log.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
     code = init_exit_code(lines)
@@ -255,7 +270,7 @@ def cmd_linux(argv):
                 exit_code=code, timed_out=timed_out, wall_s=round(wall, 1))
     if kvm_error is not None:
         meta["kvm_attempt"] = f"failed, fell back to icount: {kvm_error.strip()}"
-    rows = write_run(out, lines, meta)
+    rows = write_run(out, lines, meta, vp if code == 0 and not timed_out else None)
     print(f"forklab linux: {len(rows)} result rows ({package}, {mode}) in {os.path.relpath(out)}")
     if not opts.no_plots:
         plot.plot(out)

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 
-from . import catalog, qemu, results
+from . import catalog, qemu, results, vpmu_plot
 from .exitcodes import ROOT
 from .ui import warn
 
@@ -186,11 +186,11 @@ def plot(out, linux=None):
         return []
     rows = results.read_csv(os.path.join(out, "results.csv"))
     mode = results.read_meta(out).get("mode", "?")
-    made = []
+    made, shown_set = [], None
     fork = [r for r in rows if r["bench"] == "fork"]
     if fork:
         cat = catalog.of_run(out)
-        a0, t0, p0 = (shown(fork, f, cat) for f in catalog.FAMILIES)
+        a0, t0, p0 = shown_set = tuple(shown(fork, f, cat) for f in catalog.FAMILIES)
         one = [r for r in fork if r["rss_pages"] == "1" and r["pt"] == t0 and r["pid"] == p0]
         ops = in_order(r["op"] for r in fork if r["rss_pages"] == "1")	# the ops at 1 page
         made += plot_fork_rss(out, fork, a0, p0, t0, mode, linux)
@@ -211,7 +211,7 @@ def plot(out, linux=None):
     tlb = [r for r in rows if r["bench"] == "tlb"]
     if tlb:
         made += plot_tlb(out, tlb, mode)
-    return made
+    return made + vpmu_plot.plot(out, mode, shown_set, linux)
 
 
 def gnuplot(script, out, **variables):

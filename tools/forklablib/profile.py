@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 
-from . import catalog, linuxref, qemu
+from . import catalog, linuxref, protocol, qemu, vpmu
 from .exitcodes import ROOT
 from .ui import warn
 
@@ -57,13 +57,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def forklab_guest(kernel, op, alloc, pt, pid, rss, call):
+def forklab_guest(kernel, op, alloc, pt, pid, rss, call, vp=None):
     """(QEMU command, gdb settings, gdb's ELF) for forklab: the benchmark
     engine's own configuration, probe log included, so that the profile is
     of the very call the benchmark times; gdb waits for run_fork_op(op, rss)."""
     args = (f"mode=bench bench=fork alloc={alloc} pt={pt} pid={pid} iters={max(call, 5)} "
             f"rss_max={rss}")
-    cmd = qemu.qemu_command("icount", kernel=kernel, args=args, mem=qemu.guest_mem(rss))
+    cmd = qemu.qemu_command("icount", kernel=kernel, args=args, mem=qemu.guest_mem(rss),
+                            plugin=vp.arg if vp else None)
     # run_fork_op(op, iters, rss): the arguments are still in rdi and rdx
     arm = f'run_fork_op if $_streq((char *)$rdi, "{op}") && $rdx == {rss}'
     return cmd, {"arm": arm, "entry": "entry_SYSCALL_64"}, kernel
@@ -93,7 +94,7 @@ def linux_symbols():
         return vmlinuz, Symbols(lines=f.read().splitlines())
 
 
-def linux_guest(vmlinuz, syms, op, rss, call, tmp):
+def linux_guest(vmlinuz, syms, op, rss, call, tmp, vp=None):
     """(QEMU command, gdb settings, None) for Linux: the program's own
     benchmark mode as /init, under icount, without KASLR."""
     entry = syms.address("entry_SYSCALL_64")
@@ -101,7 +102,8 @@ def linux_guest(vmlinuz, syms, op, rss, call, tmp):
         raise qemu.UsageError("profile: no entry_SYSCALL_64 among Linux's symbols")
     initrd = linuxref.make_initramfs(USER_PROGRAM, os.path.join(tmp, "initrd"))
     cmd = linuxref.guest_command("icount", vmlinuz, initrd, f"bench {op} {max(call, 5)} {rss}",
-                                 qemu.guest_mem(rss), kernel_args="nokaslr")
+                                 qemu.guest_mem(rss), kernel_args="nokaslr",
+                                 plugin=vp.arg if vp else None)
     return cmd, {"arm": None, "entry": f"*{entry:#x}"}, None
 
 
@@ -161,13 +163,59 @@ def trace(guest, op, call, max_steps, timeout):
     if not lines or not lines[-1].startswith("end,"):
         raise qemu.UsageError("profile: gdb stopped before the call ended: " +
                               " | ".join((r.stderr if r else "").strip().splitlines()[-2:]))
-    rips = []
-    for x in lines[:-1]:
-        if x == "x":
-            rips.pop()		# the extra step single-stepping takes after a rep
-        else:
-            rips.append(int(x, 16))
+    rips = [int(x, 16) for x in lines[:-1]]
     return rips, lines[-1] == "end,back"
+
+
+def vpmu_setup(linux):
+    """The virtual PMU for a profile: every window's record (windows=on), or
+    None when it cannot be had (said in one line; the profile goes on)."""
+    try:
+        vp = vpmu.Setup(True, [], "windows=on" + (",kglobal=on" if linux else ""), 0)
+    except qemu.UsageError as e:
+        warn(f"forklab profile: no virtual PMU counts: {e}")
+        return None
+    fd, path = tempfile.mkstemp(prefix="forklab-profile-", suffix=".vpmu")
+    os.close(fd)
+    vp.place(None, path)
+    return vp
+
+
+def vpmu_call(vp, guest, op, rss, call, timeout):
+    """The virtual PMU's counts of the benchmark's window around call @call
+    of @op at @rss pages (the empty pair's minimum taken off, as the
+    benchmark takes it off), or None: @guest (its QEMU command with the
+    plugin) runs once more, to its end and without gdb, the same
+    instructions under icount but in the blocks a benchmark runs them in
+    (single steps make every instruction a block of its own, where the
+    plugin cannot tell a kernel instruction that faults from one that ends
+    its block)."""
+    if not vp:
+        return None
+    serial = qemu.stream(guest[0], timeout).lines
+    if not os.path.exists(vp.path):
+        return None
+    results = [r for r in protocol.parse(serial) if r.is_a("result")]
+    seq = next((i for i, r in enumerate(results) if (r["op"], r["rss_pages"]) == (op, rss)), None)
+    with open(vp.path, errors="replace") as f:
+        recs = [r for r in protocol.parse(f) if r.get("stream") == "user" and r.get("seq") == seq]
+    os.unlink(vp.path)
+    windows = [r["counts"] for r in recs if r.is_a("vpmu", "window")]
+    timer = next((r["counts"] for r in recs if r.is_a("vpmu", "timer")), {})
+    if len(windows) < call:
+        return None
+    return {k: max(v - timer.get(k, 0), 0) for k, v in windows[call - 1].items()}
+
+
+def print_vpmu(c):
+    """The virtual PMU's line of the profile."""
+    n = lambda k: f"{c.get(k, 0):,}".replace(",", " ")	# noqa: E731
+    print(f"virtual PMU, the benchmark's window around this call (from user space): "
+          f"{n('inst')} instructions retired ({n('icount')} under icount less {n('rep_iters')} "
+          f"rep iterations), {n('loads')} loads, {n('stores')} stores, {n('l1d_miss')} L1D, "
+          f"{n('l2_miss')} L2 and {n('llc_miss')} LLC misses, {n('dtlb_miss')} DTLB misses, "
+          f"{c.get('walk_load', 0) + c.get('walk_store', 0)} page walks; "
+          f"{n('cycles')} cycles by the cost model")
 
 
 def source_lines(kernel, addrs):
@@ -194,10 +242,10 @@ def short(loc):
     return os.path.relpath(loc, ROOT) if loc.startswith(ROOT) else loc
 
 
-def report(rips, back, ks, kernel, title, opts, top, op):
+def report(rips, back, ks, kernel, title, opts, top, op, counts=None):
     """Print the tables for @rips, the instructions of @op; @ks names kernel
     addresses, @kernel (an ELF with line information, or None) gives the
-    per-line table."""
+    per-line table; @counts, the virtual PMU's of the call's window."""
     us = Symbols(USER_PROGRAM) if os.path.exists(USER_PROGRAM) else None
 
     def fn(a):
@@ -221,6 +269,8 @@ def report(rips, back, ks, kernel, title, opts, top, op):
     if per_fn_rep:
         print("  repeats in: " + ", ".join(f"{name} {n:,}".replace(",", " ")
                                            for name, n in per_fn_rep.most_common(4)))
+    if counts:
+        print_vpmu(counts)
     print()
     print(" instructions   share  function")
     for name, n in per_fn.most_common(top):
@@ -302,20 +352,26 @@ def cmd_profile(argv):
                                   f"{'is' if len(given) == 1 else 'are'} for forklab's kernel; "
                                   "--linux profiles Debian's Linux as it is")
         vmlinuz, ks = linux_symbols()
+        vp = vpmu_setup(True)
         with tempfile.TemporaryDirectory() as tmp:
             rips, back = trace(linux_guest(vmlinuz, ks, opts.op, opts.rss, opts.call, tmp),
                                op, opts.call, opts.max_steps, opts.timeout)
+            counts = vpmu_call(vp, linux_guest(vmlinuz, ks, opts.op, opts.rss, opts.call, tmp, vp),
+                               opts.op, opts.rss, opts.call, opts.timeout)
         return report(rips, back, ks, None, f"{opts.op} in Linux ({os.path.basename(vmlinuz)})",
-                      opts, opts.top, op)
+                      opts, opts.top, op, counts)
     kernel = opts.kernel or qemu.ensure_built("build/forklab.elf")
     if not os.path.isfile(kernel):
         raise qemu.UsageError(f"kernel '{kernel}' not found")
     cat = catalog.of_kernel(opts.kernel)
     alloc, pt, pid = (getattr(opts, k) or cat.default(k) for k in catalog.FAMILIES)
+    vp = vpmu_setup(False)
     guest = forklab_guest(kernel, opts.op, alloc, pt, pid, opts.rss, opts.call)
     rips, back = trace(guest, op, opts.call, opts.max_steps, opts.timeout)
+    counts = vpmu_call(vp, forklab_guest(kernel, opts.op, alloc, pt, pid, opts.rss, opts.call, vp),
+                       opts.op, opts.rss, opts.call, opts.timeout)
     return report(rips, back, Symbols(kernel), kernel,
-                  f"{opts.op}, alloc={alloc} pt={pt} pid={pid}", opts, opts.top, op)
+                  f"{opts.op}, alloc={alloc} pt={pt} pid={pid}", opts, opts.top, op, counts)
 
 
 COMMANDS = {"profile": cmd_profile}

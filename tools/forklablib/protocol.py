@@ -60,6 +60,13 @@ lock        -             skip    name acquisitions:int contended:int spins:int
 error       -             skip    what...
 kallsyms    begin         skip    'begin'
 kallsyms    end           skip    'end'
+# the virtual PMU plugin's records (tools/vpmu; its file, not the serial line)
+vpmu        model         skip    'model' params*text
+vpmu        stats         skip    'stats' stream seq:int scope n=int per=int counts*int
+vpmu        window        skip    'window' stream seq:int idx:int kind counts*int
+vpmu        timer         skip    'timer' stream seq:int counts*int
+vpmu        end           skip    'end' counts*int
+vpmu        error         skip    'error' what...
 """
 
 TYPES = {"int": int, "text": str}

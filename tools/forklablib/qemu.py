@@ -55,8 +55,9 @@ def smp_count(text):
     return int(text)
 
 
-def qemu_command(mode, kernel=KERNEL, args="", mem=512, iso=None, modules=(), smp=1):
-    """The QEMU argument vector for one boot."""
+def qemu_command(mode, kernel=KERNEL, args="", mem=512, iso=None, modules=(), smp=1, plugin=None):
+    """The QEMU argument vector for one boot; @plugin: a TCG plugin's -plugin
+    argument (vpmu.plugin_arg), for tcg and icount only."""
     cmd = [QEMU]
     if mode == "kvm":
         # plain -cpu host aborts on the development machines' nested KVM
@@ -81,6 +82,8 @@ def qemu_command(mode, kernel=KERNEL, args="", mem=512, iso=None, modules=(), sm
         cmd += ["-kernel", kernel, "-append", args]
         if modules:
             cmd += ["-initrd", ",".join(modules)]
+    if plugin:
+        cmd += ["-plugin", plugin]
     return cmd
 
 
@@ -198,7 +201,7 @@ def stream(cmd, timeout, echo=None, log=None, stop=None):
 
 
 def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=(), smp=1,
-         echo=None, log=None):
+         echo=None, log=None, plugin=None):
     """Boot once; stream serial lines to echo(line); return a Result."""
     if not shutil.which(QEMU):
         return Result(exitcodes.Outcome("qemu-missing",
@@ -212,9 +215,10 @@ def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=()
     if not iso and not os.path.isfile(image):
         raise UsageError(f"kernel '{image}' not found")
     cmd = qemu_command(mode, kernel=image, args=args, mem=mem, iso=image if iso else None, smp=smp,
-                       modules=modules)
+                       modules=modules, plugin=plugin)
     st = stream(cmd, timeout, echo=echo, log=log)
     outcome = exitcodes.decode(st.rc, timed_out=st.why == "timeout")
     if outcome.name == "qemu" and st.stderr:
-        outcome.words += ": " + st.stderr.splitlines()[-1]
+        said = st.stderr.splitlines()		# a plugin's own line says more than QEMU's
+        outcome.words += ": " + next((l for l in said if l.startswith("vpmu:")), said[-1])
     return Result(outcome, st.lines, st.first_ms, st.wall_s, mode, cmd)

@@ -3,7 +3,7 @@ inline SVG, results.csv as a table, meta.json)."""
 import html
 import os
 
-from . import plot, results
+from . import plot, results, vpmu_plot
 
 
 def report(out):
@@ -21,7 +21,8 @@ def report(out):
              "in the kernel (alloc, pid rows); under <b>icount</b> a tick is one guest "
              "instruction. Phase columns are the kernel's per-phase p50s of copy_process.</p>"]
     cdfs = sorted(n[:-4] for n in os.listdir(out) if n.startswith("cdf-") and n.endswith(".svg"))
-    for name in ["fork_rss", "fork_ops", "fork_phases"] + cdfs + ["alloc", "pid"]:
+    for name in ["fork_rss", "fork_ops", "fork_phases"] + cdfs + ["alloc", "pid"] + \
+            vpmu_plot.FIGURES:
         svg = os.path.join(out, name + ".svg")
         if os.path.exists(svg):
             with open(svg) as f:

@@ -130,7 +130,8 @@ def parse_log_locks(lines, phases=None):
 
 def log_meta(records):
     """What meta.json keeps of a log: the TSC, the timer and probe overheads,
-    the PMU the guest found."""
+    the PMU the guest found (pmu: hardware or unavailable; a virtual PMU's
+    run says virtual, vpmu.merge)."""
     meta = {}
     for rec in records:
         if rec.is_a("tsc"):
@@ -148,7 +149,8 @@ def log_meta(records):
         elif rec.is_a("probe", "overhead"):
             meta["probe_overhead"] = rec["overhead"]
         elif rec.is_a("pmu", "available") or rec.is_a("pmu", "unavailable"):
-            meta["pmu"] = rec.line.split(",", 1)[1]	# the kernel's words
+            meta["pmu"] = "hardware" if rec.kind == "available" else "unavailable"
+            meta["pmu_guest"] = rec.line.split(",", 1)[1]	# the kernel's words
     return meta
 
 

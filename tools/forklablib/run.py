@@ -7,7 +7,7 @@ import os
 import platform
 import subprocess
 
-from . import catalog, plot, protocol, qemu, report, results
+from . import catalog, plot, protocol, qemu, report, results, vpmu
 from .exitcodes import ROOT
 from .ui import Progress, warn
 
@@ -119,16 +119,22 @@ def cmd_run(argv):
     p.add_argument("--out", help="result directory (default results/<date>-<host>-<mode>)")
     p.add_argument("--no-plots", action="store_true")
     p.add_argument("--kernel", help="kernel ELF (default build/forklab.elf)")
-    p.add_argument("--events", help="PMU events for the general counters, e.g. "
-                   "INST_RETIRED:ANY_P,CPU_CLK_UNHALTED:THREAD_P (encoded by tools/pfm-encode)")
+    p.add_argument("--events", help="PMU events for the general counters, libpfm4 names, e.g. "
+                   "INST_RETIRED:ANY_P,L1D:REPLACEMENT: raw codes for a hardware PMU (kvm, "
+                   "tools/pfm-encode), the virtual PMU's counters under tcg and icount")
     p.add_argument("--pmu-model", help="libpfm4 PMU to encode for when the host has none (e.g. skl)")
+    vpmu.add_options(p)
     p.add_argument("--samples", action="store_true",
                    help="keep every sample of the fork benchmarks (samples.csv, CDF plots)")
     opts = p.parse_args(argv)
     mode = qemu.choose_mode(opts.mode, warn=warn)
     check_options(opts)
+    vp = vpmu.setup(opts, mode, vpmu.fork_probes(catalog.of_kernel(opts.kernel).phase_names()))
+    if vp and opts.smp > 1:
+        raise qemu.UsageError(f"--smp {opts.smp}: the virtual PMU counts one vCPU "
+                              "(its inline counters are not per vCPU); use --smp 1 with it")
     pmu_arg = ""
-    if opts.events:
+    if opts.events and not vp:
         pmu_arg = " pmu=" + encode_events(opts.events, opts.pmu_model)
     mem = opts.mem or qemu.guest_mem(opts.rss_max)
     args = (f"mode=bench bench={opts.bench} alloc={opts.alloc} pt={opts.pt} pid={opts.pid} "
@@ -138,9 +144,13 @@ def cmd_run(argv):
     os.makedirs(out, exist_ok=True)
     watch = Watch(mode)
     res = qemu.boot(mode, args=args, mem=mem, timeout=opts.timeout, echo=watch.line,
-                    kernel=opts.kernel, log=os.path.join(out, "log.txt"), smp=opts.smp)
+                    kernel=opts.kernel, log=os.path.join(out, "log.txt"), smp=opts.smp,
+                    plugin=vp.place(out) if vp else None)
     watch.progress.done()
     rows, meta, cols, locks = results.parse_log_locks(res.lines)
+    if vp and res.outcome.name == "pass":
+        vpmu.merge(vp, rows, [results.phase_name(c) for c in results.phase_columns(cols)],
+                   out, meta)
     results.write_csv(os.path.join(out, "results.csv"), rows, cols)
     if locks:
         results.write_csv(os.path.join(out, "locks.csv"), locks, results.LOCK_COLUMNS)

@@ -1,0 +1,50 @@
+/* tools/vpmu/windows.h - measured windows, found from the instruction
+ * stream as bench/vpmu_marker.h describes: counter snapshots at every
+ * rdtsc, marks that keep or skip the last window, the timer pair's minimum
+ * taken off, and at each configuration's end one "vpmu,stats" record per
+ * scope (the call, and with kprobes= the kernel's phases and their total). */
+#ifndef VPMU_WINDOWS_H
+#define VPMU_WINDOWS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "counters.h"
+
+#define VPMU_MAX_PROBES	16
+
+enum vpmu_stream { STREAM_USER, STREAM_KERNEL, NR_STREAMS };
+
+struct snap {
+	uint64_t c[NR_VPMU_COUNTERS];
+};
+
+struct stream {
+	struct snap prev, cur;		/* the last two snapshots: the last window */
+	struct snap timer;		/* per counter, the least empty pair seen */
+	int have_timer;
+	uint64_t *samples;		/* per sample: shift, then scopes x counters */
+	size_t n, cap;
+	uint64_t seq;			/* configurations flushed */
+	uint64_t calls;			/* windows marked since the last flush */
+};
+
+struct windows {
+	struct stream s[NR_STREAMS];
+	int kprobes;			/* kernel snapshots in a user window that are probes */
+	int nprobe, nlast;		/* kernel snapshots in the open and the last user window */
+	struct snap probe[VPMU_MAX_PROBES], last[VPMU_MAX_PROBES];
+	int print_windows;		/* also one "vpmu,window" record per marked window */
+	int cache;			/* the memory model runs: its counters are named too */
+	FILE *out;
+};
+
+/* windows_init - no window yet; records go to @out. 0 or -1. */
+int windows_init(struct windows *w, FILE *out, int kprobes, int print_windows, int cache);
+/* windows_snapshot - an rdtsc of @stream with the counters at @now. */
+void windows_snapshot(struct windows *w, enum vpmu_stream stream, const struct snap *now);
+/* windows_mark - a mark of @stream with @code (VPMU_KEEP ...). */
+void windows_mark(struct windows *w, enum vpmu_stream stream, uint32_t code);
+/* windows_print_counts - ",name,value" for each counter of @c that runs. */
+void windows_print_counts(const struct windows *w, const uint64_t *c);
+
+#endif
