@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 
-from . import catalog, plot, qemu, report, results, run
+from . import catalog, initramfs, plot, qemu, report, results, run
 from .exitcodes import ROOT
 from .ui import warn
 
@@ -24,31 +24,13 @@ KVM_FAILURE = ("KVM internal error", "emulation failure")
 NAME = "linux"			# what the rows carry as alloc, pt and pid
 
 
-def cpio_newc(entries):
-    """An uncompressed newc cpio archive of (name, mode, data, rdev_major,
-    rdev_minor) entries, as the kernel's initramfs unpacker reads it."""
-    out = bytearray()
-
-    def pad4():
-        out.extend(b"\0" * (-len(out) % 4))
-    for ino, (name, mode, data, major, minor) in enumerate(
-            list(entries) + [("TRAILER!!!", 0, b"", 0, 0)], start=1):
-        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, major, minor, len(name) + 1, 0]
-        out.extend(b"070701" + b"".join(b"%08X" % f for f in fields))
-        out.extend(name.encode() + b"\0")
-        pad4()
-        out.extend(data)
-        pad4()
-    return bytes(out)
-
-
 def make_initramfs(program, path):
-    with open(program, "rb") as f:
-        init = f.read()
+    """A one-file initramfs at @path: the console and @program as /init."""
+    arc = initramfs.Archive()
+    arc.console()
+    arc.file("init", source=program)
     with open(path, "wb") as f:
-        f.write(cpio_newc([("dev", 0o040755, b"", 0, 0),
-                           ("dev/console", 0o020600, b"", 5, 1),
-                           ("init", 0o100755, init, 0, 0)]))
+        f.write(arc.bytes())
     return path
 
 
