@@ -136,8 +136,8 @@ static void print_child_run(struct fork_probe_log *log, u64 skip, u64 *scratch)
 static void run_fork_op(const char *op, u64 iters, u64 rss)
 {
 	char n[24], r[24];
-	const char *argv[] = { "forklab-user", "bench", op, n, r,
-			       kparams.samples ? "samples" : NULL, NULL };
+	const char *argv[] = { "forklab-user", "bench", op, n, r, NULL, NULL, NULL };
+	int argc = 5;
 	u64 calls = iters + iters / 10 + 8;
 	unsigned int order = kmem_order_for(calls * sizeof(u64) *
 					    (NR_FORK_PROBES + FORK_PMU_SLOTS + 2));
@@ -146,6 +146,10 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	struct pmu_counts before, after;
 	int status;
 
+	if (kparams.samples)
+		argv[argc++] = "samples";
+	if (kparams.windows)
+		argv[argc++] = "windows";
 	fl_snprintf(n, sizeof(n), "%lu", iters);
 	fl_snprintf(r, sizeof(r), "%lu", rss);
 	if (pg) {

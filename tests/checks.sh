@@ -101,3 +101,13 @@ iso_check() {
 		grep -q 'multiboot2 from GRUB' "$OUT/iso.out" &&
 		! grep -q '^FAIL:' "$OUT/iso.out"
 }
+
+# windows=1 (each measured call's two TSC readings, which forklab nested
+# exits puts VM exits into) changes no number and no other line
+windows_change_nothing() {
+	local args="mode=bench bench=fork alloc=all pt=all pid=hash iters=20 rss_max=16"
+	$FORKLAB boot --mode icount --quiet --log "$OUT/plain.txt" --timeout 120 -- $args &&
+		$FORKLAB boot --mode icount --quiet --log "$OUT/windows.txt" --timeout 120 -- \
+			$args windows=1 &&
+		python3 tests/tools/checks.py windows-identical "$OUT/plain.txt" "$OUT/windows.txt"
+}

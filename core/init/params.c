@@ -53,6 +53,8 @@ static struct cmdline_param params[] = {
 	  .desc = "raw IA32_PERFEVTSELx event codes for the general counters (tools/pfm-encode)" },
 	{ .key = "samples", .type = CP_UINT, .min = 0, .max = 1, .dst = &kparams.samples,
 	  .desc = "bench=fork: 1 prints every sample (samples.csv, CDF plots)" },
+	{ .key = "windows", .type = CP_UINT, .min = 0, .max = 1, .dst = &kparams.windows,
+	  .desc = "bench=fork: 1 prints each measured call's TSC readings (forklab nested exits)" },
 	{ .key = "stress", .type = CP_UINT, .min = 1, .max = 100000000, .dst = &kparams.stress,
 	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
 	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,

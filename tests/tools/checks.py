@@ -8,6 +8,8 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
   linux-rows RESULTS             the Linux reference run has its rows
   linux-profile PROFILE RESULTS  Linux's vfork profile within 5% of its fastest
                                  call, mostly ERMS string instructions
+  windows-identical PLAIN WINDOWS  two bench logs, the second with windows=1: the
+                                 same lines but its window records, one per sample
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
@@ -55,6 +57,19 @@ def linux_rows(results):
     print(len(by), "Linux rows")
 
 
+def windows_identical(plain, windows):
+    def lines(path):
+        with open(path) as f:		# the boot's command line differs, nothing else may
+            return [l for l in f.read().splitlines() if "cmdline" not in l]
+    a, b = lines(plain), lines(windows)
+    w = [l for l in b if l.startswith("window,")]
+    assert a == [l for l in b if not l.startswith("window,")], "windows=1 changed a line"
+    calls = sum(int(l.split(",")[3]) for l in a if l.startswith("result,") and
+                not l.startswith("result,cow-write,"))
+    print(len(a), "lines identical;", len(w), "window records for", calls, "measured calls")
+    assert len(w) == calls and all(int(x.split(",")[3]) < int(x.split(",")[4]) for x in w)
+
+
 def linux_profile(profile, results):
     fn = {r["function"]: int(r["instructions"]) for r in rows(profile)}
     total = sum(fn.values())
@@ -67,7 +82,8 @@ def linux_profile(profile, results):
 
 
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
-          "linux-rows": linux_rows, "linux-profile": linux_profile}
+          "linux-rows": linux_rows, "linux-profile": linux_profile,
+          "windows-identical": windows_identical}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

@@ -71,6 +71,8 @@ EXAMPLES = [
      {"what": "op,fork,rss_pages,16,status,0x100"}),
     ("kallsyms,begin", "kallsyms", "begin", {}),
     ("kallsyms,end", "kallsyms", "end", {}),
+    ("window,fork,1,10054063,10058276", "window", "-",
+     {"op": "fork", "rss_pages": 1, "start": 10054063, "end": 10058276}),
 ]
 
 

@@ -44,6 +44,7 @@ config      -             skip    op=text alloc=text pt=text pid=text rss_pages=
 result      -             skip    op rss_pages:int n:int min:int p50:int p90:int p99:int
                                   max:int mean:int unit
 sample      -             skip    op rss_pages:int cycles:int
+window      -             skip    op rss_pages:int start:int end:int
 child_run   -             skip    n=int p50=int p90=int
 pmu_call    -             skip    n=int counts*int
 phases      -             skip    n=int phases*int
