@@ -99,6 +99,11 @@ $(BUILD)/user/musl-fork: tests/programs/musl_fork.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# The L1's /init of `forklab nested` (forklab under a genuine kvm_amd).
+$(BUILD)/nested/init: tools/nested/init.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 # check - the checks of tests/checks.cfg; ONLY=name[,name] or GROUP=group[,..]
 # runs some (tests/check.sh --list shows them). check.sh builds what the
 # chosen checks need.

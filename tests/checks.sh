@@ -111,3 +111,56 @@ windows_change_nothing() {
 			$args windows=1 &&
 		python3 tests/tools/checks.py windows-identical "$OUT/plain.txt" "$OUT/windows.txt"
 }
+
+# forklab under a genuine kvm_amd (forklab nested): an L1 Linux under icount
+# loads kvm-amd and runs the inner QEMU with -accel kvm
+nested_run() {
+	local mode=$1 dir=$2
+	shift 2
+	$FORKLAB run --mode "$mode" --iters 10 --bench fork --pt cow --pid hash --no-plots \
+		--out "$dir" --rss-max 4 --alloc slub "$@" >"$dir.out" 2>&1
+}
+
+# with nested paging no fork window exits: every number is the bare icount one
+nested_npt_is_bare() {
+	nested_run kvm-npt "$OUT/npt" && grep -q '"kvm_amd_params": "npt=1"' "$OUT/npt/meta.json" &&
+		cmp build/check/icount_runs/a/results.csv "$OUT/npt/results.csv"
+}
+
+# shadow paging costs more and repeats byte for byte
+nested_shadow_twice() {
+	nested_run kvm-shadow "$OUT/a" && nested_run kvm-shadow "$OUT/b" &&
+		cmp "$OUT/a/results.csv" "$OUT/b/results.csv" &&
+		python3 tests/tools/checks.py shadow-dearer build/check/icount_runs/a/results.csv \
+			"$OUT/a/results.csv"
+}
+
+# --exits: the VM exits of each measured call, by reason and code
+nested_exits_per_call() {
+	$FORKLAB nested --exits run --mode kvm-shadow --iters 10 --bench fork --pt cow \
+		--pid hash --alloc slub --rss-max 1 --no-plots --out "$OUT/run" >"$OUT/run.out" 2>&1 &&
+		python3 tests/tools/checks.py exits-per-call "$OUT/run/exits.csv" \
+			"$OUT/run/exit_sites.csv"
+}
+
+# the L1 cannot load kvm-amd (an L1 CPU without SVM): one line, status 126
+nested_no_svm() {
+	$FORKLAB nested --l1-cpu max,-svm boot --timeout 120 -- mode=boot >"$OUT/out" 2>&1
+	[ $? -eq 126 ] && grep -q "could not load a module: .*kvm-amd.ko" "$OUT/out" &&
+		grep -q "no hardware support for 'kvm_amd'" "$OUT/out" && ! grep -q Traceback "$OUT/out"
+}
+
+# a library the inner QEMU needs is missing in the L1: named, status 126
+nested_missing_library() {
+	$FORKLAB nested --omit /lib/x86_64-linux-gnu/libz.so.1 boot --timeout 120 -- mode=boot \
+		>"$OUT/out" 2>&1
+	[ $? -eq 126 ] && grep -q "inner QEMU failed .*libz.so.1" "$OUT/out"
+}
+
+# the inner guest hangs: stopped at the timeout with its last lines, status
+# 124, and no QEMU of this run left running
+nested_inner_hang() {
+	$FORKLAB nested boot --timeout 25 --log "$OUT/l1.txt" -- crash=hang >"$OUT/out" 2>&1
+	[ $? -eq 124 ] && grep -q "inner QEMU was still running" "$OUT/out" &&
+		grep -q "crash=hang: spinning" "$OUT/out" && ! pgrep -f "$(readlink -f build/nested)/initrd-"
+}

@@ -10,6 +10,10 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
                                  call, mostly ERMS string instructions
   windows-identical PLAIN WINDOWS  two bench logs, the second with windows=1: the
                                  same lines but its window records, one per sample
+  shadow-dearer BARE SHADOW      fork costs more under shadow paging, vfork and
+                                 clone-thread (no page tables written) the same
+  exits-per-call EXITS SITES     each fork the same #PF exits, vfork none; sites
+                                 in copy_mm's code
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
@@ -70,6 +74,25 @@ def windows_identical(plain, windows):
     assert len(w) == calls and all(int(x.split(",")[3]) < int(x.split(",")[4]) for x in w)
 
 
+def shadow_dearer(bare, shadow):
+    b, s = p50s(bare), p50s(shadow)
+    print("fork", b["fork", "1"], "->", s["fork", "1"], "vfork", b["vfork", "1"], "->",
+          s["vfork", "1"])
+    assert s["fork", "1"] > 10 * b["fork", "1"], "shadow paging should cost fork dearly"
+    for op in ("vfork", "clone-thread", "clone-vm"):
+        assert s[op, "1"] == b[op, "1"], (op, b[op, "1"], s[op, "1"])
+
+
+def exits_per_call(exits, sites):
+    e = {(r["op"], r["reason"]): r for r in rows(exits)}
+    pf = e["fork", "PF excp"]
+    print("fork: #PF exits a call", pf["per_call_min"], "-", pf["per_call_max"])
+    assert int(pf["per_call_min"]) == int(pf["per_call_max"]) > 0, pf
+    assert not [k for k in e if k[0] in ("vfork", "clone-thread", "clone-vm")], e.keys()
+    code = [r["code"] for r in rows(sites) if r["op"] == "fork" and r["reason"] == "PF excp"]
+    assert code and all("core/mm/" in c for c in code), code
+
+
 def linux_profile(profile, results):
     fn = {r["function"]: int(r["instructions"]) for r in rows(profile)}
     total = sum(fn.values())
@@ -83,7 +106,8 @@ def linux_profile(profile, results):
 
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
           "linux-rows": linux_rows, "linux-profile": linux_profile,
-          "windows-identical": windows_identical}
+          "windows-identical": windows_identical, "shadow-dearer": shadow_dearer,
+          "exits-per-call": exits_per_call}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

@@ -73,6 +73,15 @@ EXAMPLES = [
     ("kallsyms,end", "kallsyms", "end", {}),
     ("window,fork,1,10054063,10058276", "window", "-",
      {"op": "fork", "rss_pages": 1, "start": 10054063, "end": 10058276}),
+    ("nested,start", "nested", "start", {}),
+    ("nested,exit,3", "nested", "exit", {"code": 3}),
+    ("nested,signal,9", "nested", "signal", {"signo": 9}),
+    ("nested,fail,module,/lib/modules/nested/kvm-amd.ko: No such device", "nested", "fail",
+     {"step": "module", "what": "/lib/modules/nested/kvm-amd.ko: No such device"}),
+    ("nested,trace, qemu-system-x86-83 [000] ..... 2595317194: kvm_exit: vcpu 0 reason npf",
+     "nested", "line", {"dump": "trace",
+                        "text": " qemu-system-x86-83 [000] ..... 2595317194: kvm_exit: vcpu 0 "
+                                "reason npf"}),
 ]
 
 

@@ -58,6 +58,12 @@ pid         -             skip    op pid live:int n:int min:int p50:int p90:int 
 error       -             skip    what...
 kallsyms    begin         skip    'begin'
 kallsyms    end           skip    'end'
+# the init of forklab nested's L1 (tools/nested/init.c)
+nested      start         skip    'start'
+nested      exit          skip    'exit' code:int
+nested      signal        skip    'signal' signo:int
+nested      fail          skip    'fail' step what...
+nested      line          skip    dump text...
 """
 
 TYPES = {"int": int, "text": str}

@@ -150,7 +150,7 @@ def cmd_run(argv):
         compiler=command_output(["gcc", "--version"]),
         git_commit=command_output(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
         kernel_args=args, qemu_command=res.command, guest_mem_mib=mem,
-        outcome=res.outcome.words, rows=len(rows), wall_s=round(res.wall_s, 1))
+        outcome=res.outcome.words, rows=len(rows), wall_s=round(res.wall_s, 1), **res.meta)
     meta.setdefault("pmu", "unavailable")
     with open(os.path.join(out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=2)
