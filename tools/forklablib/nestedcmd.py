@@ -4,7 +4,7 @@ cost against resident size beside bare icount."""
 import os
 import sys
 
-from . import nested, plot, qemu, results, vmexits
+from . import nested, plot, qemu, results, run, vmexits
 
 USAGE = """usage: forklab nested [--exits] [--l1-cpu CPU] [--omit PATH] COMMAND [ARGS...]
 
@@ -15,13 +15,13 @@ repeat from run to run; the L1's initramfs is cached in build/nested/.
 
 commands:
   run|test|boot|expect|list|linux ARGS  that command, in mode kvm-npt unless
-                   ARGS say --mode kvm-shadow (forklab run --mode kvm-npt is
-                   the same as forklab nested run)
+                   ARGS say --mode kvm-shadow (= forklab run --mode kvm-npt)
   exits RUN [--top N]  the VM exits inside each measured call of RUN (made
-                   with --exits), by reason and by the code that caused them;
-                   writes RUN/exits.csv and RUN/exit_sites.csv
-  plot BARE NPT SHADOW [--out DIR]  fork p50 against resident size, per pt=,
-                   bare icount beside kvm-npt and kvm-shadow
+                   with --exits), by reason and by the code that caused them
+                   (RUN/exits.csv, RUN/exit_sites.csv)
+  plot BARE NPT SHADOW [--out DIR]  fork p50 against resident size, per pt=
+  sweep [--rss-max P] [--iters N] [--out DIR] [-- KEYS]  bare icount, kvm-npt
+                   and kvm-shadow runs of pt=cow,copy,share, and that plot
 
 options:
   --exits          trace every VM exit in the L1 (kvm:kvm_exit) and print each
@@ -134,6 +134,31 @@ def cmd_plot(argv):
     return 0 if made else 1
 
 
+def cmd_sweep(argv, cli_commands):
+    """The fork benchmark under bare icount, kvm-npt and kvm-shadow into
+    OUT/bare, OUT/kvm-npt, OUT/kvm-shadow, and the plot of the three."""
+    import argparse
+    kargs = argv[argv.index("--"):] if "--" in argv else []
+    p = argparse.ArgumentParser(prog="forklab nested sweep",
+                                description="fork against resident size in the three "
+                                "environments (pt=cow,copy,share), and their plot")
+    p.add_argument("--rss-max", type=int, default=262144, help="pages (default 1 GiB)")
+    p.add_argument("--iters", type=int, default=20)
+    p.add_argument("--out", help="default results/<date>-<host>-nested")
+    opts = p.parse_args(argv[:len(argv) - len(kargs)])
+    out = opts.out or run.run_dir("nested")
+    runs = []
+    for env in ENVIRONMENTS:
+        runs.append(os.path.join(out, env))
+        status = cli_commands["run"](
+            ["--mode", "icount" if env == "bare" else env, "--bench", "fork", "--alloc", "slub",
+             "--pid", "hash", "--pt", "cow,copy,share", "--iters", str(opts.iters), "--rss-max",
+             str(opts.rss_max), "--no-plots", "--out", runs[-1]] + kargs)
+        if status:
+            return status
+    return cmd_plot(runs + ["--out", out])
+
+
 def cmd_nested(argv):
     """forklab nested: the options, then the command."""
     from . import cli		# the commands it runs in the L1 (cli imports this module)
@@ -165,8 +190,10 @@ def cmd_nested(argv):
         return cmd_exits(args)
     if command == "plot":
         return cmd_plot(args)
+    if command == "sweep":
+        return cmd_sweep(args, cli.COMMANDS)
     raise qemu.UsageError(f"nested: unknown command '{command}'; accepted: "
-                          + ", ".join(COMMANDS_IN_L1 + ("exits", "plot")))
+                          + ", ".join(COMMANDS_IN_L1 + ("exits", "plot", "sweep")))
 
 
 COMMANDS = {"nested": cmd_nested}

@@ -103,6 +103,7 @@ class Watch:
 
 def cmd_run(argv):
     p = argparse.ArgumentParser(prog="forklab run",
+                                usage="forklab run [options] [-- MORE KERNEL KEYS]",
                                 description="Run benchmarks; write results/<date>-<host>-<mode>/.")
     p.add_argument("--mode", help="kvm (default if usable), tcg, icount")
     p.add_argument("--alloc", default="all", help="allocators: names or all (default all)")
@@ -122,7 +123,8 @@ def cmd_run(argv):
     p.add_argument("--pmu-model", help="libpfm4 PMU to encode for when the host has none (e.g. skl)")
     p.add_argument("--samples", action="store_true",
                    help="keep every sample of the fork benchmarks (samples.csv, CDF plots)")
-    opts = p.parse_args(argv)
+    kargs = argv[argv.index("--") + 1:] if "--" in argv else []	# more kernel keys
+    opts = p.parse_args(argv[:len(argv) - len(kargs) - (1 if "--" in argv else 0)])
     mode = qemu.choose_mode(opts.mode, warn=warn)
     check_options(opts)
     pmu_arg = ""
@@ -131,7 +133,7 @@ def cmd_run(argv):
     mem = opts.mem or qemu.guest_mem(opts.rss_max)
     args = (f"mode=bench bench={opts.bench} alloc={opts.alloc} pt={opts.pt} pid={opts.pid} "
             f"iters={opts.iters} rss_max={opts.rss_max}{pmu_arg}"
-            f"{' samples=1' if opts.samples else ''}")
+            f"{' samples=1' if opts.samples else ''}" + "".join(" " + a for a in kargs))
     out = opts.out or run_dir(mode)
     os.makedirs(out, exist_ok=True)
     watch = Watch(mode)
