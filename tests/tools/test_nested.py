@@ -167,6 +167,7 @@ nested,trace, qemu-system-x86-83 [000] ..... 5500: kvm_exit: vcpu 0 reason PF ex
 0xffffffff8010c490 info1 0x0 info2 0x0 intr_info 0x0 error_code 0x0
 nested,trace, qemu-system-x86-83 [000] ..... 6500: kvm_exit: vcpu 0 reason PF excp rip \
 0xffffffff8010c490 info1 0x0 info2 0x0 intr_info 0x0 error_code 0x0
+nested,trace, qemu-system-x86-83 [000] ..... 6620: kvm_entry: vcpu 0, rip 0xffffffff8010c493
 nested,trace, qemu-system-x86-83 [000] ..... 7200: kvm_exit: vcpu 0 reason write_cr3 rip \
 0xffffffff8010ba7a info1 0x0 info2 0x0 intr_info 0x0 error_code 0x0
 nested,trace, qemu-system-x86-83 [000] ..... 10300: kvm_exit: vcpu 0 reason PF excp rip \
@@ -190,6 +191,8 @@ class Exits(unittest.TestCase):
         self.assertEqual([dict(c) for c in configs[("vfork", "slub", "cow", "hash", 1)][1]],
                          [{"PF excp": 1}])
         self.assertEqual(outside, 2)
+        self.assertEqual(fork[3][("PF excp", 0xffffffff8010c490)], [120])	# exit to entry
+        self.assertEqual([e[3] for e in trace.exits], [None, 120, None, None])
 
     def test_reason_names_from_the_svm_table(self):
         names = vmexits.reason_names([l.split(",", 2)[2] for l in LOG

@@ -49,7 +49,8 @@ PROBE_SKIP = ("/proc/", "/sys/", "/dev/", "/etc/", "/tmp/")
 
 class Options:
     """What `forklab nested` sets for the boots that follow: @exits traces
-    every VM exit (kvm:kvm_exit) for `forklab nested exits`, @l1_cpu is the
+    every VM exit and entry (kvm:kvm_exit, kvm_entry) for `forklab nested
+    exits`, @l1_cpu is the
     outer QEMU's -cpu (max: the one that has SVM), @omit leaves files out
     of the L1 (to see what a missing library or firmware file does)."""
     exits = False
@@ -181,6 +182,7 @@ def run_directives(cmd, mode, modules, exits):
                   f"info1 >= {lo << 16:#x} && info1 < {hi << 16:#x})",
                   f"write {ev}/kvm_exit/trigger hist:keys=exit_reason:size=256",
                   f"write {ev}/kvm_exit/enable 1",
+                  f"write {ev}/kvm_entry/enable 1",	# each exit's handling ends here
                   f"write {ev}/kvm_write_tsc_offset/enable 1"]
     lines += [f"arg {a}" for a in cmd]
     if exits:

@@ -60,6 +60,11 @@ def in_l1(command, args, cli_commands):
     return status
 
 
+def num(n):
+    """@n with a space between thousands, as the README writes them."""
+    return f"{n:,}".replace(",", " ")
+
+
 def print_exits(run_dir, top):
     """Write RUN/exits.csv and exit_sites.csv and print the VM exits of
     @run_dir's measured calls, with the @top code sites of each."""
@@ -69,24 +74,29 @@ def print_exits(run_dir, top):
     rows = {(r["op"], r["alloc"], r["pt"], r["pid"], int(r["rss_pages"])): r
             for r in results.read_csv(os.path.join(run_dir, "results.csv"))
             if r.get("bench") == "fork"}
-    serial = trace.totals.get("io", 0) - sum(1 for _, r, _ in trace.exits if r == "io")
-    inside = sum(sum(sum(c.values()) for c in counts) for _, counts, _ in an.configs.values())
+    serial = trace.totals.get("io", 0) - sum(1 for e in trace.exits if e[1] == "io")
+    inside = sum(sum(sum(c.values()) for c in counts) for _, counts, _, _ in an.configs.values())
     print(f"VM exits of {os.path.relpath(run_dir)} ({info.get('mode', '?')}: kvm_amd "
           f"{info.get('kvm_amd_params', '?')}, L1 {info.get('l1_kernel', '?')})")
     print(f"{len(trace.exits)} exits traced (and {serial} serial-port I/O exits counted, not "
           f"traced); {inside} inside the {len(trace.windows)} measured calls")
-    for key, (calls, counts, sites) in an.configs.items():
+    for key, (calls, counts, sites, costs) in an.configs.items():
         op, alloc, pt, pid, rss = key
         r = rows.get(key)
-        cost = f", call p50 {int(r['p50']):,}".replace(",", " ") if r else ""
-        print(f"\n{op}, {rss} page(s), {alloc}/{pt}/{pid}: {calls} calls, "
-              f"{vmexits.p50([sum(c.values()) for c in counts])} exits a call (p50){cost}")
-        reasons = sorted({x for c in counts for x in c})
-        if reasons:
-            print("  " + ", ".join(f"{vmexits.p50([c[x] for c in counts])} {x}"
-                                   for x in reasons))
+        typical = [(x, vmexits.p50([c[x] for c in counts]))
+                   for x in sorted({x for c in counts for x in c})]
+        spent = sum(sum(c) for c in costs.values()) // calls
+        print(f"\n{op}, {rss} page(s), {alloc}/{pt}/{pid}: {calls} calls"
+              + (f", p50 {num(int(r['p50']))}" if r else "") + "; exits a call (p50): "
+              + (", ".join(f"{n} {x}" for x, n in typical if n) or "none")
+              + (f"; exit to entry {num(spent)} a call" if spent else ""))
+        if sites:
+            print("   exits  L1 instr    each  reason     code")
+            print("  a call    a call   (p50)")
         for (reason, rip), n in sites.most_common(top):
-            print(f"  {n / calls:7.2f} a call  {reason:<10} {an.where.get(rip, '?')}")
+            cost = costs.get((reason, rip))
+            total, each = (num(sum(cost) // calls), num(vmexits.p50(cost))) if cost else ("?", "?")
+            print(f"  {n / calls:6.2f} {total:>9} {each:>7}  {reason:<10} {an.where.get(rip, '?')}")
     return 0
 
 

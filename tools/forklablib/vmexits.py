@@ -34,13 +34,16 @@ SVM_TABLE = "__print_symbolic(REC->exit_reason, "	# VMX's is "REC->exit_reason &
 EXITS_CSV = ["op", "alloc", "pt", "pid", "rss_pages", "calls", "reason", "exits",
              "per_call_min", "per_call_p50", "per_call_max"]
 SITES_CSV = ["op", "alloc", "pt", "pid", "rss_pages", "reason", "rip", "code", "exits",
-             "per_call"]
+             "per_call", "cost_p50"]
 
 
 class Trace:
     """What one traced run's log holds: @windows [(config, start, end)] in
-    the guest's TSC, @exits [(guest TSC, reason, rip)], @totals {reason:
-    exits in the whole run} from the L1's histogram."""
+    the guest's TSC, @exits [[guest TSC, reason, rip, cost]], @totals
+    {reason: exits in the whole run} from the L1's histogram. An exit's
+    cost is the L1's instructions from its kvm_exit to the next kvm_entry
+    (KVM's handling; the world switch around them and the two tracepoints'
+    own work outside that span are not in it), None without a kvm_entry."""
 
     def __init__(self, lines):
         con = nested.Console()
@@ -54,7 +57,7 @@ class Trace:
                 code = int(m.group(1))
                 self.totals[names.get(code, str(code))] += int(m.group(2))
         self.windows = windows(con.inner)
-        self.exits, offsets, self.untimed = [], [], 0
+        self.exits, offsets, self.untimed, exit_ts = [], [], 0, 0
         for line in con.dump("trace"):
             m = EVENT.match(line)
             if not m:
@@ -72,7 +75,10 @@ class Trace:
                     self.untimed += 1
                     continue
                 guest = (ts + offsets[-1][1]) % TSC_WRAP
-                self.exits.append((guest, e.group(1), int(e.group(2), 16)))
+                self.exits.append([guest, e.group(1), int(e.group(2), 16), None])
+                exit_ts = ts
+            elif event == "kvm_entry" and self.exits and self.exits[-1][3] is None:
+                self.exits[-1][3] = ts - exit_ts
         self.traced = bool(con.dump("trace"))
 
 
@@ -102,22 +108,26 @@ def windows(lines):
 
 
 def attribute(trace):
-    """{config: (calls, [Counter of reasons per call], Counter of (reason,
-    rip))} and how many traced exits fell outside every window."""
+    """{config: [calls, [Counter of reasons per call], Counter of (reason,
+    rip), {(reason, rip): [costs]}]} and how many traced exits fell
+    outside every window."""
     starts = [w[1] for w in trace.windows]
     per_window = [collections.Counter() for _ in trace.windows]
     sites = collections.defaultdict(collections.Counter)
+    costs = collections.defaultdict(lambda: collections.defaultdict(list))
     outside = 0
-    for t, reason, rip in trace.exits:
+    for t, reason, rip, cost in trace.exits:
         i = bisect.bisect_right(starts, t) - 1
         if i < 0 or t > trace.windows[i][2]:
             outside += 1
             continue
         per_window[i][reason] += 1
         sites[trace.windows[i][0]][(reason, rip)] += 1
+        if cost is not None:
+            costs[trace.windows[i][0]][(reason, rip)].append(cost)
     configs = {}
     for (key, _, _), counts in zip(trace.windows, per_window):
-        configs.setdefault(key, [0, [], sites[key]])
+        configs.setdefault(key, [0, [], sites[key], costs[key]])
         configs[key][0] += 1
         configs[key][1].append(counts)
     return configs, outside
@@ -191,7 +201,7 @@ class Analysis:
         with open(os.path.join(run_dir, "exits.csv"), "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(EXITS_CSV)
-            for key, (calls, counts, _) in self.configs.items():
+            for key, (calls, counts, _, _) in self.configs.items():
                 for reason in sorted({r for c in counts for r in c}):
                     per = [c[reason] for c in counts]
                     w.writerow(list(key) + [calls, reason, sum(per), min(per), p50(per),
@@ -199,7 +209,8 @@ class Analysis:
         with open(os.path.join(run_dir, "exit_sites.csv"), "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(SITES_CSV)
-            for key, (calls, _, sites) in self.configs.items():
+            for key, (calls, _, sites, costs) in self.configs.items():
                 for (reason, rip), n in sites.most_common():
+                    cost = costs.get((reason, rip))
                     w.writerow(list(key) + [reason, f"{rip:#x}", self.where.get(rip, "?"), n,
-                                            round(n / calls, 2)])
+                                            round(n / calls, 2), p50(cost) if cost else ""])
