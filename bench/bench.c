@@ -20,6 +20,7 @@
 #include "pmu.h"
 #include "stats.h"
 #include "x86/sections.h"
+#include "lib/qemu_exit.h"
 
 static const int pid_live_counts[] = { 1, 10, 100, 1000, 10000 };
 
@@ -304,11 +305,19 @@ void bench_main(void)
 	bool invariant;
 	u64 khz;
 
+#ifdef FORKLAB_TSC_CLOSE_RDTSCP
+	if (!cpu_has_rdtscp()) {
+		printk("forklab: this kernel closes its timings with rdtscp;lfence, and the CPU has "
+		       "no RDTSCP (CPUID 0x80000001 EDX bit 27)\n");
+		qemu_exit(FL_EXIT_BADBOOT);
+	}
+#endif
 	timer_calibrate();
 	khz = tsc_khz(&source, &invariant);
 	printk("tsc,khz,%lu,source,%s,invariant,%d\n", khz, source, invariant);
 	printk("timer,overhead_min,%lu,overhead_p50,%lu,cycles\n", timer_overhead(),
 	       timer_overhead_p50());
+	printk("tsc_close,%s\n", TSC_CLOSE_NAME);
 	pmu_describe();
 	strategies_list();
 	bench_list();

@@ -4,7 +4,7 @@
 # (dotted); series are named ENV-PT (bare-cow, kvm-npt-share, ...), log-log.
 name = 'nested_rss'
 load 'plot/common.gp'
-set title sprintf("fork() vs resident size: bare, KVM with NPT, KVM with shadow paging (icount; %s)", subtitle)
+set title sprintf("fork() vs resident size: bare, KVM+NPT, KVM+shadow paging (%s)", subtitle)
 set xlabel "resident memory before fork (KiB)"
 set ylabel "p50 from user space (instructions: the CPU's, KVM's included)"
 set logscale xy

@@ -164,3 +164,20 @@ nested_inner_hang() {
 	[ $? -eq 124 ] && grep -q "inner QEMU was still running" "$OUT/out" &&
 		grep -q "crash=hang: spinning" "$OUT/out" && ! pgrep -f "$(readlink -f build/nested)/initrd-"
 }
+
+# the rdtscp;lfence close (build/rdtscp): under a genuine KVM it runs, and
+# every window holds what it held with lfence;rdtsc;lfence
+nested_rdtscp() {
+	nested_run kvm-npt "$OUT/run" --kernel build/rdtscp/forklab.elf &&
+		grep -q '"tsc_close": "rdtscp;lfence"' "$OUT/run/meta.json" &&
+		python3 tests/tools/checks.py same-p50 build/check/icount_runs/a/results.csv \
+			"$OUT/run/results.csv"
+}
+
+# ... and a CPU without RDTSCP (an L1 -cpu max,-rdtscp) makes the kernel
+# refuse to run, saying why, instead of timing with it
+nested_no_rdtscp() {
+	$FORKLAB nested --l1-cpu max,-rdtscp boot --kernel build/rdtscp/forklab.elf --timeout 120 \
+		-- mode=bench bench=alloc alloc=slub iters=5 >"$OUT/out" 2>&1
+	[ $? -eq 6 ] && grep -q "the CPU has no RDTSCP" "$OUT/out"
+}

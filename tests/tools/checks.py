@@ -14,6 +14,7 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
                                  clone-thread (no page tables written) the same
   exits-per-call EXITS SITES     each fork the same #PF exits, vfork none; sites
                                  in copy_mm's code
+  same-p50 A B                   every row's min, p50 and max the same in both
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
@@ -93,6 +94,15 @@ def exits_per_call(exits, sites):
     assert code and all("core/mm/" in c for c in code), code
 
 
+def same_p50(a, b):
+    ra, rb = ({(r["op"], r["rss_pages"]): r for r in rows(f)} for f in (a, b))
+    assert ra.keys() == rb.keys(), (ra.keys(), rb.keys())
+    for k in ra:
+        for c in ("min", "p50", "max"):
+            assert ra[k][c] == rb[k][c], (k, c, ra[k][c], rb[k][c])
+    print(len(ra), "rows with the same min, p50 and max")
+
+
 def linux_profile(profile, results):
     fn = {r["function"]: int(r["instructions"]) for r in rows(profile)}
     total = sum(fn.values())
@@ -107,7 +117,7 @@ def linux_profile(profile, results):
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
           "linux-rows": linux_rows, "linux-profile": linux_profile,
           "windows-identical": windows_identical, "shadow-dearer": shadow_dearer,
-          "exits-per-call": exits_per_call}
+          "exits-per-call": exits_per_call, "same-p50": same_p50}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

@@ -16,6 +16,7 @@ EXAMPLES = [
      {"overhead_min": 20, "overhead_p50": 22, "unit": "cycles"}),
     ("user_timer,overhead_min,5,overhead_p50,6,cycles", "user_timer", "-",
      {"overhead_min": 5, "overhead_p50": 6, "unit": "cycles"}),
+    ("tsc_close,lfence;rdtsc;lfence", "tsc_close", "-", {"name": "lfence;rdtsc;lfence"}),
     ("probe,overhead,25,cycles", "probe", "overhead", {"overhead": 25, "unit": "cycles"}),
     ("probe,compiled_out", "probe", "compiled_out", {}),
     ("pmu,available,version,4,general,4,width,48,fixed,3", "pmu", "available",

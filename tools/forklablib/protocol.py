@@ -25,6 +25,7 @@ SCHEMA_TABLE = """
 tsc         -             skip    khz=int source=text invariant=int
 timer       -             skip    overhead_min=int overhead_p50=int unit
 user_timer  -             skip    overhead_min=int overhead_p50=int unit
+tsc_close   -             skip    name...
 probe       overhead      skip    overhead=int unit
 probe       compiled_out  skip    'compiled_out'
 pmu         available     skip    'available' info*int
