@@ -181,3 +181,10 @@ nested_no_rdtscp() {
 		-- mode=bench bench=alloc alloc=slub iters=5 >"$OUT/out" 2>&1
 	[ $? -eq 6 ] && grep -q "the CPU has no RDTSCP" "$OUT/out"
 }
+
+# Linux 6.1 as the inner guest of the same kvm_amd, with the same program
+nested_linux() {
+	$FORKLAB linux --mode kvm-npt --iters 5 --rss-max 4 --no-plots --out "$OUT/run" \
+		>"$OUT/run.out" 2>&1 && grep -q '"kvm_amd_params": "npt=1"' "$OUT/run/meta.json" &&
+		python3 tests/tools/checks.py linux-rows "$OUT/run/results.csv"
+}

@@ -96,10 +96,23 @@ def init_exit_code(lines):
     return None
 
 
-def run_guest(mode, vmlinuz, initrd, args, mem, timeout, kernel_args=""):
+def run_guest(mode, vmlinuz, initrd, args, mem, timeout, kernel_args="", meta=None):
     """(lines, stderr, why, command, wall seconds); @why is None when QEMU
     exited by itself, else "timeout" or "kvm" (QEMU reported a KVM internal
-    error: it then pauses the guest and would wait forever)."""
+    error: it then pauses the guest and would wait forever). In the nested
+    modes the KVM command runs in forklab nested's L1, whose facts go into
+    @meta."""
+    if mode in qemu.NESTED_MODES:
+        from . import nested		# it builds on this module
+        if nested.OPTIONS.exits:
+            args += " windows"		# each call's TSC readings, for the VM exits
+        cmd = guest_command("kvm", vmlinuz, initrd, args, mem, kernel_args)
+        res, con = nested.run_inner(mode, cmd, mem, timeout)
+        if meta is not None:
+            meta.update(res.meta)
+        why = "timeout" if res.outcome.name == "timeout" else None
+        # the whole L1 console: the run's log keeps the init's records (VM exits)
+        return con.all, "\n".join(con.dump("stderr")), why, cmd, res.wall_s
     cmd = guest_command(mode, vmlinuz, initrd, args, mem, kernel_args)
     st = qemu.stream(cmd, timeout, stop=lambda err: "kvm" if kvm_failed(err) else None)
     return st.lines, st.stderr, st.why, cmd, st.wall_s
@@ -155,7 +168,8 @@ def cmd_linux(argv):
         description="Run forklab's fork benchmark program in a Linux guest (Debian's cloud "
         "kernel, downloaded once) under the same QEMU mode, and optionally natively; write "
         "a run directory that compare and plot read (alloc, pt and pid are 'linux').")
-    p.add_argument("--mode", help="kvm (default if usable), tcg, icount")
+    p.add_argument("--mode", help="kvm (default if usable), tcg, icount; kvm-npt, kvm-shadow: "
+                   "under forklab nested's genuine kvm_amd")
     p.add_argument("--native", action="store_true",
                    help="run the program on this host instead of in a guest")
     p.add_argument("--iters", type=int, default=50, help="iterations per configuration")
@@ -204,8 +218,9 @@ def cmd_linux(argv):
     vmlinuz, package = ensure_kernel()
     initrd = make_initramfs(PROGRAM, os.path.join(CACHE, "initramfs.cpio"))
     mem = opts.mem or qemu.guest_mem(opts.rss_max)
+    l1_meta = {}
     lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem, opts.timeout,
-                                              opts.kernel_args)
+                                              opts.kernel_args, l1_meta)
     kvm_error = None
     if mode == "kvm" and why == "kvm":
         warn("forklab linux: the Linux guest died with a KVM emulation failure (this host's "
@@ -237,6 +252,7 @@ def cmd_linux(argv):
                 exit_code=code, timed_out=timed_out, wall_s=round(wall, 1))
     if kvm_error is not None:
         meta["kvm_attempt"] = f"failed, fell back to icount: {kvm_error.strip()}"
+    meta.update(l1_meta)
     rows = write_run(out, lines, meta)
     print(f"forklab linux: {len(rows)} result rows ({package}, {mode}) in {os.path.relpath(out)}")
     if not opts.no_plots:

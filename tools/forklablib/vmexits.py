@@ -21,7 +21,7 @@ import csv
 import os
 import re
 
-from . import nested, profile, protocol, qemu, results
+from . import linuxref, nested, profile, protocol, qemu, results
 from .exitcodes import ROOT
 
 TSC_WRAP = 1 << 64
@@ -142,17 +142,25 @@ class Symbolizer:
     """Where an inner guest's address is: kernel addresses through the
     kernel ELF the run booted, user ones through its user program (nm for
     the function, addr2line for the lines where the ELF has them); an ELF
-    that is no longer the one the run booted (its sha256) is not used."""
+    that is no longer the one the run booted (its sha256) is not used. A
+    Linux guest's kernel addresses are named from its kallsyms (functions
+    only) when it booted with nokaslr (forklab linux --kernel-args nokaslr)."""
 
     def __init__(self, meta):
         info = meta.get("nested", {})
-        self.elfs = {}
+        self.elfs, self.linux = {}, None
         for part in ("kernel", "program"):
             elf = info.get(f"{part}_elf")
             path = elf and os.path.join(ROOT, elf)
             if path and os.path.exists(path) and nested.file_sha256(path) == info.get(
                     f"{part}_sha256"):
                 self.elfs[part] = (path, profile.Symbols(path))
+        if meta.get("kernel") == linuxref.NAME:
+            if "nokaslr" in meta.get("linux_kernel_args", "").split():
+                self.linux = profile.linux_symbols()[1]
+            program = os.path.join(ROOT, meta.get("program", ""))
+            if os.path.isfile(program):		# the same static ELF the guest ran
+                self.elfs["program"] = (program, profile.Symbols(program))
 
     def where(self, rips):
         """rip -> "function: innermost file:line <- ..." (or "?")."""
@@ -160,6 +168,9 @@ class Symbolizer:
         for part in ("kernel", "program"):
             mine = [r for r in rips if (r >= profile.USER_TOP) == (part == "kernel")]
             if not mine:
+                continue
+            if part == "kernel" and self.linux:
+                out.update({r: f"{self.linux.name(r)} (Linux)" for r in mine})
                 continue
             if part not in self.elfs:
                 out.update({r: "?" for r in mine})
