@@ -150,11 +150,15 @@ nested_no_svm() {
 		grep -q "no hardware support for 'kvm_amd'" "$OUT/out" && ! grep -q Traceback "$OUT/out"
 }
 
-# a library the inner QEMU needs is missing in the L1: named, status 126
+# a library or a firmware file the inner QEMU needs is missing in the L1:
+# named, status 126
 nested_missing_library() {
 	$FORKLAB nested --omit /lib/x86_64-linux-gnu/libz.so.1 boot --timeout 120 -- mode=boot \
-		>"$OUT/out" 2>&1
-	[ $? -eq 126 ] && grep -q "inner QEMU failed .*libz.so.1" "$OUT/out"
+		>"$OUT/lib.out" 2>&1
+	[ $? -eq 126 ] && grep -q "inner QEMU failed .*libz.so.1" "$OUT/lib.out" || return 1
+	$FORKLAB nested --omit /usr/share/qemu/qboot.rom boot --timeout 120 -- mode=boot \
+		>"$OUT/rom.out" 2>&1
+	[ $? -eq 126 ] && grep -q "inner QEMU failed .*could not load PC BIOS" "$OUT/rom.out"
 }
 
 # the inner guest hangs: stopped at the timeout with its last lines, status
