@@ -50,9 +50,9 @@ PROBE_SKIP = ("/proc/", "/sys/", "/dev/", "/etc/", "/tmp/")
 class Options:
     """What `forklab nested` sets for the boots that follow: @exits traces
     every VM exit and entry (kvm:kvm_exit, kvm_entry) for `forklab nested
-    exits`, @l1_cpu is the
-    outer QEMU's -cpu (max: the one that has SVM), @omit leaves files out
-    of the L1 (to see what a missing library or firmware file does)."""
+    exits`, @l1_cpu is the outer QEMU's -cpu (max: the one that has SVM),
+    @omit leaves files out of the L1 (what a missing library or firmware
+    file does)."""
     exits = False
     l1_cpu = "max"
     omit = ()				# L1 paths left out of its initramfs (fault injection)
