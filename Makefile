@@ -133,7 +133,7 @@ soak: deps kernel
 # Linux under icount): the guest self-tests with shadow paging (1.5 min
 # here), then fork against resident size to 1 GiB bare, with nested paging
 # and with shadow paging, pt=cow, copy and share, drawn in one figure, once
-# as forklab is and once with the shadow-paging cuts (about 8 min each):
+# as forklab is and once with the shadow-paging cuts (about 11 min each):
 # results/<date>-<host>-nested/ and -nested-2/.
 nested: deps kernel $(BUILD)/nested/init
 	@tools/forklab test --mode kvm-shadow --timeout 1200
