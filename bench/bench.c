@@ -21,6 +21,7 @@
 #include "stats.h"
 #include "scale_bench.h"
 #include "x86/sections.h"
+#include "lib/qemu_exit.h"
 
 static const int pid_live_counts[] = { 1, 10, 100, 1000, 10000 };
 
@@ -137,8 +138,8 @@ static void print_child_run(struct fork_probe_log *log, u64 skip, u64 *scratch)
 static void run_fork_op(const char *op, u64 iters, u64 rss)
 {
 	char n[24], r[24];
-	const char *argv[] = { "forklab-user", "bench", op, n, r,
-			       kparams.samples ? "samples" : NULL, NULL };
+	const char *argv[] = { "forklab-user", "bench", op, n, r, NULL, NULL, NULL };
+	int argc = 5;
 	u64 calls = iters + iters / 10 + 8;
 	unsigned int order = kmem_order_for(calls * sizeof(u64) *
 					    (NR_FORK_PROBES + FORK_PMU_SLOTS + 2));
@@ -147,6 +148,10 @@ static void run_fork_op(const char *op, u64 iters, u64 rss)
 	struct pmu_counts before, after;
 	int status;
 
+	if (kparams.samples)
+		argv[argc++] = "samples";
+	if (kparams.windows)
+		argv[argc++] = "windows";
 	fl_snprintf(n, sizeof(n), "%lu", iters);
 	fl_snprintf(r, sizeof(r), "%lu", rss);
 	if (pg) {
@@ -313,11 +318,19 @@ void bench_main(void)
 	bool invariant;
 	u64 khz;
 
+#ifdef FORKLAB_TSC_CLOSE_RDTSCP
+	if (!cpu_has_rdtscp()) {
+		printk("forklab: this kernel closes its timings with rdtscp;lfence, and the CPU has "
+		       "no RDTSCP (CPUID 0x80000001 EDX bit 27)\n");
+		qemu_exit(FL_EXIT_BADBOOT);
+	}
+#endif
 	timer_calibrate();
 	khz = tsc_khz(&source, &invariant);
 	printk("tsc,khz,%lu,source,%s,invariant,%d\n", khz, source, invariant);
 	printk("timer,overhead_min,%lu,overhead_p50,%lu,cycles\n", timer_overhead(),
 	       timer_overhead_p50());
+	printk("tsc_close,%s\n", TSC_CLOSE_NAME);
 	pmu_describe();
 	strategies_list();
 	bench_list();

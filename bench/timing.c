@@ -63,6 +63,17 @@ static u64 pit_calibrate(void)
 	return (t1 - t0) / TSC_CALIBRATE_MS;
 }
 
+bool cpu_has_rdtscp(void)
+{
+	u32 a, b, c, d;
+
+	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return false;
+	cpuid_count(0x80000001, 0, &a, &b, &c, &d);
+	return d & (1U << 27);
+}
+
 u64 tsc_khz(const char **source, bool *invariant)
 {
 	u32 a, b, c, d, max, hv_max;

@@ -17,5 +17,7 @@ u64 timer_overhead_p50(void);
 /* tsc_khz - TSC frequency and where it came from ("cpuid 0x15",
  * "hypervisor 0x40000010", "pit"); invariant TSC from CPUID 0x80000007. */
 u64 tsc_khz(const char **source, bool *invariant);
+/* cpu_has_rdtscp - CPUID 0x80000001 EDX bit 27. */
+bool cpu_has_rdtscp(void);
 
 #endif

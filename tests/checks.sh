@@ -166,4 +166,93 @@ smp_tcg_scale() {
 	smp_run "$OUT/run" tcg &&
 		python3 tests/tools/checks.py scale-rows "$OUT/run" 2 &&
 		test -s "$OUT/run/scale.png" && test -s "$OUT/run/tlb.png"
+# windows=1 (each measured call's two TSC readings, which forklab nested
+# exits puts VM exits into) changes no number and no other line
+windows_change_nothing() {
+	local args="mode=bench bench=fork alloc=all pt=all pid=hash iters=20 rss_max=16"
+	$FORKLAB boot --mode icount --quiet --log "$OUT/plain.txt" --timeout 120 -- $args &&
+		$FORKLAB boot --mode icount --quiet --log "$OUT/windows.txt" --timeout 120 -- \
+			$args windows=1 &&
+		python3 tests/tools/checks.py windows-identical "$OUT/plain.txt" "$OUT/windows.txt"
+}
+
+# forklab under a genuine kvm_amd (forklab nested): an L1 Linux under icount
+# loads kvm-amd and runs the inner QEMU with -accel kvm
+nested_run() {
+	local mode=$1 dir=$2
+	shift 2
+	$FORKLAB run --mode "$mode" --iters 10 --bench fork --pt cow --pid hash --no-plots \
+		--out "$dir" --rss-max 4 --alloc slub "$@" >"$dir.out" 2>&1
+}
+
+# with nested paging no fork window exits: every number is the bare icount one
+nested_npt_is_bare() {
+	nested_run kvm-npt "$OUT/npt" && grep -q '"kvm_amd_params": "npt=1"' "$OUT/npt/meta.json" &&
+		cmp build/check/icount_runs/a/results.csv "$OUT/npt/results.csv"
+}
+
+# shadow paging costs more and repeats byte for byte
+nested_shadow_twice() {
+	nested_run kvm-shadow "$OUT/a" && nested_run kvm-shadow "$OUT/b" &&
+		cmp "$OUT/a/results.csv" "$OUT/b/results.csv" &&
+		python3 tests/tools/checks.py shadow-dearer build/check/icount_runs/a/results.csv \
+			"$OUT/a/results.csv"
+}
+
+# --exits: the VM exits of each measured call, by reason and code
+nested_exits_per_call() {
+	$FORKLAB nested --exits run --mode kvm-shadow --iters 10 --bench fork --pt cow \
+		--pid hash --alloc slub --rss-max 1 --no-plots --out "$OUT/run" >"$OUT/run.out" 2>&1 &&
+		python3 tests/tools/checks.py exits-per-call "$OUT/run/exits.csv" \
+			"$OUT/run/exit_sites.csv"
+}
+
+# the L1 cannot load kvm-amd (an L1 CPU without SVM): one line, status 126
+nested_no_svm() {
+	$FORKLAB nested --l1-cpu max,-svm boot --timeout 120 -- mode=boot >"$OUT/out" 2>&1
+	[ $? -eq 126 ] && grep -q "could not load a module: .*kvm-amd.ko" "$OUT/out" &&
+		grep -q "no hardware support for 'kvm_amd'" "$OUT/out" && ! grep -q Traceback "$OUT/out"
+}
+
+# a library or a firmware file the inner QEMU needs is missing in the L1:
+# named, status 126
+nested_missing_library() {
+	$FORKLAB nested --omit /lib/x86_64-linux-gnu/libz.so.1 boot --timeout 120 -- mode=boot \
+		>"$OUT/lib.out" 2>&1
+	[ $? -eq 126 ] && grep -q "inner QEMU failed .*libz.so.1" "$OUT/lib.out" || return 1
+	$FORKLAB nested --omit /usr/share/qemu/qboot.rom boot --timeout 120 -- mode=boot \
+		>"$OUT/rom.out" 2>&1
+	[ $? -eq 126 ] && grep -q "inner QEMU failed .*could not load PC BIOS" "$OUT/rom.out"
+}
+
+# the inner guest hangs: stopped at the timeout with its last lines, status
+# 124, and no QEMU of this run left running
+nested_inner_hang() {
+	$FORKLAB nested boot --timeout 25 --log "$OUT/l1.txt" -- crash=hang >"$OUT/out" 2>&1
+	[ $? -eq 124 ] && grep -q "inner QEMU was still running" "$OUT/out" &&
+		grep -q "crash=hang: spinning" "$OUT/out" && ! pgrep -f "$(readlink -f build/nested)/initrd-"
+}
+
+# the rdtscp;lfence close (build/rdtscp): under a genuine KVM it runs, and
+# every window holds what it held with lfence;rdtsc;lfence
+nested_rdtscp() {
+	nested_run kvm-npt "$OUT/run" --kernel build/rdtscp/forklab.elf &&
+		grep -q '"tsc_close": "rdtscp;lfence"' "$OUT/run/meta.json" &&
+		python3 tests/tools/checks.py same-p50 build/check/icount_runs/a/results.csv \
+			"$OUT/run/results.csv"
+}
+
+# ... and a CPU without RDTSCP (an L1 -cpu max,-rdtscp) makes the kernel
+# refuse to run, saying why, instead of timing with it
+nested_no_rdtscp() {
+	$FORKLAB nested --l1-cpu max,-rdtscp boot --kernel build/rdtscp/forklab.elf --timeout 120 \
+		-- mode=bench bench=alloc alloc=slub iters=5 >"$OUT/out" 2>&1
+	[ $? -eq 6 ] && grep -q "the CPU has no RDTSCP" "$OUT/out"
+}
+
+# Linux 6.1 as the inner guest of the same kvm_amd, with the same program
+nested_linux() {
+	$FORKLAB linux --mode kvm-npt --iters 5 --rss-max 4 --no-plots --out "$OUT/run" \
+		>"$OUT/run.out" 2>&1 && grep -q '"kvm_amd_params": "npt=1"' "$OUT/run/meta.json" &&
+		python3 tests/tools/checks.py linux-rows "$OUT/run/results.csv"
 }

@@ -85,8 +85,9 @@ static int quit_thread(void *arg)
 	return 0;
 }
 
-/* time_one - one measured call of @op; the child (if any) is reaped untimed. */
-static long time_one(const char *op, char *stack, u64 *cycles)
+/* time_one - one measured call of @op; the child (if any) is reaped
+ * untimed. Its cycles go to @cycles, the window's two readings to @window. */
+static long time_one(const char *op, char *stack, u64 *cycles, u64 window[2])
 {
 	u64 t0, t1;
 	long pid;
@@ -127,6 +128,8 @@ static long time_one(const char *op, char *stack, u64 *cycles)
 		return -22;
 	}
 	*cycles = tsc_delta(t0, t1);
+	window[0] = t0;
+	window[1] = t1;
 	return pid;
 }
 
@@ -212,6 +215,27 @@ static int cow_write(u64 rss_pages)
 }
 
 int want_samples;		/* see bench.h */
+int want_windows;
+
+/* put_window - write "window,OP,RSS,START,END" for one measured call at
+ * once, between calls. The line is built on the stack, which every call
+ * writes anyway: a buffer in .bss would be one more page that the parent
+ * dirties between forks, and pt=cow would write-protect it again at each
+ * one (4 instructions, and a trapped PTE write under shadow paging). */
+static void put_window(const char *op, u64 rss_pages, const u64 window[2])
+{
+	char line[96], *p = format_s(line, "window,");
+
+	p = format_s(p, op);
+	*p++ = ',';
+	p = format_u(p, rss_pages);
+	*p++ = ',';
+	p = format_u(p, window[0]);
+	*p++ = ',';
+	p = format_u(p, window[1]);
+	*p++ = '\n';
+	write_now(line, p - line);
+}
 
 /* print_samples - one "sample,OP,RSS,CYCLES" line per sample, in call order. */
 static void print_samples(const char *op, u64 rss_pages, const u64 *v, u64 n)
@@ -263,9 +287,9 @@ int bench(const char *op, u64 n, u64 rss_pages)
 	if (!samples)
 		return 2;
 	for (u64 i = 0; i < warmup + n; i++) {
-		u64 c, t0 = tsc_open();
+		u64 c, window[2], t0 = tsc_open();
 
-		r = time_one(op, stack, &c);
+		r = time_one(op, stack, &c, window);
 		if (r < 0) {
 			puts_("bench: ");
 			puts_(op);
@@ -281,6 +305,8 @@ int bench(const char *op, u64 n, u64 rss_pages)
 		vpmu_mark(VPMU_KEEP);
 		samples[got++] = c;
 		spent += tsc_close() - t0;
+		if (want_windows)
+			put_window(op, rss_pages, window);
 		if (got >= BENCH_MIN_SAMPLES && spent > BENCH_CYCLE_BUDGET)
 			break;		/* a slow machine: enough for this configuration */
 	}

@@ -9,6 +9,12 @@
  * call order) before each result line; main sets it from "samples". */
 extern int want_samples;
 
+/* want_windows - non-zero: also print each measured call's two TSC
+ * readings ("window,OP,RSS,START,END" lines, between the calls), so that
+ * what happened meanwhile (a hypervisor's VM exits) can be put in its
+ * window; main sets it from "windows". */
+extern int want_windows;
+
 /* bench - time @op (a FORK_OP_TABLE name, or cow-write) @n times with
  * @rss_pages pages resident; prints a "user_timer" line on the first call
  * and one "result,OP,RSS,n,min,p50,p90,p99,max,mean,cycles" line.

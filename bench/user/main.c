@@ -13,9 +13,12 @@
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  *   forklab-user fork-once      one fork: exit -errno, or 107 when it worked
- *   forklab-user benchall N RSSMAX [NAME [samples]]  every op of bench=fork in one run,
- *                               each after a config line (alloc, pt, pid =
- *                               NAME, default linux): forklab linux runs this
+ *   forklab-user benchall N RSSMAX [NAME [samples] [windows]]  every op of
+ *                               bench=fork in one run, each after a config
+ *                               line (alloc, pt, pid = NAME, default linux):
+ *                               forklab linux runs this. bench and benchall
+ *                               take "samples" (every sample) and "windows"
+ *                               (each call's TSC readings) after RSS/NAME
  *   forklab-user forkbomb MAX [NPROC]  fork unreaped children (at most MAX)
  *                               until fork fails, after lowering RLIMIT_NPROC
  *                               to NPROC if given; reap them, fork once more;
@@ -36,13 +39,23 @@
 #include "stress.h"
 #include "scale.h"
 
+/* flag - whether one of argv[5..] is @name (bench's and benchall's options). */
+static int flag(int argc, char **argv, const char *name)
+{
+	for (int i = 5; i < argc; i++)
+		if (streq(argv[i], name))
+			return 1;
+	return 0;
+}
+
 /* main - run the mode argv[1] names (semantics if none); its exit status,
  * or 2 after the usage line if the mode or its arguments are unknown. */
 int main(int argc, char **argv)
 {
 	if (argc < 2 || streq(argv[1], "semantics"))
 		return semantics();
-	want_samples = argc >= 6 && streq(argv[5], "samples");	/* bench and benchall */
+	want_samples = flag(argc, argv, "samples");
+	want_windows = flag(argc, argv, "windows");
 	if (streq(argv[1], "bench") && argc >= 4)
 		return bench(argv[2], atou(argv[3]), argc >= 5 ? atou(argv[4]) : 1);
 	if (streq(argv[1], "fork-once"))
@@ -59,7 +72,7 @@ int main(int argc, char **argv)
 		return fork_threads(atou(argv[2]), atou(argv[3]));
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
-	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples]] "
+	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples] [windows]] "
 	      "| stress N | fork-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
 	      "| forkthreads THREADS ITERS]\n");
 	flush();

@@ -10,5 +10,11 @@ void putc_(char c);
 void puts_(const char *s);
 void putu(u64 v);
 void puti(long v);
+/* format_s, format_u - @s, or @v in decimal, written at @p (no NUL); the
+ * end of what was written. For lines built in the caller's own buffer. */
+char *format_s(char *p, const char *s);
+char *format_u(char *p, u64 v);
+/* write_now - flush, then write @n bytes of @s to fd 1 at once. */
+void write_now(const char *s, long n);
 
 #endif

@@ -2,7 +2,7 @@
 USER_CFLAGS := -static -nostdlib -ffreestanding -fno-pie -no-pie -fno-stack-protector \
 	       -fno-asynchronous-unwind-tables -O2 -Wall -Wextra -Werror \
 	       -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,separate-code \
-	       -Icore	# only core/uapi: the Linux ABI numbers, #defines shared with the kernel
+	       -Icore $(UEXTRA)	# -Icore: only core/uapi, the Linux ABI numbers shared with the kernel
 # One file per job; main.c dispatches. budget.h, fork_ops.h and ../tsc.h
 # are shared with the kernel.
 USER_SRCS := main.c out.c lib.c sys.c semantics.c bench.c stress.c kallsyms.c scale.c start.S

@@ -13,6 +13,7 @@
 #define ITERS_MAX	10000000ULL
 
 static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", NULL };
+static const char *const quicklist_names[] = { "pages", "trees", NULL };
 static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };
 static const char *bench_names[STRATEGIES_MAX + 1];
 static const char *family_names[NR_FAMILIES][STRATEGIES_MAX + 1];
@@ -55,6 +56,16 @@ static struct cmdline_param params[] = {
 	  .desc = "raw IA32_PERFEVTSELx event codes for the general counters (tools/pfm-encode)" },
 	{ .key = "samples", .type = CP_UINT, .min = 0, .max = 1, .dst = &kparams.samples,
 	  .desc = "bench=fork: 1 prints every sample (samples.csv, CDF plots)" },
+	{ .key = "windows", .type = CP_UINT, .min = 0, .max = 1, .dst = &kparams.windows,
+	  .desc = "bench=fork: 1 prints each measured call's TSC readings (forklab nested exits)" },
+	{ .key = "quicklist", .type = CP_CHOICE, .choices = quicklist_names,
+	  .dst = &pt_quicklist_mode,
+	  .desc = "what a dead mm's page tables wait in: pages (zeroed table pages) or trees "
+		  "(whole trees: no upper-level writes at fork or exit)" },
+	{ .key = "tlb_ceiling", .type = CP_UINT, .min = 0, .max = TLB_CEILING_MAX,
+	  .dst = &tlb_ceiling,
+	  .desc = "pages a fork flushes one by one (INVLPG) in the parent before it reloads CR3 "
+		  "instead (Linux: 33); 0: always CR3" },
 	{ .key = "stress", .type = CP_UINT, .min = 1, .max = 100000000, .dst = &kparams.stress,
 	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
 	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,

@@ -24,6 +24,7 @@ struct kernel_params {
 	u64 hz;			/* timer ticks per second; 0: cooperative only */
 	u64 rss_max;		/* bench=fork: the largest resident size, in pages */
 	u64 samples;		/* bench=fork: 1 = print every sample (for CDFs) */
+	u64 windows;		/* bench=fork: 1 = print each call's TSC readings */
 	u64 pmu_events[4];	/* raw IA32_PERFEVTSELx codes (pmu=) */
 	u32 nr_pmu_events;
 	u64 stress;		/* fork/exit/wait cycles per strategy in the self-tests */

@@ -33,6 +33,7 @@ u64 mm_live_objects(void)
 
 void mm_exit(void)
 {
+	pt_trees_drain();
 	pt_quicklists_drain();
 	if (mm_cachep)
 		kmem_cache_destroy(mm_cachep);
@@ -48,6 +49,11 @@ static u64 *pgd_alloc(struct mm_struct *mm)
 
 	if (should_fail(FAIL_PGTABLE))
 		return NULL;
+	if (unlikely(pt_quicklist_mode == PT_QUICKLIST_TREES)) {
+		pgd = pt_tree_pop(mm);
+		if (pgd)
+			return pgd;
+	}
 	page = quicklist_pop(&this_cpu_quicklists()->pgd);
 	if (page) {
 		mm->pt_pages++;
@@ -145,7 +151,7 @@ static void zap_range(struct mm_struct *mm, u64 start, u64 end)
 /* free_pgtables - free every page-table page below the PML4, clearing the
  * entries that pointed to them: each table reaches the quicklist zero (a
  * shared last-level table only loses @mm's reference). */
-static void free_pgtables(struct mm_struct *mm)
+static __attribute__((always_inline)) inline void free_pgtables(struct mm_struct *mm)
 {
 	u64 *pgd = mm->pgd;
 
@@ -174,11 +180,24 @@ void exit_mmap(struct mm_struct *mm)
 		tlb_leave_everywhere(mm);
 	for (int v = 0; v < mm->nr_vmas; v++)
 		zap_range(mm, mm->vma[v].start, mm->vma[v].end);
-	free_pgtables(mm);
-	pgd_free(mm);
+	/* quicklist=trees: the tree may wait whole for the next mm */
+	if (likely(pt_quicklist_mode != PT_QUICKLIST_TREES) || !pt_tree_push(mm)) {
+		free_pgtables(mm);
+		pgd_free(mm);
+	}
 	if (mm->pt_pages)
 		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
 	kmem_cache_free(mm_cachep, mm);
+}
+
+void pt_tree_free(u64 *pgd, u64 pages)
+{
+	struct mm_struct mm = { .pgd = pgd, .pt_pages = pages };
+
+	free_pgtables(&mm);
+	pgd_free(&mm);
+	if (mm.pt_pages)
+		panic("pt_tree_free: %lu page-table pages unaccounted", mm.pt_pages);
 }
 
 void mmput(struct mm_struct *mm)

@@ -68,6 +68,19 @@ static inline const struct pt_ops *pt_strategy(int i)
 /* the strategy dup_mm copies with; set with the strategy set */
 extern const struct pt_ops *pt_ops_current;
 
+/* quicklist= (params.c): what a dead mm's page-table pages wait in for
+ * the next one - PT_QUICKLIST_PAGES, zeroed pages (pgtable.h), or
+ * PT_QUICKLIST_TREES, whole trees (pt_tree.c). */
+enum { PT_QUICKLIST_PAGES, PT_QUICKLIST_TREES };
+extern u32 pt_quicklist_mode;
+/* pt_trees_kept - how many trees wait now (for the tests). */
+int pt_trees_kept(void);
+
+/* tlb_ceiling= (params.c, mm/tlb.c): pages a fork flushes one by one in
+ * the parent before it reloads CR3 instead; 0, the default, always reloads. */
+#define TLB_CEILING_MAX	64
+extern u64 tlb_ceiling;
+
 /* mm_init/mm_exit - create/destroy the mm_struct cache (and drain the
  * page-table quicklists); 0 or -ENOMEM. */
 int mm_init(void);

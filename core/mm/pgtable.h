@@ -107,6 +107,18 @@ void pt_quicklists_reclaim(void);
 /* pt_quicklists_drain - give every CPU's quicklist pages back (panics on a
  * dirty one; no fork may run meanwhile). */
 void pt_quicklists_drain(void);
+
+/* quicklist=trees (pt_tree.c): pt_tree_push - keep @mm's tree, its user
+ * PTEs already zapped, for the next mm; false (nothing done) when trees
+ * are off, full, or the tree may hold shared tables. pt_tree_pop - a kept
+ * tree's PML4 for @mm, its pages charged to @mm; NULL if none.
+ * pt_trees_drain - free every kept tree (mm_exit). */
+bool pt_tree_push(struct mm_struct *mm);
+u64 *pt_tree_pop(struct mm_struct *mm);
+void pt_trees_drain(void);
+/* pt_tree_free - free a tree: @pgd and the @pages table pages in all
+ * (mm.c, as exit_mmap frees an mm's). */
+void pt_tree_free(u64 *pgd, u64 pages);
 /* pt_alloc_table - a zeroed page-table page charged to @mm; NULL on OOM. */
 u64 *pt_alloc_table(struct mm_struct *mm);
 /* pt_free_table - drop @mm's reference to @table (see pgtable.c). */
@@ -129,6 +141,37 @@ void flush_tlb_page(struct mm_struct *mm, u64 va);
 /* tlb_leave_everywhere - every CPU that has @mm loaded (lazily: its task
  * is gone) loads the boot tables instead: before @mm's tables are freed. */
 void tlb_leave_everywhere(struct mm_struct *mm);
+
+/* The pages whose entries a fork write-protected in the parent (tlb.c):
+ * flush_tlb_batch drops them from the TLB one by one (INVLPG) when there
+ * are at most tlb_ceiling= of them, as Linux's flush_tlb_range does up to
+ * tlb_single_page_flush_ceiling, else the whole TLB (a CR3 reload; always
+ * with tlb_ceiling=0, the default). Under shadow paging a CR3 write makes
+ * KVM resynchronize every unsynced table; an INVLPG, one entry. */
+#define TLB_BATCH_MAX	TLB_CEILING_MAX
+struct tlb_batch {
+	u64 nr;				/* entries noted, also past TLB_BATCH_MAX */
+	u64 va[TLB_BATCH_MAX];		/* each entry's index in its table, then its page */
+};
+extern struct tlb_batch tlb_batches[NR_CPUS];
+/* this_cpu_tlb_batch - this CPU's batch (a fork runs on one CPU). */
+static inline struct tlb_batch *this_cpu_tlb_batch(void)
+{
+	return &tlb_batches[smp_processor_id()];
+}
+/* tlb_batch_add - note entry @i of the table being copied in @b: no branch
+ * in the copy loop (a slot is reused past TLB_BATCH_MAX: the flush is whole
+ * then), and an index, so that the loop keeps one counter. */
+static inline void tlb_batch_add(struct tlb_batch *b, int i)
+{
+	b->va[b->nr++ % TLB_BATCH_MAX] = i;
+}
+/* tlb_batch_pages - the entries of @b noted since @first, all of one table
+ * that maps from @va up, turned into the addresses they map. */
+void tlb_batch_pages(struct tlb_batch *b, u64 first, u64 va);
+/* flush_tlb_batch - flush what this CPU's batch holds for @mm (the whole
+ * TLB, and other CPUs', when @mm is live elsewhere too), and empty it. */
+void flush_tlb_batch(struct mm_struct *mm);
 
 /* The strategies' ops tables (pt_cow.c, pt_copy.c, pt_share.c). */
 extern const struct pt_ops pt_cow_ops, pt_copy_ops, pt_share_ops;

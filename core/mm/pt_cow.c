@@ -15,7 +15,8 @@
  * (the caller knows it). The count is raised with lock incl: other CPUs may
  * fork from the same pages (one instruction either way). The source is written only when it changes: on
  * a shadow-paging hypervisor each write to a live table traps. */
-void copy_pte_range(u64 *dpt, u64 *spt, int from, int to)
+static __attribute__((always_inline)) inline void
+__copy_pte_range(u64 *dpt, u64 *spt, int from, int to, struct tlb_batch *const note)
 {
 	const u64 refs = vmemmap_base + offsetof(struct page, _refcount);
 
@@ -26,10 +27,29 @@ void copy_pte_range(u64 *dpt, u64 *spt, int from, int to)
 		if (unlikely(e & PTE_W)) {
 			e = (e & ~PTE_W) | PTE_COW;
 			spt[i] = e;
+			if (note)
+				tlb_batch_add(note, i);
 		}
 		dpt[i] = e;
 		atomic_inc((int *)(refs + ((e & PTE_ADDR_MASK) >> (PAGE_SHIFT - PAGE_STRUCT_SHIFT))));
 	}
+}
+
+void copy_pte_range(u64 *dpt, u64 *spt, int from, int to)
+{
+	__copy_pte_range(dpt, spt, from, to, NULL);
+}
+
+/* copy_pte_range_noting - copy_pte_range noting the parent entries it
+ * write-protects in this CPU's tlb_batch (tlb_ceiling=), as addresses. */
+static void copy_pte_range_noting(u64 *dpt, u64 *spt, int from, int to, u64 va)
+{
+	struct tlb_batch *b = this_cpu_tlb_batch();
+	u64 noted = b->nr;
+
+	__copy_pte_range(dpt, spt, from, to, b);
+	if (b->nr != noted)
+		tlb_batch_pages(b, noted, va);
 }
 
 /* copy_pte_table_sparse - copy_pte_range over a whole table that is
@@ -55,8 +75,10 @@ u64 copy_pte_table_sparse(u64 *dpt, u64 *spt)
 	return rss;
 }
 
-/* cow_copy_pmd - @dst's last-level table, entries in range shared COW. */
-static int cow_copy_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end)
+/* cow_copy_pmd - @dst's last-level table, entries in range shared COW
+ * (@note: the parent's entries it write-protects noted in tlb_batch). */
+static __attribute__((always_inline)) inline int
+__cow_copy_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end, const bool note)
 {
 	u64 *table = pmd_table(dst, dpmd, *spmd);
 	int from, to;
@@ -64,8 +86,22 @@ static int cow_copy_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, 
 	if (!table)
 		return -ENOMEM;
 	pte_index_range(start, end, &from, &to);
-	copy_pte_range(table, __va(*spmd & PTE_ADDR_MASK), from, to);
+	if (note)
+		copy_pte_range_noting(table, __va(*spmd & PTE_ADDR_MASK), from, to,
+				      ALIGN_DOWN(start, PMD_SIZE));
+	else
+		copy_pte_range(table, __va(*spmd & PTE_ADDR_MASK), from, to);
 	return 0;
+}
+
+static int cow_copy_pmd(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end)
+{
+	return __cow_copy_pmd(dst, dpmd, spmd, start, end, false);
+}
+
+static int cow_copy_pmd_noting(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 start, u64 end)
+{
+	return __cow_copy_pmd(dst, dpmd, spmd, start, end, true);
 }
 
 static int cow_copy_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
@@ -73,14 +109,26 @@ static int cow_copy_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64
 	return copy_pmds(dst, dpd, spd, start, end, cow_copy_pmd);
 }
 
+static int cow_copy_pd_noting(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
+{
+	return copy_pmds(dst, dpd, spd, start, end, cow_copy_pmd_noting);
+}
+
 static int cow_copy_page_range(struct mm_struct *dst, struct mm_struct *src)
 {
-	int ret = copy_page_tables(dst, src, cow_copy_pd);
+	int ret;
 
+	/* the parent's writable PTEs become read-only: with tlb_ceiling= they
+	 * are noted and flushed one by one, else the whole TLB goes */
+	if (unlikely(tlb_ceiling)) {
+		ret = copy_page_tables(dst, src, cow_copy_pd_noting);
+		flush_tlb_batch(src);
+	} else {
+		ret = copy_page_tables(dst, src, cow_copy_pd);
+		flush_tlb_mm(src);
+	}
 	/* every present entry of every VMA was copied */
 	dst->rss_pages = src->rss_pages;
-	/* the parent's writable PTEs just became read-only: flush its TLB */
-	flush_tlb_mm(src);
 	return ret;
 }
 

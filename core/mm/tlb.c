@@ -6,7 +6,9 @@
  * TLBs must see (write-protecting at fork, a COW copy, an unmap, freeing the
  * tables) sends those CPUs a shootdown IPI and waits until each has acted.
  *
- * The requests go through kernel/smp.c's smp_call_function_many. */
+ * The requests go through kernel/smp.c's smp_call_function_many. A fork
+ * with tlb_ceiling= set flushes the pages it write-protected one by one
+ * instead (flush_tlb_batch) when the parent runs on this CPU alone. */
 #include "mm/pgtable.h"
 #include "lib/atomic.h"
 #include "lib/spinlock.h"
@@ -109,4 +111,35 @@ void tlb_leave_everywhere(struct mm_struct *mm)
 	flush_others(mm, 0, true);
 	if (this_cpu_read(loaded_mm) == mm)
 		leave_mm();
+}
+
+/* The pages a fork write-protected in the parent, noted when
+ * tlb_ceiling= is set (pgtable.h's tlb_batch): one INVLPG each up to
+ * tlb_ceiling= pages, else the whole TLB. Per CPU: forks on several CPUs
+ * note at once. */
+struct tlb_batch tlb_batches[NR_CPUS];
+u64 tlb_ceiling;
+
+void tlb_batch_pages(struct tlb_batch *b, u64 first, u64 va)
+{
+	for (u64 i = first; i < b->nr && i < TLB_BATCH_MAX; i++)
+		b->va[i] = va + (b->va[i] << PAGE_SHIFT);
+}
+
+void flush_tlb_batch(struct mm_struct *mm)
+{
+	struct tlb_batch *b = this_cpu_tlb_batch();
+	u64 n = b->nr;
+
+	b->nr = 0;
+	/* too many, or live on another CPU too: the whole TLB, everywhere */
+	if (n > tlb_ceiling || n > TLB_BATCH_MAX ||
+	    (mm->cpu_mask & ~(1ULL << smp_processor_id()))) {
+		flush_tlb_mm(mm);
+		return;
+	}
+	if (this_cpu_read(loaded_cr3) != mm->pgd_phys)
+		return;			/* not loaded: nothing of it is cached */
+	for (u64 i = 0; i < n; i++)
+		invlpg(b->va[i]);
 }

@@ -17,6 +17,13 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
                                  row's icount p50 is its p50 (and each phase's), and
                                  inst is icount less the rep iterations
   same-numbers A B               two results.csv alike but for their pmu_ columns
+  windows-identical PLAIN WINDOWS  two bench logs, the second with windows=1: the
+                                 same lines but its window records, one per sample
+  shadow-dearer BARE SHADOW      fork costs more under shadow paging, vfork and
+                                 clone-thread (no page tables written) the same
+  exits-per-call EXITS SITES     each fork the same #PF exits, vfork none; sites
+                                 in copy_mm's code
+  same-p50 A B                   every row's min, p50 and max the same in both
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
@@ -64,6 +71,47 @@ def linux_rows(results):
         r = by[key]
         assert r["alloc"] == r["pt"] == r["pid"] == "linux" and int(r["p50"]) > 0, r
     print(len(by), "Linux rows")
+
+
+def windows_identical(plain, windows):
+    def lines(path):
+        with open(path) as f:		# the boot's command line differs, nothing else may
+            return [l for l in f.read().splitlines() if "cmdline" not in l]
+    a, b = lines(plain), lines(windows)
+    w = [l for l in b if l.startswith("window,")]
+    assert a == [l for l in b if not l.startswith("window,")], "windows=1 changed a line"
+    calls = sum(int(l.split(",")[3]) for l in a if l.startswith("result,") and
+                not l.startswith("result,cow-write,"))
+    print(len(a), "lines identical;", len(w), "window records for", calls, "measured calls")
+    assert len(w) == calls and all(int(x.split(",")[3]) < int(x.split(",")[4]) for x in w)
+
+
+def shadow_dearer(bare, shadow):
+    b, s = p50s(bare), p50s(shadow)
+    print("fork", b["fork", "1"], "->", s["fork", "1"], "vfork", b["vfork", "1"], "->",
+          s["vfork", "1"])
+    assert s["fork", "1"] > 10 * b["fork", "1"], "shadow paging should cost fork dearly"
+    for op in ("vfork", "clone-thread", "clone-vm"):
+        assert s[op, "1"] == b[op, "1"], (op, b[op, "1"], s[op, "1"])
+
+
+def exits_per_call(exits, sites):
+    e = {(r["op"], r["reason"]): r for r in rows(exits)}
+    pf = e["fork", "PF excp"]
+    print("fork: #PF exits a call", pf["per_call_min"], "-", pf["per_call_max"])
+    assert int(pf["per_call_min"]) == int(pf["per_call_max"]) > 0, pf
+    assert not [k for k in e if k[0] in ("vfork", "clone-thread", "clone-vm")], e.keys()
+    code = [r["code"] for r in rows(sites) if r["op"] == "fork" and r["reason"] == "PF excp"]
+    assert code and all("core/mm/" in c for c in code), code
+
+
+def same_p50(a, b):
+    ra, rb = ({(r["op"], r["rss_pages"]): r for r in rows(f)} for f in (a, b))
+    assert ra.keys() == rb.keys(), (ra.keys(), rb.keys())
+    for k in ra:
+        for c in ("min", "p50", "max"):
+            assert ra[k][c] == rb[k][c], (k, c, ra[k][c], rb[k][c])
+    print(len(ra), "rows with the same min, p50 and max")
 
 
 def linux_profile(profile, results):
@@ -141,7 +189,9 @@ def same_numbers(a, b):
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
           "linux-rows": linux_rows, "linux-profile": linux_profile,
           "vpmu-consistent": vpmu_consistent, "same-numbers": same_numbers,
-          "scale-rows": scale_rows}
+          "scale-rows": scale_rows,
+          "windows-identical": windows_identical, "shadow-dearer": shadow_dearer,
+          "exits-per-call": exits_per_call, "same-p50": same_p50}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from forklablib import linuxref, qemu, results, run  # noqa: E402
+from forklablib import initramfs, linuxref, qemu, results, run  # noqa: E402
 
 
 class Initramfs(unittest.TestCase):
@@ -41,7 +41,7 @@ class GuestEnd(unittest.TestCase):
 
 def read_newc(data):
     """(name, mode, data, rdev major, rdev minor) of each member of a newc
-    cpio, up to the trailer: the reader side of linuxref.cpio_newc."""
+    cpio, up to the trailer: the reader side of initramfs.cpio_newc."""
     out, pos = [], 0
     while True:
         assert data[pos:pos + 6] == b"070701", data[pos:pos + 6]
@@ -83,7 +83,7 @@ class LinuxReference(unittest.TestCase):
 
     def test_initramfs_reads_back(self):
         prog = bytes(range(256)) * 5 + b"\x7fELF"		# a length that needs padding
-        a = linuxref.cpio_newc([("dev", 0o040755, b"", 0, 0),
+        a = initramfs.cpio_newc([("dev", 0o040755, b"", 0, 0),
                                 ("dev/console", 0o020600, b"", 5, 1),
                                 ("init", 0o100755, prog, 0, 0)])
         self.assertEqual(read_newc(a), [("dev", 0o040755, b"", 0, 0),
@@ -155,7 +155,7 @@ class LinuxReference(unittest.TestCase):
                                                                        "forklab-linux-never"))
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertEqual(r.stderr.strip().splitlines(),
-                         ["forklab: unknown mode 'fast'; accepted: kvm, tcg, icount"])
+                         ["forklab: unknown mode 'fast'; accepted: kvm, tcg, icount, kvm-npt, kvm-shadow"])
 
 
 if __name__ == "__main__":

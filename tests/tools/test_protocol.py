@@ -16,6 +16,7 @@ EXAMPLES = [
      {"overhead_min": 20, "overhead_p50": 22, "unit": "cycles"}),
     ("user_timer,overhead_min,5,overhead_p50,6,cycles", "user_timer", "-",
      {"overhead_min": 5, "overhead_p50": 6, "unit": "cycles"}),
+    ("tsc_close,lfence;rdtsc;lfence", "tsc_close", "-", {"name": "lfence;rdtsc;lfence"}),
     ("probe,overhead,25,cycles", "probe", "overhead", {"overhead": 25, "unit": "cycles"}),
     ("probe,compiled_out", "probe", "compiled_out", {}),
     ("pmu,available,version,4,general,4,width,48,fixed,3", "pmu", "available",
@@ -88,6 +89,17 @@ EXAMPLES = [
      {"stream": "user", "seq": 0, "counts": {"inst": 5}}),
     ("vpmu,end,inst,6521808", "vpmu", "end", {"counts": {"inst": 6521808}}),
     ("vpmu,error,out of memory for samples", "vpmu", "error", {"what": "out of memory for samples"}),
+    ("window,fork,1,10054063,10058276", "window", "-",
+     {"op": "fork", "rss_pages": 1, "start": 10054063, "end": 10058276}),
+    ("nested,start", "nested", "start", {}),
+    ("nested,exit,3", "nested", "exit", {"code": 3}),
+    ("nested,signal,9", "nested", "signal", {"signo": 9}),
+    ("nested,fail,module,/lib/modules/nested/kvm-amd.ko: No such device", "nested", "fail",
+     {"step": "module", "what": "/lib/modules/nested/kvm-amd.ko: No such device"}),
+    ("nested,trace, qemu-system-x86-83 [000] ..... 2595317194: kvm_exit: vcpu 0 reason npf",
+     "nested", "line", {"dump": "trace",
+                        "text": " qemu-system-x86-83 [000] ..... 2595317194: kvm_exit: vcpu 0 "
+                                "reason npf"}),
 ]
 
 

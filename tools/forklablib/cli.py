@@ -3,8 +3,8 @@ import argparse
 import os
 import sys
 
-from . import (catalog, compare, exitcodes, gate, linuxref, plot, profile, protocol, qemu,
-               report, run)
+from . import (catalog, compare, exitcodes, gate, linuxref, nestedcmd, plot, profile, protocol,
+               qemu, report, run)
 from .ui import warn
 
 BOOT_EPILOG = """exit status:
@@ -142,7 +142,7 @@ def cmd_list(argv):
 
 
 COMMANDS = {"boot": cmd_boot, "test": cmd_test, "expect": cmd_expect, "list": cmd_list}
-for module in (run, plot, report, compare, gate, linuxref, profile):
+for module in (run, plot, report, compare, gate, linuxref, profile, nestedcmd):
     COMMANDS.update(module.COMMANDS)
 
 

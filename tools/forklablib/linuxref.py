@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 
-from . import catalog, plot, qemu, report, results, run, vpmu
+from . import catalog, initramfs, plot, qemu, report, results, run, vpmu
 from .exitcodes import ROOT
 from .ui import warn
 
@@ -24,31 +24,13 @@ KVM_FAILURE = ("KVM internal error", "emulation failure")
 NAME = "linux"			# what the rows carry as alloc, pt and pid
 
 
-def cpio_newc(entries):
-    """An uncompressed newc cpio archive of (name, mode, data, rdev_major,
-    rdev_minor) entries, as the kernel's initramfs unpacker reads it."""
-    out = bytearray()
-
-    def pad4():
-        out.extend(b"\0" * (-len(out) % 4))
-    for ino, (name, mode, data, major, minor) in enumerate(
-            list(entries) + [("TRAILER!!!", 0, b"", 0, 0)], start=1):
-        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, major, minor, len(name) + 1, 0]
-        out.extend(b"070701" + b"".join(b"%08X" % f for f in fields))
-        out.extend(name.encode() + b"\0")
-        pad4()
-        out.extend(data)
-        pad4()
-    return bytes(out)
-
-
 def make_initramfs(program, path):
-    with open(program, "rb") as f:
-        init = f.read()
+    """A one-file initramfs at @path: the console and @program as /init."""
+    arc = initramfs.Archive()
+    arc.console()
+    arc.file("init", source=program)
     with open(path, "wb") as f:
-        f.write(cpio_newc([("dev", 0o040755, b"", 0, 0),
-                           ("dev/console", 0o020600, b"", 5, 1),
-                           ("init", 0o100755, init, 0, 0)]))
+        f.write(arc.bytes())
     return path
 
 
@@ -118,10 +100,23 @@ def init_exit_code(lines):
     return None
 
 
-def run_guest(mode, vmlinuz, initrd, args, mem, timeout, kernel_args="", plugin=None):
+def run_guest(mode, vmlinuz, initrd, args, mem, timeout, kernel_args="", plugin=None, meta=None):
     """(lines, stderr, why, command, wall seconds); @why is None when QEMU
     exited by itself, else "timeout" or "kvm" (QEMU reported a KVM internal
-    error: it then pauses the guest and would wait forever)."""
+    error: it then pauses the guest and would wait forever). In the nested
+    modes the KVM command runs in forklab nested's L1, whose facts go into
+    @meta; @plugin (the virtual PMU) is for tcg and icount only."""
+    if mode in qemu.NESTED_MODES:
+        from . import nested		# it builds on this module
+        if nested.OPTIONS.exits:
+            args += " windows"		# each call's TSC readings, for the VM exits
+        cmd = guest_command("kvm", vmlinuz, initrd, args, mem, kernel_args)
+        res, con = nested.run_inner(mode, cmd, mem, timeout)
+        if meta is not None:
+            meta.update(res.meta)
+        why = "timeout" if res.outcome.name == "timeout" else None
+        # the whole L1 console: the run's log keeps the init's records (VM exits)
+        return con.all, "\n".join(con.dump("stderr")), why, cmd, res.wall_s
     cmd = guest_command(mode, vmlinuz, initrd, args, mem, kernel_args, plugin)
     st = qemu.stream(cmd, timeout, stop=lambda err: "kvm" if kvm_failed(err) else None)
     return st.lines, st.stderr, st.why, cmd, st.wall_s
@@ -179,7 +174,8 @@ def cmd_linux(argv):
         description="Run forklab's fork benchmark program in a Linux guest (Debian's cloud "
         "kernel, downloaded once) under the same QEMU mode, and optionally natively; write "
         "a run directory that compare and plot read (alloc, pt and pid are 'linux').")
-    p.add_argument("--mode", help="kvm (default if usable), tcg, icount")
+    p.add_argument("--mode", help="kvm (default if usable), tcg, icount; kvm-npt, kvm-shadow: "
+                   "under forklab nested's genuine kvm_amd")
     p.add_argument("--native", action="store_true",
                    help="run the program on this host instead of in a guest")
     p.add_argument("--iters", type=int, default=50, help="iterations per configuration")
@@ -237,8 +233,10 @@ def cmd_linux(argv):
     initrd = make_initramfs(PROGRAM, os.path.join(CACHE, "initramfs.cpio"))
     mem = opts.mem or qemu.guest_mem(opts.rss_max)
     out = new_dir(opts.out, mode) if vp else None	# the plugin writes into it
+    l1_meta = {}
     lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem, opts.timeout,
-                                              opts.kernel_args, vp.place(out) if vp else None)
+                                              opts.kernel_args, vp.place(out) if vp else None,
+                                              l1_meta)
     kvm_error = None
     if mode == "kvm" and why == "kvm":
         warn("forklab linux: the Linux guest died with a KVM emulation failure (this host's "
@@ -270,6 +268,7 @@ def cmd_linux(argv):
                 exit_code=code, timed_out=timed_out, wall_s=round(wall, 1))
     if kvm_error is not None:
         meta["kvm_attempt"] = f"failed, fell back to icount: {kvm_error.strip()}"
+    meta.update(l1_meta)
     rows = write_run(out, lines, meta, vp if code == 0 and not timed_out else None)
     print(f"forklab linux: {len(rows)} result rows ({package}, {mode}) in {os.path.relpath(out)}")
     if not opts.no_plots:

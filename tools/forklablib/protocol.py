@@ -25,6 +25,7 @@ SCHEMA_TABLE = """
 tsc         -             skip    khz=int source=text invariant=int
 timer       -             skip    overhead_min=int overhead_p50=int unit
 user_timer  -             skip    overhead_min=int overhead_p50=int unit
+tsc_close   -             skip    name...
 probe       overhead      skip    overhead=int unit
 probe       compiled_out  skip    'compiled_out'
 pmu         available     skip    'available' info*int
@@ -44,6 +45,7 @@ config      -             skip    op=text alloc=text pt=text pid=text rss_pages=
 result      -             skip    op rss_pages:int n:int min:int p50:int p90:int p99:int
                                   max:int mean:int unit
 sample      -             skip    op rss_pages:int cycles:int
+window      -             skip    op rss_pages:int start:int end:int
 child_run   -             skip    n=int p50=int p90=int
 pmu_call    -             skip    n=int counts*int
 phases      -             skip    n=int phases*int
@@ -67,6 +69,12 @@ vpmu        window        skip    'window' stream seq:int idx:int kind counts*in
 vpmu        timer         skip    'timer' stream seq:int counts*int
 vpmu        end           skip    'end' counts*int
 vpmu        error         skip    'error' what...
+# the init of forklab nested's L1 (tools/nested/init.c)
+nested      start         skip    'start'
+nested      exit          skip    'exit' code:int
+nested      signal        skip    'signal' signo:int
+nested      fail          skip    'fail' step what...
+nested      line          skip    dump text...
 """
 
 TYPES = {"int": int, "text": str}

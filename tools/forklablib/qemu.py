@@ -14,7 +14,10 @@ ROOT = exitcodes.ROOT
 KERNEL = os.path.join(ROOT, "build", "forklab.elf")
 ISO = os.path.join(ROOT, "build", "forklab.iso")
 QBOOT = "/usr/share/qemu/qboot.rom"
-MODES = ("kvm", "tcg", "icount")
+# forklab under a genuine kvm_amd inside a Linux L1 that runs under icount
+# (tools/forklablib/nested.py), and the kvm_amd parameters of each
+NESTED_MODES = {"kvm-npt": "npt=1", "kvm-shadow": "npt=0"}
+MODES = ("kvm", "tcg", "icount") + tuple(NESTED_MODES)
 QEMU = "qemu-system-x86_64"
 MAX_SMP = 8		# the kernel's NR_CPUS (core/x86/percpu.h)
 
@@ -95,6 +98,9 @@ def guest_mem(rss_pages):
 
 
 class Result:
+    """One boot: its outcome, serial lines, ms to the first line, wall
+    seconds, mode, QEMU command, and @meta: what else meta.json records
+    about how it ran (the nested modes' L1)."""
     def __init__(self, outcome, lines, boot_ms, wall_s, mode, command):
         self.outcome = outcome
         self.lines = lines
@@ -102,6 +108,7 @@ class Result:
         self.wall_s = wall_s
         self.mode = mode
         self.command = command
+        self.meta = {}
 
 
 def ensure_built(target):
@@ -211,6 +218,16 @@ def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=()
     for m in modules:
         if not os.path.isfile(m):
             raise UsageError(f"program file '{m}' not found")
+    if mode in NESTED_MODES:
+        if smp > 1:
+            raise UsageError(f"--smp {smp} cannot be used in mode {mode} yet (the nested L1 "
+                             "boots its inner guest with one CPU); use tcg, icount or kvm")
+        if iso:
+            raise UsageError(f"--iso cannot be booted in mode {mode} (the inner QEMU boots "
+                             "build/forklab.elf)")
+        from . import nested		# it builds on this module
+        return nested.boot(mode, args=args, kernel=kernel, mem=mem, timeout=timeout,
+                           modules=modules, echo=echo, log=log)
     image = ensure_built("build/forklab.iso") if iso else (kernel or ensure_built("build/forklab.elf"))
     if not iso and not os.path.isfile(image):
         raise UsageError(f"kernel '{image}' not found")

@@ -140,6 +140,8 @@ def log_meta(records):
         elif rec.is_a("timer"):
             meta.update(timer_overhead_min=rec["overhead_min"],
                         timer_overhead_p50=rec["overhead_p50"])
+        elif rec.is_a("tsc_close"):
+            meta["tsc_close"] = rec["name"]	# the instructions that end a timing
         elif rec.is_a("user_timer"):
             # the user program's own empty rdtsc pair, taken off its samples
             meta.update(user_timer_overhead_min=rec["overhead_min"],

@@ -103,6 +103,7 @@ class Watch:
 
 def cmd_run(argv):
     p = argparse.ArgumentParser(prog="forklab run",
+                                usage="forklab run [options] [-- MORE KERNEL KEYS]",
                                 description="Run benchmarks; write results/<date>-<host>-<mode>/.")
     p.add_argument("--mode", help="kvm (default if usable), tcg, icount")
     p.add_argument("--alloc", default="all", help="allocators: names or all (default all)")
@@ -126,7 +127,8 @@ def cmd_run(argv):
     vpmu.add_options(p)
     p.add_argument("--samples", action="store_true",
                    help="keep every sample of the fork benchmarks (samples.csv, CDF plots)")
-    opts = p.parse_args(argv)
+    kargs = argv[argv.index("--") + 1:] if "--" in argv else []	# more kernel keys
+    opts = p.parse_args(argv[:len(argv) - len(kargs) - (1 if "--" in argv else 0)])
     mode = qemu.choose_mode(opts.mode, warn=warn)
     check_options(opts)
     vp = vpmu.setup(opts, mode, vpmu.fork_probes(catalog.of_kernel(opts.kernel).phase_names()))
@@ -139,7 +141,7 @@ def cmd_run(argv):
     mem = opts.mem or qemu.guest_mem(opts.rss_max)
     args = (f"mode=bench bench={opts.bench} alloc={opts.alloc} pt={opts.pt} pid={opts.pid} "
             f"iters={opts.iters} rss_max={opts.rss_max}{pmu_arg}"
-            f"{' samples=1' if opts.samples else ''}")
+            f"{' samples=1' if opts.samples else ''}" + "".join(" " + a for a in kargs))
     out = opts.out or run_dir(mode)
     os.makedirs(out, exist_ok=True)
     watch = Watch(mode)
@@ -164,7 +166,7 @@ def cmd_run(argv):
         compiler=command_output(["gcc", "--version"]),
         git_commit=command_output(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
         kernel_args=args, qemu_command=res.command, guest_mem_mib=mem, cpus=opts.smp,
-        outcome=res.outcome.words, rows=len(rows), wall_s=round(res.wall_s, 1))
+        outcome=res.outcome.words, rows=len(rows), wall_s=round(res.wall_s, 1), **res.meta)
     meta.setdefault("pmu", "unavailable")
     with open(os.path.join(out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=2)
