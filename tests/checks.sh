@@ -166,6 +166,8 @@ smp_tcg_scale() {
 	smp_run "$OUT/run" tcg &&
 		python3 tests/tools/checks.py scale-rows "$OUT/run" 2 &&
 		test -s "$OUT/run/scale.png" && test -s "$OUT/run/tlb.png"
+}
+
 # windows=1 (each measured call's two TSC readings, which forklab nested
 # exits puts VM exits into) changes no number and no other line
 windows_change_nothing() {
