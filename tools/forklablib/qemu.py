@@ -13,7 +13,7 @@ ROOT = exitcodes.ROOT
 KERNEL = os.path.join(ROOT, "build", "forklab.elf")
 ISO = os.path.join(ROOT, "build", "forklab.iso")
 QBOOT = "/usr/share/qemu/qboot.rom"
-MODES = ("kvm", "tcg", "icount")
+MODES = ("auto", "kvm", "tcg", "icount")
 QEMU = "qemu-system-x86_64"
 
 
@@ -31,12 +31,22 @@ def kvm_usable():
     return True, ""
 
 
-def choose_mode(requested, warn=None, probe=kvm_usable):
-    """The mode to run in: requested, else $FORKLAB_MODE, else kvm; KVM
-    falls back to TCG (with one line through warn) when it is not usable."""
-    mode = requested or os.environ.get("FORKLAB_MODE") or "kvm"
+def requested_mode(requested):
+    """The mode asked for: @requested (--mode), else $FORKLAB_MODE, else
+    auto; UsageError for a name not in MODES."""
+    mode = requested or os.environ.get("FORKLAB_MODE") or "auto"
     if mode not in MODES:
         raise UsageError(f"unknown mode '{mode}'; accepted: {', '.join(MODES)}")
+    return mode
+
+
+def choose_mode(requested, warn=None, probe=kvm_usable):
+    """The mode to boot in (boot, test, expect, list): requested_mode(), with
+    auto meaning kvm; KVM falls back to TCG (with one line through warn) when
+    it is not usable. Measurements choose with accel.choose instead."""
+    mode = requested_mode(requested)
+    if mode == "auto":
+        mode = "kvm"
     if mode == "kvm":
         ok, why = probe()
         if not ok:
@@ -112,9 +122,10 @@ class Stream:
 
 def stream(cmd, timeout, echo=None, log=None, stop=None):
     """Run QEMU command @cmd, handing each serial (stdout) line to echo(line)
-    and log file @log as it comes; stderr is collected, and stop(stderr) may
-    end the run early by returning a reason (QEMU is then killed, as on
-    timeout). One loop for every guest forklab boots."""
+    and log file @log as it comes; stderr is collected, and stop(stderr),
+    asked every turn of the loop, may end the run early by returning a
+    reason (QEMU is then killed, as on timeout). One loop for every guest
+    forklab boots."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
@@ -151,7 +162,7 @@ def stream(cmd, timeout, echo=None, log=None, stop=None):
                 *done, partial = partial.split(b"\n")
                 for raw in done:
                     emit(raw)
-            if stop and err:
+            if stop:
                 why = stop(err.decode("utf-8", "replace"))
             if not why and time.monotonic() - start > timeout:
                 why = "timeout"
@@ -185,8 +196,9 @@ def stream(cmd, timeout, echo=None, log=None, stop=None):
 
 
 def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=(),
-         echo=None, log=None):
-    """Boot once; stream serial lines to echo(line); return a Result."""
+         echo=None, log=None, stop=None):
+    """Boot once; stream serial lines to echo(line); return a Result. @stop
+    as for stream()."""
     if not shutil.which(QEMU):
         return Result(exitcodes.Outcome("qemu-missing",
                                         f"{QEMU} not found; run `make deps` "
@@ -200,7 +212,7 @@ def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=()
         raise UsageError(f"kernel '{image}' not found")
     cmd = qemu_command(mode, kernel=image, args=args, mem=mem, iso=image if iso else None,
                        modules=modules)
-    st = stream(cmd, timeout, echo=echo, log=log)
+    st = stream(cmd, timeout, echo=echo, log=log, stop=stop)
     outcome = exitcodes.decode(st.rc, timed_out=st.why == "timeout")
     if outcome.name == "qemu" and st.stderr:
         outcome.words += ": " + st.stderr.splitlines()[-1]
