@@ -18,8 +18,8 @@ PROBED = (("rdtsc", "rdtsc"), ("pte_write", "page-table writes"), ("cr3", "CR3 l
 # the write a plain store, invlpg and a CR3 load without PCID a few hundred
 # (published figures; no such host was at hand to measure). Measured on the
 # development machines' PVM (a software hypervisor with shadow paging, which
-# traps all three; three boots): rdtsc pair 25 220 - 26 416, page-table
-# write 4 576 - 4 680, CR3 load 4 394 - 4 654. A KVM with shadow paging on
+# traps all three; 17 boots): rdtsc pair 25 038 - 26 416, page-table write
+# 4 420 - 5 694, CR3 load 4 264 - 4 654. A KVM with shadow paging on
 # hardware (no EPT/NPT) keeps rdtsc native but traps the other two.
 TRAPPED_TICKS = 1000
 PROBE_MEM_MIB = 64	# the probe boots in 0.3 s under PVM (1.4 s with 512 MiB to initialise)

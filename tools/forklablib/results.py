@@ -146,7 +146,8 @@ def write_json(path, meta, cols, rows, summary):
     (for CI tools that would rather not parse CSV)."""
     with open(path, "w") as f:
         json.dump({"meta": meta, "summary": summary, "columns": cols,
-                   "rows": [{c: typed(r.get(c, "")) for c in cols} for r in rows]}, f, indent=1)
+                   "rows": [{c: typed(r.get(c, "")) for c in cols} for r in rows]}, f,
+                  separators=(",", ":"))
         f.write("\n")
 
 
