@@ -136,18 +136,19 @@ class Stream(io.StringIO):
 
 
 class PartsProgress(unittest.TestCase):
-    def test_unbooted_parts_count_at_the_plan_of_a_booted_one(self):
-        p = ui.Progress(Stream(), clock=lambda: 0, parts=4)
-        p.plan(0, part=0)			# the microbenchmarks plan no configurations
-        p.plan(23, part=1)
+    def test_unbooted_parts_count_at_the_plan_of_a_booted_one_of_their_kind(self):
+        p = ui.Progress(Stream(), clock=lambda: 0, kinds=["alloc,pid", "fork", "fork", "fork"])
+        p.plan(23, part=2)
+        self.assertEqual(p.total, 23 * 3)	# the microbenchmarks: 0 until they say
+        p.plan(0, part=0)			# they plan no configurations
         self.assertEqual(p.total, 23 * 3)
-        for part in (2, 3):
+        for part in (1, 3):
             p.plan(23, part=part)
         self.assertEqual(p.total, 69)
 
     def test_the_last_line_counts_what_every_part_ran(self):
         out = Stream()
-        p = ui.Progress(out, clock=iter(range(100)).__next__, parts=3)
+        p = ui.Progress(out, clock=iter(range(100)).__next__, kinds=["fork"] * 3)
         for part in range(3):
             p.plan(4, part=part)
         for i in range(4):

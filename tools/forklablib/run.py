@@ -176,7 +176,8 @@ def cmd_run(argv):
     mine = shard.pick(shards, shard.parse_part(opts.shard)) if opts.shard else shards
     out = opts.out or run_dir(choice.mode)
     os.makedirs(out, exist_ok=True)
-    progress, said = Progress(parts=len(mine)), threading.Lock()
+    progress = Progress(kinds=[",".join(s.bench) for s in mine])
+    said = threading.Lock()
 
     def on_timer(rec):			# once for the run, under KVM only
         if choice.mode == "kvm" and said.acquire(blocking=False):

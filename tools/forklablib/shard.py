@@ -108,10 +108,10 @@ class Watch:
 
 def boot_all(shards, jobs, boot, progress, on_timer=None):
     """Boot every shard, @jobs at a time: boot(shard, echo, stop) returns
-    its qemu Result. Returns the Parts in shard order, with None for a
+    its qemu Result; @progress counts shard i of @shards as its part i. Returns the Parts in shard order, with None for a
     shard that never ran: after the first shard that does not pass, no new
     one starts. Ctrl-C stops the running QEMUs before it is raised."""
-    todo, parts, lock = list(shards), {}, threading.Lock()
+    todo, parts, lock = list(enumerate(shards)), {}, threading.Lock()
     failed, cancel = threading.Event(), threading.Event()
 
     def worker():
@@ -119,10 +119,10 @@ def boot_all(shards, jobs, boot, progress, on_timer=None):
             with lock:
                 if not todo:
                     return
-                s = todo.pop(0)
-            watch = Watch(s.index, progress, on_timer)
+                i, s = todo.pop(0)		# the progress knows it as part i
+            watch = Watch(i, progress, on_timer)
             res = boot(s, watch.line, lambda err: "cancelled" if cancel.is_set() else None)
-            progress.part_done(s.index)
+            progress.part_done(i)
             parts[s.index] = Part(s, res)
             if res.outcome.name != "pass":
                 failed.set()

@@ -18,20 +18,21 @@ def group(n):
 
 class Progress:
     """Configuration k of N of a run, elapsed time and an estimate of what is
-    left, over the @parts QEMU processes of a run (forklab run -j). N is what
-    the kernel's `plan` records say: the sum of the parts' plans, with a part
-    that has not booted yet counted at the largest plan one printed (every
-    fork shard of a run plans alike); k counts the `config` records that
-    really came. On a terminal a bar redrawn in place; elsewhere a plain
-    line at every tenth of the way and one at the end. Nothing at all when
-    the run has no configurations. Parts report from their own threads."""
+    left, over the QEMU processes of a run (forklab run -j), part i of
+    kind @kinds[i]. N is what the kernel's `plan` records say: the sum of
+    the parts' plans, with a part that has not booted yet counted at the
+    plan of a booted part of its kind (the fork shards of a run all plan
+    alike), or 0 while none has; k counts the `config` records that really
+    came. On a terminal a bar redrawn in place; elsewhere a plain line at
+    every tenth of the way and one at the end. Nothing at all when the run
+    has no configurations. Parts report from their own threads."""
     WIDTH = 30
 
-    def __init__(self, stream=None, clock=time.monotonic, parts=1):
+    def __init__(self, stream=None, clock=time.monotonic, kinds=(0,)):
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self.clock, self.start = clock, clock()
-        self.parts, self.plans, self.started, self.ended = parts, {}, {}, set()
+        self.kinds, self.plans, self.started, self.ended = list(kinds), {}, {}, set()
         self.tenths = 0
         self.lock = threading.Lock()
 
@@ -39,7 +40,10 @@ class Progress:
     def total(self):
         if not self.plans:
             return None
-        return sum(self.plans.values()) + (self.parts - len(self.plans)) * max(self.plans.values())
+        of_kind = {}
+        for part, n in self.plans.items():
+            of_kind[self.kinds[part]] = max(n, of_kind.get(self.kinds[part], 0))
+        return sum(self.plans.get(p, of_kind.get(k, 0)) for p, k in enumerate(self.kinds))
 
     def count(self):
         return sum(self.started.values())
@@ -66,6 +70,8 @@ class Progress:
             self.show()
 
     def show(self):
+        if not self.count():		# nothing has started yet
+            return
         if self.tty:
             self.draw()
         elif self.total:
