@@ -213,8 +213,8 @@ def cmd_run(argv):
              f" kept {len(rows)} rows of {len(ran)} of {len(mine)} parts in {out}; its last "
              f"configuration started: {last}")
         return bad.res.outcome.tool_status or 1
-    print(f"forklab: {len(rows)} result rows in {os.path.relpath(out)} ({len(mine)} parts, "
-          f"-j {opts.jobs}, {meta['wall_s']:.0f} s)")
+    print(f"forklab: {len(rows)} result rows in {os.path.relpath(out)} ({len(mine)} "
+          f"part{'s' if len(mine) > 1 else ''}, -j {opts.jobs}, {meta['wall_s']:.0f} s)")
     if not opts.no_plots:
         plot.plot(out)
         report.report(out)
