@@ -117,8 +117,12 @@ $(BUILD)/nested/init: tools/nested/init.c
 check: deps
 	@ONLY="$(ONLY)" GROUP="$(GROUP)" bash tests/check.sh
 
+# bench - every strategy set, in parallel (-j: the host's cores), under KVM
+# when KVM runs the guest natively and under icount otherwise (the run says
+# which and why); plots, report.html and a summary. FORKLAB_MODE=kvm|tcg|icount
+# forces a mode, BENCH_ARGS adds forklab run options.
 bench: deps kernel
-	@tools/forklab run
+	@tools/forklab run $(BENCH_ARGS)
 
 # baseline - regenerate the icount regression baseline on purpose.
 baseline: deps kernel
@@ -143,17 +147,15 @@ nested: deps kernel $(BUILD)/nested/init
 	@tools/forklab nested sweep
 	@tools/forklab nested sweep -- quicklist=trees tlb_ceiling=33
 
-# report-check - render the published run's HTML report in headless Chromium
-# (installed here if missing: it is big, so make deps leaves it out).
+# report-check - render the published run's HTML report in headless Chromium.
 report-check: deps
-	@command -v chromium >/dev/null 2>&1 || { echo "make report-check: installing chromium"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@python3 tests/tools/render_report.py results/example-icount build/report-example.png
 
 # deps - install what is missing (Debian package names); a no-op when all is there.
 DEP_CMDS := qemu-system-x86_64:qemu-system-x86 grub-mkrescue:grub-common \
 	    xorriso:xorriso mformat:mtools gnuplot:gnuplot-nox gcc:gcc python3:python3 \
-	    musl-gcc:musl-tools cpio:cpio gdb:gdb addr2line:binutils strace:strace
+	    musl-gcc:musl-tools cpio:cpio gdb:gdb addr2line:binutils strace:strace \
+	    chromium:chromium
 DEP_FILES := /usr/lib/grub/i386-pc/moddep.lst:grub-pc-bin \
 	     /usr/include/perfmon/pfmlib.h:libpfm4-dev
 deps:

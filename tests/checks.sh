@@ -57,6 +57,26 @@ vpmu_runs() {
 		python3 tests/tools/checks.py vpmu-consistent "$OUT/c/results.csv" "$OUT/c/vpmu.csv"
 }
 
+# forklab run's parts: -j 2, -j 1, and two --shard halves merged give one
+# results.csv, its rows in the order one boot of the kernel prints them, and
+# the progress ends at N/N
+shards_agree() {
+	local sel=(--mode icount --iters 5 --rss-max 4 --alloc page,slub --pt cow,share
+		--pid hash,idr --no-plots)
+	$FORKLAB run "${sel[@]}" -j 2 --out "$OUT/j2" >"$OUT/j2.out" 2>&1 &&
+		$FORKLAB run "${sel[@]}" -j 1 --out "$OUT/j1" >"$OUT/j1.out" 2>&1 &&
+		$FORKLAB run "${sel[@]}" --shard 1/2 --out "$OUT/s1" >"$OUT/s1.out" 2>&1 &&
+		$FORKLAB run "${sel[@]}" --shard 2/2 --out "$OUT/s2" >"$OUT/s2.out" 2>&1 &&
+		$FORKLAB merge "$OUT/s2" "$OUT/s1" --out "$OUT/m" --no-plots >"$OUT/m.out" 2>&1 &&
+		cmp "$OUT/j1/results.csv" "$OUT/j2/results.csv" &&
+		cmp "$OUT/j1/results.csv" "$OUT/m/results.csv" &&
+		$FORKLAB boot --mode icount --quiet --log "$OUT/one.log" -- mode=bench \
+			bench=fork,alloc,pid alloc=page,slub pt=cow,share pid=hash,idr iters=5 rss_max=4 \
+			2>/dev/null &&
+		python3 tests/tools/checks.py kernel-order "$OUT/one.log" "$OUT/j1/results.csv" &&
+		python3 tests/tools/checks.py progress-count "$OUT/j2.out" "$OUT/j2/results.csv"
+}
+
 # forklab profile single-steps one vfork: its instructions, charged to
 # functions, add up to the benchmark's vfork less the user-side code around
 # the call, and the task_struct copy is the hottest line
@@ -80,11 +100,17 @@ compare_runs() {
 		grep -q '^5 compared: 5 significantly slower in B' "$OUT/page.out"
 }
 
-# the plots and HTML report of a real run, rendered by headless Chromium
+# the plots and HTML reports of two real runs (one strategy set with its
+# samples: the CDFs; every set: the alloc and pid figures), loaded by
+# headless Chromium in a 1280-pixel window
 render_check() {
-	cp -r build/check/compare/s1 "$OUT/run" &&
-		$FORKLAB plot "$OUT/run" >/dev/null && $FORKLAB report "$OUT/run" &&
-		python3 tests/tools/render_report.py "$OUT/run" "$OUT/report.png"
+	local run
+	for run in compare/s1 gate/gate; do
+		cp -r "build/check/$run" "$OUT/${run%%/*}" &&
+			$FORKLAB plot "$OUT/${run%%/*}" >/dev/null && $FORKLAB report "$OUT/${run%%/*}" &&
+			python3 tests/tools/render_report.py "$OUT/${run%%/*}" "$OUT/${run%%/*}.png" ||
+			return 1
+	done
 }
 
 probes_compile_out() {

@@ -1,5 +1,6 @@
 /* core/init/main.c - kmain: from the boot code to the chosen mode. */
 #include "bench.h"
+#include "accel_probe.h"
 #include "x86/console.h"
 #include "x86/desc.h"
 #include "kernel/elf.h"
@@ -265,6 +266,9 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 		break;
 	case MODE_BENCH:
 		bench_main();
+		break;
+	case MODE_PROBE:
+		accel_probe();
 		break;
 	}
 	printk("forklab: done\n");

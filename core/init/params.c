@@ -12,7 +12,7 @@
 
 #define ITERS_MAX	10000000ULL
 
-static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", NULL };
+static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", "probe", NULL };
 static const char *const quicklist_names[] = { "pages", "trees", NULL };
 static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };
 static const char *bench_names[STRATEGIES_MAX + 1];
@@ -31,7 +31,7 @@ static struct cmdline_param params[] = {
 	FAMILY_PARAM(FAMILY_PT, "page-table copy strategies at fork"),
 	FAMILY_PARAM(FAMILY_PID, "pid allocation and lookup strategies"),
 	[NR_FAMILIES] = { .key = "mode", .type = CP_CHOICE, .choices = mode_names, .dst = &kparams.mode,
-	  .desc = "run (the user program), boot (banner only), test (self-tests), bench, list" },
+	  .desc = "run (the user program), boot (banner only), test (self-tests), bench, list, probe (what the accelerator traps)" },
 	{ .key = "bench", .type = CP_CHOICE_SET, .choices = bench_names, .dst = &kparams.bench_mask,
 	  .desc = "benchmarks to run in mode=bench" },
 	{ .key = "iters", .type = CP_UINT, .min = 1, .max = ITERS_MAX, .dst = &kparams.iters,

@@ -5,7 +5,7 @@
 #include "lib/cmdline.h"
 #include "kernel/strategy.h"
 
-enum boot_mode { MODE_RUN, MODE_BOOT, MODE_TEST, MODE_BENCH, MODE_LIST };
+enum boot_mode { MODE_RUN, MODE_BOOT, MODE_TEST, MODE_BENCH, MODE_LIST, MODE_PROBE };
 enum crash_kind { CRASH_NONE, CRASH_PF, CRASH_UD, CRASH_PANIC, CRASH_TRIPLE, CRASH_HANG };
 
 #define ARGS_MAX	256

@@ -24,6 +24,8 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
   exits-per-call EXITS SITES     each fork the same #PF exits, vfork none; sites
                                  in copy_mm's code
   same-p50 A B                   every row's min, p50 and max the same in both
+  kernel-order LOG RESULTS       a sharded run's rows in one boot's order
+  progress-count OUTPUT RESULTS  the last progress line is N/N, N fork rows
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
@@ -186,12 +188,35 @@ def same_numbers(a, b):
     print(len(ra), "rows alike but for their pmu_ columns")
 
 
+def kernel_order(log, results):
+    """The rows of a sharded run in the order one boot of the kernel prints
+    them (@log: that boot's serial output)."""
+    sys.path.insert(0, "tools")
+    from forklablib import results as res
+    key = res.KEY
+    with open(log, errors="replace") as f:
+        one, _, _ = res.parse_log(f.read().splitlines())
+    joined = rows(results)
+    print(len(one), "rows from one boot,", len(joined), "from the parts")
+    assert [[r[k] for k in key] for r in one] == [[r[k] for k in key] for r in joined]
+
+
+def progress_count(output, results):
+    """The run's last progress line reads N/N for its N fork rows."""
+    with open(output) as f:
+        last = [line for line in f if line.startswith("forklab run: configuration ")][-1]
+    n = sum(1 for r in rows(results) if r["bench"] == "fork")
+    print(last.strip(), "|", n, "fork rows")
+    assert last.startswith(f"forklab run: configuration {n}/{n}, "), (last, n)
+
+
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
           "linux-rows": linux_rows, "linux-profile": linux_profile,
           "vpmu-consistent": vpmu_consistent, "same-numbers": same_numbers,
           "scale-rows": scale_rows,
           "windows-identical": windows_identical, "shadow-dearer": shadow_dearer,
-          "exits-per-call": exits_per_call, "same-p50": same_p50}
+          "exits-per-call": exits_per_call, "same-p50": same_p50,
+          "kernel-order": kernel_order, "progress-count": progress_count}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

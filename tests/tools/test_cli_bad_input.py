@@ -1,5 +1,6 @@
 """tools/forklab given bad input, run for real as a user would: one clear
 line, a defined non-zero status, never a Python traceback."""
+import csv
 import os
 import shutil
 import subprocess
@@ -16,6 +17,11 @@ ROW = ("fork,fork,slub,cow,hash,1,,,20,5141,5145,5200,5300,5400,5160,,cycles,"
 HEADER = ("bench,op,alloc,pt,pid,rss_pages,size,live,n,min,p50,p90,p99,max,mean,stddev,unit,"
           "phase_flags,phase_dup_task_struct,phase_copy_files_to_signal,phase_copy_mm,"
           "phase_copy_thread,phase_alloc_pid,phase_attach_pid,phase_wake_up_new_task,phase_total")
+
+
+def results_rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def forklab(*args, env=None):
@@ -127,6 +133,50 @@ class BadInput(unittest.TestCase):
                 self.assertEqual(len((r.stdout + r.stderr).strip().splitlines()), 1, r.stderr)
             self.assertFalse(os.path.exists(os.path.join(self.tmp, "r")), args)
             self.assertEqual(sorted(os.listdir(results)), before, args)	# no results/<date>
+
+    def test_jobs_out_of_range(self):
+        most = len(os.sched_getaffinity(0)) * 4
+        for j in ("0", "-3", str(most + 1)):
+            r = forklab("run", "-j", j, "--out", os.path.join(self.tmp, "r"))
+            self.assertClean(r, 2, f"-j {j}: out of range; accepted: 1 to {most}")
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "r")))
+
+    def test_bad_shard(self):
+        self.assertClean(forklab("run", "--shard", "3/2", "--out", os.path.join(self.tmp, "r")),
+                         2, "--shard 3/2: not I/N with 1 <= I <= N")
+
+    def merge_run(self, mode="icount", kernel="ab", row=ROW):
+        d = self.run_dir(f"{HEADER}\n{row}\n")
+        with open(os.path.join(d, "meta.json"), "w") as f:
+            f.write(f'{{"mode": "{mode}", "kernel_sha256": "{kernel}", "settings": {{}}}}')
+        return d
+
+    def test_merge_refuses_runs_of_different_kernels_or_modes(self):
+        a = self.merge_run()
+        other = ROW.replace("slub", "page")
+        for b, words in ((self.merge_run(kernel="cd", row=other), "are runs of different kernels"),
+                         (self.merge_run(mode="kvm", row=other), "are runs of different modes"),
+                         (self.merge_run(), "both hold fork/fork/slub/cow/hash/1")):
+            out = os.path.join(self.tmp, "m")
+            r = forklab("merge", a, b, "--out", out)
+            self.assertClean(r, 2, words)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertFalse(os.path.exists(out))
+
+    def test_merge_refuses_what_is_not_a_run(self):
+        self.assertClean(forklab("merge", self.merge_run(), self.tmp, "--out",
+                                 os.path.join(self.tmp, "m")), 2, "is not a run directory")
+        a = self.merge_run()
+        self.assertClean(forklab("merge", a, "--out", a), 2, "exists; forklab merge writes a new")
+
+    def test_merge_joins_two_parts(self):
+        a, b = self.merge_run(), self.merge_run(row=ROW.replace("slub", "page"))
+        out = os.path.join(self.tmp, "m")
+        r = forklab("merge", b, a, "--out", out, "--no-plots")
+        self.assertClean(r, 0, "forklab merge: 2 result rows from 2 runs")
+        self.assertEqual([x["alloc"] for x in results_rows(os.path.join(out, "results.csv"))],
+                         ["page", "slub"])		# no kernel order known: as given
 
     @unittest.skipUnless(os.geteuid() == 0 and shutil.which("runuser") and os.path.exists(KERNEL)
                          and os.path.exists("/dev/kvm") and shutil.which("qemu-system-x86_64"),

@@ -69,7 +69,11 @@ class Modes(unittest.TestCase):
     def test_bad_mode(self):
         with self.assertRaises(qemu.UsageError) as e:
             qemu.choose_mode("fast")
-        self.assertIn("kvm, tcg, icount", str(e.exception))
+        self.assertIn("auto, kvm, tcg, icount", str(e.exception))
+
+    def test_auto_boots_kvm_when_usable(self):
+        self.assertEqual(qemu.choose_mode("auto", probe=lambda: (True, "")), "kvm")
+        self.assertEqual(qemu.choose_mode("auto", probe=lambda: (False, "no")), "tcg")
 
     def test_icount_command(self):
         cmd = qemu.qemu_command("icount", kernel="k", args="mode=test")

@@ -155,7 +155,7 @@ class LinuxReference(unittest.TestCase):
                                                                        "forklab-linux-never"))
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertEqual(r.stderr.strip().splitlines(),
-                         ["forklab: unknown mode 'fast'; accepted: kvm, tcg, icount, kvm-npt, kvm-shadow"])
+                         ["forklab: unknown mode 'fast'; accepted: auto, kvm, tcg, icount, kvm-npt, kvm-shadow"])
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
-"""forklab run's progress (tools/forklablib/ui.py Progress, run.Watch): the
-total is the kernel's plan record, the count the config records that came."""
+"""forklab run's progress (tools/forklablib/ui.py Progress, shard.Watch): the
+total is the kernel's plan records, the count the config records that came,
+over the parts of a run booted side by side."""
 import io
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from forklablib import run, ui  # noqa: E402
+from forklablib import shard, ui  # noqa: E402
 
 
 class Stream(io.StringIO):
@@ -40,10 +41,11 @@ def log(planned, ran):
 
 def watched(lines, tty):
     stream = Stream(tty)
-    watch = run.Watch("icount", ui.Progress(stream, clock=Clock()))
+    progress = ui.Progress(stream, clock=Clock())
+    watch = shard.Watch(0, progress)
     for line in lines:
         watch.line(line)
-    watch.progress.done()
+    progress.done()
     return stream.getvalue()
 
 

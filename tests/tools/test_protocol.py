@@ -46,6 +46,8 @@ EXAMPLES = [
     ("phase,copy_files..signal,files, fs, sighand and signal copied or shared", "phase", "-",
      {"name": "copy_files..signal", "desc": "files, fs, sighand and signal copied or shared"}),
     ("plan,configs,855", "plan", "-", {"configs": 855}),
+    ("accel,rdtsc,25220,pte_write,4576,cr3,4394,cycles", "accel", "-",
+     {"rdtsc": 25220, "pte_write": 4576, "cr3": 4394, "unit": "cycles"}),
     ("config,op,fork,alloc,slub,pt,cow,pid,hash,rss_pages,4", "config", "-",
      {"op": "fork", "alloc": "slub", "pt": "cow", "pid": "hash", "rss_pages": 4}),
     ("result,fork,1,20,5141,5145,5200,5300,5400,5160,cycles", "result", "-",

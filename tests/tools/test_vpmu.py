@@ -126,7 +126,8 @@ class Merge(unittest.TestCase):
 
     def test_rows_get_their_stream_in_order(self):
         rows, meta = self.rows(), {"pmu": "unavailable", "pmu_guest": "unavailable,cpuid 0xa"}
-        vpmu.merge(self.vp, rows, ["flags", "dup_task_struct", "total"], self.tmp, meta)
+        table = vpmu.merge(self.vp, rows, ["flags", "dup_task_struct", "total"], meta)
+        vpmu.write_csv(self.vp, self.tmp, table)
         self.assertEqual((rows[0]["pmu_inst"], rows[0]["pmu_gp0"]), ("27", "0"))
         self.assertEqual((rows[1]["pmu_inst"], rows[1]["pmu_gp0"]), ("126.000", "0.883"))
         self.assertEqual((rows[2]["pmu_inst"], rows[2]["pmu_gp0"]), ("2489", "474"))
@@ -138,7 +139,7 @@ class Merge(unittest.TestCase):
     def test_a_missing_record_is_one_line(self):
         rows = self.rows() + [dict(self.rows()[2])]
         with self.assertRaises(qemu.UsageError) as e:
-            vpmu.merge(self.vp, rows, [], self.tmp, {})
+            vpmu.merge(self.vp, rows, [], {})
         self.assertIn("1 user records for 2 result rows", str(e.exception))
 
 

@@ -86,19 +86,26 @@ class Catalog:
                                   f"{self.accepts[key]}")
 
 
+def of_log(lines):
+    """The Catalog of the kernel whose serial @lines these are, from the
+    list records they open with, up to the first benchmark's start (a
+    merged run's log repeats them for every part)."""
+    records = []
+    for rec in protocol.parse(lines):
+        if rec.is_a("bench", "start") or rec.is_a("config"):	# the list is over
+            break
+        records.append(rec)
+    return Catalog(records)
+
+
 def of_run(run):
     """The Catalog of the kernel that made @run, from the list records its
     log.txt opens with (none in a Linux run or an old one: then empty)."""
-    records = []
     try:
         with open(os.path.join(run, "log.txt"), errors="replace") as f:
-            for rec in protocol.parse(f):
-                if rec.is_a("config"):		# the list is over
-                    break
-                records.append(rec)
+            return of_log(f)
     except OSError:
-        pass
-    return Catalog(records)
+        return Catalog([])
 
 
 _listed = {}

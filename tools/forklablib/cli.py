@@ -3,7 +3,7 @@ import argparse
 import os
 import sys
 
-from . import (catalog, compare, exitcodes, gate, linuxref, nestedcmd, plot, profile, protocol,
+from . import (catalog, compare, exitcodes, gate, linuxref, merge, nestedcmd, plot, profile, protocol,
                qemu, report, run)
 from .ui import warn
 
@@ -21,8 +21,8 @@ OUTCOMES = ("pass", "fail", "panic", "badcmd", "exception", "nomem", "badboot", 
 
 
 def add_boot_options(p, default_timeout=120):
-    p.add_argument("--mode", help="kvm (default if /dev/kvm works), tcg, or icount "
-                   "(deterministic: the TSC counts instructions); or $FORKLAB_MODE")
+    p.add_argument("--mode", help="auto (the default: kvm if /dev/kvm works, else tcg), kvm, "
+                   "tcg, or icount (deterministic: the TSC counts instructions); or $FORKLAB_MODE")
     p.add_argument("--timeout", type=float, default=default_timeout,
                    help=f"seconds before the guest is stopped (default {default_timeout})")
     p.add_argument("--mem", type=int, default=512, help="guest RAM in MiB (default 512)")
@@ -142,7 +142,7 @@ def cmd_list(argv):
 
 
 COMMANDS = {"boot": cmd_boot, "test": cmd_test, "expect": cmd_expect, "list": cmd_list}
-for module in (run, plot, report, compare, gate, linuxref, profile, nestedcmd):
+for module in (run, merge, plot, report, compare, gate, linuxref, profile, nestedcmd):
     COMMANDS.update(module.COMMANDS)
 
 

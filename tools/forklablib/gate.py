@@ -4,9 +4,11 @@ results/baseline-icount.csv (instructions, p50 and the phase total) and
 results/baseline-icount-vpmu.csv (hardware-style instructions and the
 modelled misses, per call and for kernel_clone)."""
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import sys
 
 from . import qemu, results, run, vpmu
 from .exitcodes import ROOT
@@ -76,10 +78,30 @@ def toolchain():
 
 
 def gate_run(out, kernel=None):
+    """The gate's icount run into @out; its status. What the run prints goes
+    to stderr, so that stdout holds the gate's verdict alone."""
     argv = GATE_ARGS + ["--out", out]
     if kernel:
         argv += ["--kernel", kernel]
-    return run.cmd_run(argv)
+    with contextlib.redirect_stdout(sys.stderr):
+        return run.cmd_run(argv)
+
+
+def as_json(result, tol, differs, baseline):
+    """The gate's verdict as one JSON object: every metric that is not
+    "same", the counts, and pass or fail."""
+    def entry(r):
+        k, m, x, y, ch, v = r
+        return {"config": {f: val for f, val in zip(KEY + ["scope"], k) if val}, "metric": m,
+                "baseline": x, "now": y, "change_pct": ch, "verdict": v}
+    bad = [r for r in result if r[5] in ("worse", "missing")]
+    return {"baseline": os.path.relpath(baseline), "tolerance_pct": tol,
+            "toolchain_differs": differs, "metrics": len(result),
+            "worse": len([r for r in result if r[5] == "worse"]),
+            "missing": len([r for r in result if r[5] == "missing"]),
+            "better": len([r for r in result if r[5] == "better"]),
+            "verdict": "fail" if bad else "pass",
+            "changed": [entry(r) for r in result if r[5] != "same"]}
 
 
 def cmd_gate(argv):
@@ -91,6 +113,8 @@ def cmd_gate(argv):
     p.add_argument("--kernel", help="kernel to test (default build/forklab.elf)")
     p.add_argument("--out", help="where the gate's run goes (default build/gate)")
     p.add_argument("--update", action="store_true", help="write the baseline instead (make baseline)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text (a table) or json (one object on stdout, for CI tools)")
     opts = p.parse_args(argv)
     out = opts.out or os.path.join(ROOT, "build", "gate")
     shutil.rmtree(out, ignore_errors=True)
@@ -122,12 +146,17 @@ def cmd_gate(argv):
     differs = [k for k, v in toolchain().items() if recorded.get(k) != v]
     if differs:
         tol *= WIDEN
-        print(f"forklab gate: {' and '.join(differs)} differ from the baseline's "
-              f"({'; '.join(recorded.get(k, '?') for k in differs)}); tolerance widened to {tol}%")
+        warn(f"forklab gate: {' and '.join(differs)} differ from the baseline's "
+             f"({'; '.join(recorded.get(k, '?') for k in differs)}); tolerance widened to {tol}%")
     result = compare_rows(base, now, tolerance=tol)
     if os.path.isfile(vbase):		# the virtual PMU's counts (deterministic too)
         result += compare_rows(vpmu_rows(vbase), vpmu_rows(os.path.join(out, vpmu.CSV)),
                                list(VPMU_METRICS), tol, KEY + ["scope"], VPMU_METRICS)
+    if opts.format == "json":
+        verdict = as_json(result, tol, differs, opts.baseline)
+        json.dump(verdict, sys.stdout, indent=1)
+        print()
+        return 1 if verdict["verdict"] == "fail" else 0
     print_table([r for r in result if r[5] != "same"] or result[:10])
     worse = sorted((r for r in result if r[5] in ("worse", "missing")),
                    key=lambda r: -(r[4] or 1e9))

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 
-from . import catalog, initramfs, plot, qemu, report, results, run, vpmu
+from . import accel, catalog, initramfs, plot, qemu, report, results, run, vpmu
 from .exitcodes import ROOT
 from .ui import warn
 
@@ -142,7 +142,7 @@ def write_run(out, lines, meta, vp=None):
                               os.path.relpath(os.path.join(out, "log.txt")))
     meta.update(parsed, rows=len(rows))
     if vp:
-        vpmu.merge(vp, rows, [], out, meta)
+        vpmu.write_csv(vp, out, vpmu.merge(vp, rows, [], meta))
     results.write_csv(os.path.join(out, "results.csv"), rows, cols)
     samples = results.parse_samples(lines)
     if samples:
@@ -174,8 +174,9 @@ def cmd_linux(argv):
         description="Run forklab's fork benchmark program in a Linux guest (Debian's cloud "
         "kernel, downloaded once) under the same QEMU mode, and optionally natively; write "
         "a run directory that compare and plot read (alloc, pt and pid are 'linux').")
-    p.add_argument("--mode", help="kvm (default if usable), tcg, icount; kvm-npt, kvm-shadow: "
-                   "under forklab nested's genuine kvm_amd")
+    p.add_argument("--mode", help="auto (default: KVM if it runs guests natively, else "
+                   "icount), kvm, tcg, icount; kvm-npt, kvm-shadow: under forklab nested's "
+                   "genuine kvm_amd")
     p.add_argument("--native", action="store_true",
                    help="run the program on this host instead of in a guest")
     p.add_argument("--iters", type=int, default=50, help="iterations per configuration")
@@ -224,7 +225,8 @@ def cmd_linux(argv):
         return 0 if r.returncode == 0 else 1
     if not shutil.which(qemu.QEMU):
         raise qemu.UsageError(f"{qemu.QEMU} not found; run `make deps` (installs qemu-system-x86)")
-    mode = qemu.choose_mode(opts.mode, warn=warn)
+    choice = accel.choose(opts.mode, warn=warn)
+    mode = choice.mode
     vp = vpmu.setup(opts, mode, spec=VPMU_MODEL)
     if opts.events and not vp:
         raise qemu.UsageError(f"--events: forklab linux reads no hardware PMU; accepted "
@@ -246,6 +248,7 @@ def cmd_linux(argv):
             return 1
         kvm_error = next((l for l in stderr.splitlines() if kvm_failed(l)), "")
         mode = "icount"
+        choice.why = "KVM could not run the Linux guest (an emulation failure)"
         lines, stderr, why, cmd, wall = run_guest(mode, vmlinuz, initrd, args, mem,
                                                   opts.timeout, opts.kernel_args)
     timed_out = why == "timeout"
@@ -262,7 +265,7 @@ def cmd_linux(argv):
         for line in (lines[-6:] or stderr.strip().splitlines()[-4:]):
             warn("  | " + line)
     meta = common_meta(mode, args)
-    meta.update(linux_package=package, vmlinuz=os.path.relpath(vmlinuz, ROOT), guest_mem_mib=mem,
+    meta.update(mode_why=choice.why, linux_package=package, vmlinuz=os.path.relpath(vmlinuz, ROOT), guest_mem_mib=mem,
                 linux_kernel_args=opts.kernel_args,
                 qemu=run.command_output([qemu.QEMU, "--version"]), qemu_command=cmd,
                 exit_code=code, timed_out=timed_out, wall_s=round(wall, 1))

@@ -17,7 +17,7 @@ QBOOT = "/usr/share/qemu/qboot.rom"
 # forklab under a genuine kvm_amd inside a Linux L1 that runs under icount
 # (tools/forklablib/nested.py), and the kvm_amd parameters of each
 NESTED_MODES = {"kvm-npt": "npt=1", "kvm-shadow": "npt=0"}
-MODES = ("kvm", "tcg", "icount") + tuple(NESTED_MODES)
+MODES = ("auto", "kvm", "tcg", "icount") + tuple(NESTED_MODES)
 QEMU = "qemu-system-x86_64"
 MAX_SMP = 8		# the kernel's NR_CPUS (core/x86/percpu.h)
 
@@ -36,12 +36,22 @@ def kvm_usable():
     return True, ""
 
 
-def choose_mode(requested, warn=None, probe=kvm_usable):
-    """The mode to run in: requested, else $FORKLAB_MODE, else kvm; KVM
-    falls back to TCG (with one line through warn) when it is not usable."""
-    mode = requested or os.environ.get("FORKLAB_MODE") or "kvm"
+def requested_mode(requested):
+    """The mode asked for: @requested (--mode), else $FORKLAB_MODE, else
+    auto; UsageError for a name not in MODES."""
+    mode = requested or os.environ.get("FORKLAB_MODE") or "auto"
     if mode not in MODES:
         raise UsageError(f"unknown mode '{mode}'; accepted: {', '.join(MODES)}")
+    return mode
+
+
+def choose_mode(requested, warn=None, probe=kvm_usable):
+    """The mode to boot in (boot, test, expect, list): requested_mode(), with
+    auto meaning kvm; KVM falls back to TCG (with one line through warn) when
+    it is not usable. Measurements choose with accel.choose instead."""
+    mode = requested_mode(requested)
+    if mode == "auto":
+        mode = "kvm"
     if mode == "kvm":
         ok, why = probe()
         if not ok:
@@ -135,9 +145,10 @@ class Stream:
 
 def stream(cmd, timeout, echo=None, log=None, stop=None):
     """Run QEMU command @cmd, handing each serial (stdout) line to echo(line)
-    and log file @log as it comes; stderr is collected, and stop(stderr) may
-    end the run early by returning a reason (QEMU is then killed, as on
-    timeout). One loop for every guest forklab boots."""
+    and log file @log as it comes; stderr is collected, and stop(stderr),
+    asked every turn of the loop, may end the run early by returning a
+    reason (QEMU is then killed, as on timeout). One loop for every guest
+    forklab boots."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
@@ -174,7 +185,7 @@ def stream(cmd, timeout, echo=None, log=None, stop=None):
                 *done, partial = partial.split(b"\n")
                 for raw in done:
                     emit(raw)
-            if stop and err:
+            if stop:
                 why = stop(err.decode("utf-8", "replace"))
             if not why and time.monotonic() - start > timeout:
                 why = "timeout"
@@ -208,8 +219,10 @@ def stream(cmd, timeout, echo=None, log=None, stop=None):
 
 
 def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=(), smp=1,
-         echo=None, log=None, plugin=None):
-    """Boot once; stream serial lines to echo(line); return a Result."""
+         echo=None, log=None, plugin=None, stop=None):
+    """Boot once on @smp virtual CPUs; stream serial lines to echo(line);
+    return a Result. @stop as for stream(); @plugin: a TCG plugin's -plugin
+    argument."""
     if not shutil.which(QEMU):
         return Result(exitcodes.Outcome("qemu-missing",
                                         f"{QEMU} not found; run `make deps` "
@@ -233,7 +246,7 @@ def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=()
         raise UsageError(f"kernel '{image}' not found")
     cmd = qemu_command(mode, kernel=image, args=args, mem=mem, iso=image if iso else None, smp=smp,
                        modules=modules, plugin=plugin)
-    st = stream(cmd, timeout, echo=echo, log=log)
+    st = stream(cmd, timeout, echo=echo, log=log, stop=stop)
     outcome = exitcodes.decode(st.rc, timed_out=st.why == "timeout")
     if outcome.name == "qemu" and st.stderr:
         said = st.stderr.splitlines()		# a plugin's own line says more than QEMU's

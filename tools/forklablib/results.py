@@ -181,6 +181,27 @@ def write_samples(path, samples):
     write_csv(path, samples, SAMPLE_COLUMNS)
 
 
+def typed(value):
+    """A results.csv cell for JSON: an integer as one, "" as null."""
+    if value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def write_json(path, meta, cols, rows, summary):
+    """results.json: {"meta": meta.json's facts, "summary": summary.py's,
+    "columns": results.csv's, "rows": its rows as objects, numbers typed}
+    (for CI tools that would rather not parse CSV)."""
+    with open(path, "w") as f:
+        json.dump({"meta": meta, "summary": summary, "columns": cols,
+                   "rows": [{c: typed(r.get(c, "")) for c in cols} for r in rows]}, f,
+                  separators=(",", ":"))
+        f.write("\n")
+
+
 def check_run(path):
     if not os.path.isfile(os.path.join(path, "results.csv")):
         raise qemu.UsageError(f"'{path}' is not a run directory (no results.csv)")
@@ -204,24 +225,36 @@ def read_csv(path):
     return rows
 
 
-def read_samples(run):
-    """samples.csv of @run as {(op, alloc, pt, pid, rss_pages): [cycles]}, or
-    None when the run kept no samples."""
+def read_sample_rows(run):
+    """samples.csv of @run as rows of SAMPLE_COLUMNS, or None when the run
+    kept no samples."""
     path = os.path.join(run, "samples.csv")
     if not os.path.exists(path):
         return None
-    out = {}
     try:
         with open(path, newline="") as f:
-            for i, r in enumerate(csv.DictReader(f), start=2):
-                try:
-                    key = tuple(r[c] for c in SAMPLE_KEY)
-                    out.setdefault(key, []).append(float(r["cycles"]))
-                except (KeyError, TypeError, ValueError):
-                    raise qemu.UsageError(f"{path}: line {i} is not a forklab sample "
-                                          f"(columns {','.join(SAMPLE_COLUMNS)})")
+            rows = list(csv.DictReader(f))
     except OSError as e:
         raise qemu.UsageError(f"cannot read {path}: {e.strerror}")
+    for i, r in enumerate(rows, start=2):
+        try:
+            float(r["cycles"])
+            [r[c] for c in SAMPLE_KEY]
+        except (KeyError, TypeError, ValueError):
+            raise qemu.UsageError(f"{path}: line {i} is not a forklab sample "
+                                  f"(columns {','.join(SAMPLE_COLUMNS)})")
+    return rows
+
+
+def read_samples(run):
+    """samples.csv of @run as {(op, alloc, pt, pid, rss_pages): [cycles]}, or
+    None when the run kept no samples."""
+    rows = read_sample_rows(run)
+    if rows is None:
+        return None
+    out = {}
+    for r in rows:
+        out.setdefault(tuple(r[c] for c in SAMPLE_KEY), []).append(float(r["cycles"]))
     return out
 
 

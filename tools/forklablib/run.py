@@ -1,17 +1,23 @@
-"""forklab run: boot the kernel in mode=bench and write a run directory
-(results.csv, samples.csv, meta.json, log.txt, plots, report.html)."""
+"""forklab run: the benchmarks in mode=bench, their parts booted -j at a
+time (shard.py), joined into one run directory (results.csv, results.json,
+samples.csv, meta.json, log.txt, plots, report.html) and summarised."""
 import argparse
+import copy
 import datetime
-import json
+import hashlib
 import os
 import platform
+import struct
 import subprocess
+import threading
+import time
 
-from . import catalog, plot, protocol, qemu, report, results, vpmu
+from . import accel, catalog, merge, plot, protocol, qemu, report, results, shard, summary, vpmu
 from .exitcodes import ROOT
 from .ui import Progress, warn
 
 SLOW_TIMER_TICKS = 1000	# an empty rdtsc pair on hardware or a plain KVM: tens of ticks
+JOBS_PER_CORE = 4	# -j beyond this many QEMUs a core is refused
 
 
 def run_dir(mode):
@@ -45,6 +51,27 @@ def host_cpu():
     return platform.processor() or "unknown"
 
 
+def host_cores():
+    return len(os.sched_getaffinity(0))
+
+
+def kernel_sha256(path):
+    """SHA-256 of what the loader loads from ELF @path (its PT_LOAD segments
+    and entry point): the same for one commit built on any host, whatever
+    its checkout's path (which the debug sections hold)."""
+    with open(path, "rb") as f:
+        elf = f.read()
+    entry, phoff = struct.unpack_from("<QQ", elf, 24)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
+    h = hashlib.sha256(struct.pack("<Q", entry))
+    for i in range(phnum):
+        kind, _, offset, vaddr, _, filesz, memsz = struct.unpack_from("<IIQQQQQ", elf,
+                                                                    phoff + i * phentsize)
+        if kind == 1:				# PT_LOAD
+            h.update(struct.pack("<QQ", vaddr, memsz) + elf[offset:offset + filesz])
+    return h.hexdigest()
+
+
 def encode_events(events, model=None):
     """Event names -> "0x..,0x.." through tools/pfm-encode (built if missing)."""
     tool = qemu.ensure_built("build/pfm-encode")
@@ -65,58 +92,46 @@ def warn_slow_timer(rec):
 
 
 def check_options(opts):
-    """Refuse strategy and benchmark names the kernel does not list, and
-    counts outside what its keys accept, before anything runs or is written."""
+    """Refuse strategy and benchmark names the kernel does not list, counts
+    outside what its keys accept, and -j and --shard out of range, before
+    anything runs or is written; the kernel's Catalog."""
+    cores = host_cores()
+    if not 1 <= opts.jobs <= cores * JOBS_PER_CORE:
+        raise qemu.UsageError(f"-j {opts.jobs}: out of range; accepted: 1 to {cores * JOBS_PER_CORE}"
+                              f" ({JOBS_PER_CORE} QEMUs for each of this host's {cores} cores)")
+    if opts.shard:
+        shard.parse_part(opts.shard)
     cat = catalog.of_kernel(opts.kernel)
     for family in catalog.FAMILIES:
         cat.check_list(family, family, getattr(opts, family), cat.names(family))
     cat.check_list("bench", "bench", opts.bench, cat.bench_names())
     cat.check_int("iters", "iters", opts.iters)
     cat.check_int("rss-max", "rss_max", opts.rss_max)
+    return cat
 
 
-class Watch:
-    """What cmd_run does with each serial line as it comes: progress from
-    the `plan` and `config` records, the kernel's errors passed on."""
-
-    def __init__(self, mode, progress=None):
-        self.mode = mode
-        self.progress = progress or Progress()
-
-    def line(self, line):
-        try:
-            rec = protocol.parse_line(line)
-        except protocol.ProtocolError:
-            return			# parse_log says so once the guest is gone
-        if rec is None:
-            if line.startswith(("forklab: bad command line", "KERNEL PANIC")):
-                warn(line)
-        elif rec.is_a("plan"):
-            self.progress.plan(rec["configs"])
-        elif rec.is_a("config"):
-            self.progress.config()
-        elif rec.is_a("timer") and self.mode == "kvm":
-            warn_slow_timer(rec)
-        elif rec.is_a("error"):
-            warn(line)
-
-
-def cmd_run(argv):
+def options(argv):
+    """The options, and the kernel keys after `--` (passed to every part)."""
     p = argparse.ArgumentParser(prog="forklab run",
                                 usage="forklab run [options] [-- MORE KERNEL KEYS]",
                                 description="Run benchmarks; write results/<date>-<host>-<mode>/.")
-    p.add_argument("--mode", help="kvm (default if usable), tcg, icount")
+    p.add_argument("--mode", help="auto (default: KVM if it runs the guest natively, else "
+                   "icount), kvm, tcg, icount; or $FORKLAB_MODE")
+    p.add_argument("-j", "--jobs", type=int, default=host_cores(),
+                   help=f"QEMU processes at a time (default: this host's {host_cores()} cores)")
+    p.add_argument("--shard", metavar="I/N", help="only part I of N (one CI job's; "
+                   "forklab merge joins the parts)")
     p.add_argument("--alloc", default="all", help="allocators: names or all (default all)")
     p.add_argument("--pt", default="all", help="page-table strategies (default all)")
     p.add_argument("--pid", default="all", help="pid strategies (default all)")
     p.add_argument("--bench", default="fork,alloc,pid", help="benchmarks (default fork,alloc,pid)")
     p.add_argument("--iters", type=int, default=200, help="iterations per configuration")
     p.add_argument("--smp", type=qemu.smp_count, default=1,
-                   help="virtual CPUs (default 1); bench scale and tlb use every one")
+                   help="virtual CPUs of every part (default 1); bench scale and tlb use them all")
     p.add_argument("--rss-max", type=int, default=16384,
                    help="largest resident size for the fork sweep, pages (default 16384 = 64 MiB)")
     p.add_argument("--mem", type=int, default=0, help="guest MiB (default: enough for --rss-max)")
-    p.add_argument("--timeout", type=float, default=3600)
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per QEMU")
     p.add_argument("--out", help="result directory (default results/<date>-<host>-<mode>)")
     p.add_argument("--no-plots", action="store_true")
     p.add_argument("--kernel", help="kernel ELF (default build/forklab.elf)")
@@ -127,59 +142,122 @@ def cmd_run(argv):
     vpmu.add_options(p)
     p.add_argument("--samples", action="store_true",
                    help="keep every sample of the fork benchmarks (samples.csv, CDF plots)")
-    kargs = argv[argv.index("--") + 1:] if "--" in argv else []	# more kernel keys
-    opts = p.parse_args(argv[:len(argv) - len(kargs) - (1 if "--" in argv else 0)])
-    mode = qemu.choose_mode(opts.mode, warn=warn)
-    check_options(opts)
-    vp = vpmu.setup(opts, mode, vpmu.fork_probes(catalog.of_kernel(opts.kernel).phase_names()))
+    kargs = argv[argv.index("--") + 1:] if "--" in argv else []
+    return p.parse_args(argv[:len(argv) - len(kargs) - (1 if "--" in argv else 0)]), kargs
+
+
+def run_meta(opts, choice, settings, parts, shards, kernel):
+    """meta.json of a run: the host, tools, kernel and mode; each part's
+    command line, wall time and outcome; the log facts of its first part."""
+    git = command_output(["git", "-C", ROOT, "describe", "--always", "--dirty"])
+    meta = dict(next((p.meta for p in parts if p), {}))
+    first = next((p.res for p in parts if p), None)
+    meta.update(first.meta if first else {})	# the nested modes' L1 facts
+    meta.update(
+        date=datetime.datetime.now().isoformat(timespec="seconds"), mode=choice.mode,
+        mode_why=choice.why, host=platform.node(), host_cpu=host_cpu(), host_cores=host_cores(),
+        host_kernel=platform.release(), qemu=command_output([qemu.QEMU, "--version"]),
+        compiler=command_output(["gcc", "--version"]), git_commit=git,
+        git_dirty=git.endswith("-dirty"), kernel=os.path.relpath(kernel, ROOT),
+        kernel_sha256=kernel_sha256(kernel), settings=settings,
+        selection={f: getattr(opts, f) for f in ("bench",) + catalog.FAMILIES},
+        jobs=opts.jobs, parts=len(shards), shard_part=opts.shard,
+        qemu_command=first.command if first else [],
+        shards=[{"index": p.shard.index, "part": p.shard.label(), "host": platform.node(),
+                 "args": p.res.command[-1], "outcome": p.res.outcome.words,
+                 "rows": len(p.rows), "wall_s": round(p.res.wall_s, 1)} for p in parts if p])
+    meta.setdefault("pmu", "unavailable")
+    return meta
+
+
+def vpmu_join(vp, parts, rows, phases, out, meta):
+    """The virtual PMU's records of each part (vpmu-I.txt) into its rows and
+    one vpmu.csv in @rows' order (the joined run's); its facts into @meta."""
+    table, totals = {}, {}
+    for p in parts:
+        for r in vpmu.merge(p.shard.vp, p.rows, phases, meta):
+            table.setdefault(tuple(r[k] for k in results.KEY), []).append(r)
+        for k, v in meta["vpmu_totals"].items():	# each part's plugin counted its boot
+            totals[k] = totals.get(k, 0) + v
+    meta["vpmu_totals"] = totals
+    joined = [r for row in rows for r in table.get(tuple(row[k] for k in results.KEY), [])]
+    vpmu.write_csv(vp, out, joined)
+
+
+def cmd_run(argv):
+    opts, kargs = options(argv)
+    cat = check_options(opts)
+    kernel = opts.kernel or qemu.ensure_built("build/forklab.elf")
+    choice = accel.choose(opts.mode, warn=warn, kernel=opts.kernel)
+    vp = vpmu.setup(opts, choice.mode, vpmu.fork_probes(cat.phase_names()))
     if vp and opts.smp > 1:
         raise qemu.UsageError(f"--smp {opts.smp}: the virtual PMU counts one vCPU "
                               "(its inline counters are not per vCPU); use --smp 1 with it")
-    pmu_arg = ""
-    if opts.events and not vp:
-        pmu_arg = " pmu=" + encode_events(opts.events, opts.pmu_model)
+    pmu_arg = f" pmu={encode_events(opts.events, opts.pmu_model)}" \
+        if opts.events and not vp else ""
     mem = opts.mem or qemu.guest_mem(opts.rss_max)
-    args = (f"mode=bench bench={opts.bench} alloc={opts.alloc} pt={opts.pt} pid={opts.pid} "
-            f"iters={opts.iters} rss_max={opts.rss_max}{pmu_arg}"
-            f"{' samples=1' if opts.samples else ''}" + "".join(" " + a for a in kargs))
-    out = opts.out or run_dir(mode)
+    settings = {"iters": opts.iters, "rss_max": opts.rss_max, "samples": int(opts.samples),
+                "pmu": pmu_arg.strip(), "vpmu": vp.params if vp else "", "cpus": opts.smp,
+                "keys": " ".join(kargs)}
+    common = f"iters={opts.iters} rss_max={opts.rss_max}{pmu_arg}" \
+             f"{' samples=1' if opts.samples else ''}" + "".join(" " + a for a in kargs)
+    shards = shard.plan(cat, opts.bench, opts.alloc, opts.pt, opts.pid)
+    mine = shard.pick(shards, shard.parse_part(opts.shard)) if opts.shard else shards
+    out = opts.out or run_dir(choice.mode)
     os.makedirs(out, exist_ok=True)
-    watch = Watch(mode)
-    res = qemu.boot(mode, args=args, mem=mem, timeout=opts.timeout, echo=watch.line,
-                    kernel=opts.kernel, log=os.path.join(out, "log.txt"), smp=opts.smp,
-                    plugin=vp.place(out) if vp else None)
-    watch.progress.done()
-    rows, meta, cols, locks = results.parse_log_locks(res.lines)
-    if vp and res.outcome.name == "pass":
-        vpmu.merge(vp, rows, [results.phase_name(c) for c in results.phase_columns(cols)],
-                   out, meta)
-    results.write_csv(os.path.join(out, "results.csv"), rows, cols)
+    progress = Progress(kinds=[",".join(s.bench) for s in mine])
+    said = threading.Lock()
+
+    def on_timer(rec):			# once for the run, under KVM only
+        if choice.mode == "kvm" and said.acquire(blocking=False):
+            warn_slow_timer(rec)
+
+    def boot(s, echo, stop):
+        plugin = None
+        if vp:				# each part's plugin writes its own records
+            s.vp = copy.copy(vp)
+            plugin = s.vp.place(out, os.path.join(out, f"vpmu-{s.index}.txt"))
+        return qemu.boot(choice.mode, args=s.args(common), mem=mem, timeout=opts.timeout,
+                         echo=echo, kernel=kernel, stop=stop, plugin=plugin, smp=opts.smp)
+    start = time.monotonic()
+    try:
+        parts = shard.boot_all(mine, opts.jobs, boot, progress, on_timer)
+    except KeyboardInterrupt:
+        if not os.listdir(out):		# leave no empty results/<date>-<host>-<mode>/
+            os.rmdir(out)
+        raise
+    progress.done()
+    ran = [p for p in parts if p]
+    if any(p.cols != ran[0].cols for p in ran):
+        raise qemu.UsageError("the parts of the run disagree on results.csv's columns")
+    rows = merge.kernel_order([r for p in ran for r in p.rows], cat)
+    samples = merge.kernel_order([r for p in ran for r in p.samples], cat)
+    meta = run_meta(opts, choice, settings, parts, shards, kernel)
+    if vp and ran and all(p.res.outcome.name == "pass" for p in ran):
+        vpmu_join(vp, ran, rows, [results.phase_name(c) for c in results.phase_columns(ran[0].cols)],
+                  out, meta)
+    meta.update(outcome=next((p.res.outcome.words for p in ran if p.res.outcome.name != "pass"),
+                             ran[0].res.outcome.words if ran else "nothing ran"),
+                rows=len(rows), wall_s=round(time.monotonic() - start, 1), guest_mem_mib=mem)
+    merge.write_run(out, rows, ran[0].cols if ran else [], samples, meta,
+                    [(p.shard.label(), p.res.lines) for p in ran], cat)
+    locks = [r for p in ran for r in p.locks]
     if locks:
         results.write_csv(os.path.join(out, "locks.csv"), locks, results.LOCK_COLUMNS)
-    samples = results.parse_samples(res.lines)
-    if samples:
-        results.write_samples(os.path.join(out, "samples.csv"), samples)
-    meta.update(
-        date=datetime.datetime.now().isoformat(timespec="seconds"), mode=mode,
-        host_cpu=host_cpu(), host_kernel=platform.release(),
-        qemu=command_output([qemu.QEMU, "--version"]),
-        compiler=command_output(["gcc", "--version"]),
-        git_commit=command_output(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
-        kernel_args=args, qemu_command=res.command, guest_mem_mib=mem, cpus=opts.smp,
-        outcome=res.outcome.words, rows=len(rows), wall_s=round(res.wall_s, 1), **res.meta)
-    meta.setdefault("pmu", "unavailable")
-    with open(os.path.join(out, "meta.json"), "w") as f:
-        json.dump(meta, f, indent=2)
-    if res.outcome.name != "pass":
-        last = next((r.line for r in reversed(list(protocol.parse(res.lines)))
+    bad = next((p for p in ran if p.res.outcome.name != "pass"), None)
+    if bad:
+        last = next((r.line for r in reversed(list(protocol.parse(bad.res.lines)))
                      if r.is_a("config")), "nothing")
-        warn(f"forklab: the run ended early ({res.outcome.words}); kept {len(rows)} rows "
-             f"in {out}; last configuration started: {last}")
-        return res.outcome.tool_status or 1
-    print(f"forklab: {len(rows)} result rows in {os.path.relpath(out)}")
+        warn(f"forklab: the run ended early: part '{bad.shard.label()}' {bad.res.outcome.words};"
+             f" kept {len(rows)} rows of {len(ran)} of {len(mine)} parts in {out}; its last "
+             f"configuration started: {last}")
+        return bad.res.outcome.tool_status or 1
+    print(f"forklab: {len(rows)} result rows in {os.path.relpath(out)} ({len(mine)} "
+          f"part{'s' if len(mine) > 1 else ''}, -j {opts.jobs}, {meta['wall_s']:.0f} s)")
     if not opts.no_plots:
         plot.plot(out)
         report.report(out)
+    summary.show(out)
     return 0
 
 

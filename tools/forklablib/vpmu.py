@@ -186,13 +186,18 @@ def value(v, per):
     return str(v) if per == 1 else f"{v / per:.3f}"
 
 
-def merge(vp, rows, phases, out_dir, meta):
-    """Give @rows (results.csv's, in the log's order) the plugin's counts:
-    each fork row the user stream's next configuration, each alloc and pid
-    row the kernel stream's; write vpmu.csv; put the PMU's facts in @meta."""
+def csv_columns(vp):
+    """vpmu.csv's columns for @vp's counters."""
+    return results.KEY + ["scope", "n"] + [c.name for c in counters() if vp.cache or not c.model]
+
+
+def merge(vp, rows, phases, meta):
+    """Give @rows (results.csv's, in one boot's log order) the plugin's
+    counts: each fork row the user stream's next configuration, each alloc
+    and pid row the kernel stream's; put the PMU's facts in @meta; return
+    vpmu.csv's rows for them (write_csv writes them)."""
     streams, end = read_records(vp.path)
-    names = [c.name for c in counters() if vp.cache or not c.model]
-    cols = results.KEY + ["scope", "n"] + names
+    names = csv_columns(vp)[len(results.KEY) + 2:]
     mine = {"user": [r for r in rows if r["bench"] == "fork"],
             "kernel": [r for r in rows if r["bench"] in ("alloc", "pid")]}
     table = []
@@ -212,12 +217,17 @@ def merge(vp, rows, phases, out_dir, meta):
             row["pmu_inst"], row["pmu_cycles"] = hw.get("inst", ""), hw.get("cycles", "")
             for slot, c in zip(GP_SLOTS, vp.events):
                 row["pmu_" + slot] = hw.get(c.name, "")
-    results.write_csv(os.path.join(out_dir, CSV), table, cols)
     meta.update(pmu="virtual", pmu_model=vp.params,
                 pmu_events={slot: c.name for slot, c in zip(GP_SLOTS, vp.events)},
                 pmu_window="fork rows: kernel_clone's entry probe to its last (the phase "
                            "total); alloc, pid and cow-write rows: the measured call",
                 vpmu_totals=end)
+    return table
+
+
+def write_csv(vp, out_dir, table):
+    """vpmu.csv in @out_dir: @table, merge's rows."""
+    results.write_csv(os.path.join(out_dir, CSV), table, csv_columns(vp))
 
 
 def read_file(path):

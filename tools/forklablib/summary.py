@@ -1,0 +1,144 @@
+"""What a run found, in a few lines (in the manner of hyperfine and
+benchstat): per op the p50 of each allocator with its n, the fork cost per
+resident page of each page-table strategy, the fastest and slowest strategy
+set, the mode and why. One summarize() for the terminal (text), the report
+(its top table) and results.json."""
+import math
+import os
+
+from . import catalog, plot, results
+from .ui import group
+
+
+def unit(meta):
+    return "instructions" if meta.get("mode") == "icount" else "TSC ticks"
+
+
+def cell(rows):
+    """{"p50", "n"} of the one row in @rows, or None."""
+    if not rows:
+        return None
+    return {"p50": results.fnum(rows[0], "p50"), "n": int(results.fnum(rows[0], "n") or 0)}
+
+
+def slope(rows):
+    """Fork cost per resident page over @rows (one strategy's fork sweep):
+    (p50 at the largest size - p50 at the smallest) / the pages between."""
+    pts = sorted((int(r["rss_pages"]), results.fnum(r, "p50")) for r in rows)
+    if len(pts) < 2 or pts[-1][0] == pts[0][0]:
+        return None
+    (x0, y0), (x1, y1) = pts[0], pts[-1]
+    return {"per_page": (y1 - y0) / (x1 - x0), "from": x0, "to": x1}
+
+
+def set_scores(fork):
+    """Per strategy set the geometric mean of its fork rows' p50s, over the
+    configurations every set has (so that the means compare alike)."""
+    by_set = {}
+    for r in fork:
+        by_set.setdefault((r["alloc"], r["pt"], r["pid"]), {})[(r["op"], r["rss_pages"])] = \
+            results.fnum(r, "p50")
+    common = set.intersection(*(set(c) for c in by_set.values())) if by_set else set()
+    out = []
+    for s, configs in by_set.items():
+        vals = [configs[c] for c in common if configs[c] and configs[c] > 0]
+        if vals:
+            out.append({"set": "/".join(s), "geomean": math.exp(sum(map(math.log, vals)) /
+                                                                len(vals)), "configs": len(vals)})
+    return sorted(out, key=lambda x: x["geomean"])
+
+
+def summarize(rows, meta, cat):
+    """The summary of a run's @rows (meta.json's @meta, the kernel's @cat)."""
+    fork = [r for r in rows if r["bench"] == "fork"]
+    alloc = [r for r in rows if r["bench"] == "alloc"]
+    s = {"mode": meta.get("mode"), "why": meta.get("mode_why", ""), "unit": unit(meta),
+         "ops": [], "allocs": [], "slopes": [], "sets": []}
+    if fork:
+        a0, t0, p0 = (plot.shown(fork, f, cat) for f in catalog.FAMILIES)
+        s["allocs"] = plot.in_order(r["alloc"] for r in fork)
+        s["at"] = {"pt": t0, "pid": p0, "rss_pages": 1}
+        one = [r for r in fork if r["rss_pages"] == "1" and r["pt"] == t0 and r["pid"] == p0]
+        for op in plot.in_order(r["op"] for r in one):
+            s["ops"].append({"op": op, "by_alloc": {a: cell([r for r in one if r["op"] == op and
+                                                             r["alloc"] == a])
+                                                    for a in s["allocs"]}})
+        s["slope_at"] = {"alloc": a0, "pid": p0}
+        for pt in plot.in_order(r["pt"] for r in fork):
+            sl = slope([r for r in fork if r["op"] == "fork" and r["pt"] == pt and
+                        r["alloc"] == a0 and r["pid"] == p0])
+            if sl:
+                s["slopes"].append(dict(pt=pt, **sl))
+        scores = set_scores(fork)
+        if len(scores) > 1:
+            s["sets"] = [scores[0], scores[-1]]
+    if alloc:
+        size = str(min(int(r["size"]) for r in alloc))
+        s["alloc_size"] = int(size)
+        s["allocs"] = s["allocs"] or plot.in_order(r["alloc"] for r in alloc)
+        for op in plot.in_order(r["op"] for r in alloc):
+            s["ops"].append({"op": f"kmem {op} pair, {size} B", "by_alloc": {
+                a: cell([r for r in alloc if r["op"] == op and r["alloc"] == a and
+                         r["size"] == size]) for a in s["allocs"]}})
+    return s
+
+
+def where(s):
+    """What the ops table holds: the unit, and the pt and pid it is at."""
+    at = s.get("at")
+    return f"p50 {s['unit']} (n)" + (f" at 1 page, pt={at['pt']} pid={at['pid']}" if at else "")
+
+
+def cells(s, o):
+    """Op @o's cells, one per allocator: "p50 (n)" or "-"."""
+    return [f"{group(c['p50'])} ({c['n']})" if c else "-"
+            for c in (o["by_alloc"].get(a) for a in s["allocs"])]
+
+
+def per_page(v):
+    """A cost per page to about three figures: 647, 64.7, 8.5, 0.052."""
+    return group(round(v)) if abs(v) >= 100 else f"{v:.1f}" if abs(v) >= 10 else f"{v:.2g}"
+
+
+def findings(s):
+    """The lines under the ops table: cost per resident page, fastest and
+    slowest strategy set."""
+    lines = []
+    if s["slopes"]:
+        at = s["slope_at"]
+        lines.append(f"fork cost per resident page (alloc={at['alloc']} pid={at['pid']}, "
+                     f"{group(s['slopes'][0]['from'])} to {group(s['slopes'][0]['to'])} pages): "
+                     + ", ".join(f"pt={x['pt']} {per_page(x['per_page'])}"
+                                 for x in s["slopes"]) + f" {s['unit']} a page")
+    if s["sets"]:
+        fast, slow = s["sets"]
+        lines.append(f"fastest strategy set: {fast['set']} (geometric mean of the p50s of its "
+                     f"{fast['configs']} configurations, every op and size: "
+                     f"{group(round(fast['geomean']))}); slowest: "
+                     f"{slow['set']} ({group(round(slow['geomean']))}, "
+                     f"{slow['geomean'] / fast['geomean']:.1f}x)")
+    return lines
+
+
+def text(s, report=None):
+    """The summary as terminal lines."""
+    lines = [f"mode: {s['mode']}" + (f" ({s['why']})" if s["why"] else "")]
+    if s["ops"]:
+        lines.append(where(s) + ":")
+        width = max(len(o["op"]) for o in s["ops"]) + 2
+        lines.append(" " * width + "".join(f"{a:>16}" for a in s["allocs"]))
+        for o in s["ops"]:
+            lines.append(f"{o['op']:<{width}}" + "".join(f"{c:>16}" for c in cells(s, o)))
+    lines += findings(s)
+    if report:
+        lines.append(f"report: {report}")
+    return lines
+
+
+def show(out):
+    """Print the summary of run directory @out."""
+    rows = results.read_csv(os.path.join(out, "results.csv"))
+    report = os.path.join(out, "report.html")
+    for line in text(summarize(rows, results.read_meta(out), catalog.of_run(out)),
+                     os.path.relpath(report) if os.path.exists(report) else None):
+        print(line)
