@@ -5,7 +5,9 @@ name = 'tlb'
 load 'plot/common.gp'
 set title sprintf("fork with the parent's threads running elsewhere (%s)", subtitle)
 set xlabel "parent's threads busy on other CPUs"
-set ylabel ylab
+set ylabel ylab . " (log scale)"
 set xtics 1
-set yrange [0:*]
-plot sprintf("%s/tlb.dat", dir) using 1:3:2:4 with yerrorlines lw 2 title "p50 (bars: min, max)"
+set offsets 0.3, 0.3, 0, 0
+set logscale y		# a TCG run's max can be 1000x its p50
+plot sprintf("%s/tlb.dat", dir) using 1:3:2:4 with yerrorlines lw 2 title "p50 (bars: min, max)", \
+     "" using 1:3:(sprintf("%d", $3)) with labels offset 0,1 notitle

@@ -7,6 +7,7 @@ import html
 import os
 
 from . import catalog, plot, results, summary, vpmu_plot
+from .ui import group
 
 # One line under each figure; cdf-OP figures share the "cdf" line.
 HOW_TO_READ = {
@@ -38,8 +39,17 @@ HOW_TO_READ = {
     "vpmu_rss": "Per resident page of the parent, against its size: instructions retired (a rep "
                 "once, as hardware counts) above, L1D (solid) and DTLB (dashed) misses below; "
                 "flat lines are a per-page cost, Linux's beside forklab's when drawn with it.",
+    "scale": "Fork on several CPUs at once: each panel one op, each line one allocator, x the "
+             "tasks (each pinned to its own CPU), y every task's rate summed (ops/s; under "
+             "icount instructions per op instead). Dashed: the allocator's 1-task rate times "
+             "the tasks, linear scaling; the gap is what the tasks cost each other. locks.csv "
+             "says which lock they waited on.",
+    "tlb": "A 1-page fork's cost against the parent's threads busy on other CPUs (p50, bars "
+           "min to max): each such CPU must flush its TLB when fork write-protects the parent; "
+           "the step from 0 threads is the shootdown IPI and its wait.",
 }
-FIGURES = ["fork_rss", "fork_ops", "fork_phases", "cdf", "alloc", "pid"] + vpmu_plot.FIGURES
+FIGURES = ["fork_rss", "fork_ops", "fork_phases", "cdf", "alloc", "pid", "scale", "tlb"] + \
+    vpmu_plot.FIGURES
 TABLE_COLUMNS = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live", "n", "min",
                  "p50", "p90", "p99", "max", "child_first_run"]
 META_SHOWN = ["host", "host_cpu", "host_cores", "host_kernel", "mode", "mode_why", "qemu",
@@ -91,6 +101,19 @@ def summary_html(s):
         for o in s["ops"]:
             parts.append(f"<tr><td class='l'>{esc(o['op'])}</td>" +
                          "".join(f"<td>{esc(c)}</td>" for c in summary.cells(s, o)) + "</tr>")
+        parts.append("</table>")
+    sc = s.get("scale")
+    if sc and sc["by_alloc"]:
+        icount = sc["by_alloc"][0]["x_linear"] is None
+        parts.append(f"<p>{esc(sc['op'])}, pid={esc(sc['pid'])}: "
+                     f"{'instructions per op' if icount else 'ops/s of all tasks'} on 1 and "
+                     f"{sc['tasks']} CPUs at once:</p><table><tr><th class='l'>alloc</th>"
+                     f"<th>1 task</th><th>{sc['tasks']} tasks</th>" +
+                     ("" if icount else "<th>× linear</th>") + "</tr>")
+        for x in sc["by_alloc"]:
+            parts.append(f"<tr><td class='l'>{esc(x['alloc'])}</td><td>{esc(group(round(x['one'])))}"
+                         f"</td><td>{esc(group(round(x['all'])))}</td>" +
+                         ("" if icount else f"<td>{x['x_linear']:.2f}</td>") + "</tr>")
         parts.append("</table>")
     parts += [f"<p>{esc(line)}</p>" for line in summary.findings(s)]
     return "\n".join(parts)

@@ -80,7 +80,31 @@ def summarize(rows, meta, cat):
             s["ops"].append({"op": f"kmem {op} pair, {size} B", "by_alloc": {
                 a: cell([r for r in alloc if r["op"] == op and r["alloc"] == a and
                          r["size"] == size]) for a in s["allocs"]}})
+    s["scale"] = scaling([r for r in rows if r["bench"] == "scale"], s["unit"], cat)
+    tlb = sorted((int(r["live"]), results.fnum(r, "p50")) for r in rows if r["bench"] == "tlb")
+    s["tlb"] = [{"threads": t, "p50": v} for t, v in tlb]
     return s
+
+
+def scaling(scale, unit, cat):
+    """bench=scale at its first op (fork-exit-wait), the default pid: per
+    allocator its 1-task and N-task figure (ops/s; icount: instructions per
+    op, per task) and, for ops/s, the ratio to linear."""
+    if not scale:
+        return {}
+    op = scale[0]["op"]
+    p0 = plot.shown(scale, "pid", cat)
+    rows = [r for r in scale if r["op"] == op and r["pid"] == p0]
+    most = max(int(r["live"]) for r in rows)
+    icount = unit == "instructions"
+    out = {"op": op, "pid": p0, "tasks": most, "by_alloc": []}
+    for a in plot.in_order(r["alloc"] for r in rows):
+        got = {int(r["live"]): results.fnum(r, "p50" if icount else "ops_per_s")
+               for r in rows if r["alloc"] == a}
+        if got.get(1) and got.get(most):
+            out["by_alloc"].append({"alloc": a, "one": got[1], "all": got[most],
+                                    "x_linear": None if icount else got[most] / (most * got[1])})
+    return out
 
 
 def where(s):
@@ -117,6 +141,18 @@ def findings(s):
                      f"{group(round(fast['geomean']))}); slowest: "
                      f"{slow['set']} ({group(round(slow['geomean']))}, "
                      f"{slow['geomean'] / fast['geomean']:.1f}x)")
+    sc = s.get("scale")
+    if sc and sc["by_alloc"]:
+        what = "instructions per op" if s["unit"] == "instructions" else "ops/s of all tasks"
+        lines.append(f"{sc['op']} on 1 and {sc['tasks']} CPUs at once (pid={sc['pid']}), {what}: "
+                     + ", ".join(f"{x['alloc']} {group(round(x['one']))} -> {group(round(x['all']))}"
+                                 + (f" ({x['x_linear']:.2f}x linear)" if x["x_linear"] else "")
+                                 for x in sc["by_alloc"]))
+    if len(s.get("tlb", [])) > 1:
+        t = s["tlb"]
+        lines.append(f"fork with 0 and {t[-1]['threads']} of its threads running elsewhere: "
+                     f"{group(round(t[0]['p50']))} -> {group(round(t[-1]['p50']))} {s['unit']} "
+                     f"(p50; the TLB shootdown: +{group(round(t[-1]['p50'] - t[0]['p50']))})")
     return lines
 
 
