@@ -16,6 +16,7 @@ from . import accel, catalog, merge, plot, protocol, qemu, report, results, shar
 from .exitcodes import ROOT
 from .ui import Progress, warn
 
+LAST_OUT = None		# the run directory cmd_run wrote last (forklab nested exits reads it)
 SLOW_TIMER_TICKS = 1000	# an empty rdtsc pair on hardware or a plain KVM: tens of ticks
 JOBS_PER_CORE = 4	# -j beyond this many QEMUs a core is refused
 
@@ -236,6 +237,8 @@ def cmd_run(argv):
                 rows=len(rows), wall_s=round(time.monotonic() - start, 1), guest_mem_mib=mem)
     merge.write_run(out, rows, ran[0].cols if ran else [], samples, meta,
                     [(p.shard.label(), p.res.lines) for p in ran], cat)
+    global LAST_OUT
+    LAST_OUT = out
     bad = next((p for p in ran if p.res.outcome.name != "pass"), None)
     if bad:
         last = next((r.line for r in reversed(list(protocol.parse(bad.res.lines)))
