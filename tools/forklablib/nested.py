@@ -325,7 +325,11 @@ def boot(mode, args="", kernel=None, mem=512, timeout=120, modules=(), echo=None
         args += " windows=1"		# each measured call's TSCs, for `forklab nested exits`
     cmd = qemu.qemu_command("kvm", kernel=kernel, args=args, mem=mem,
                             modules=[os.path.abspath(m) for m in modules])
-    res, _ = run_inner(mode, cmd, mem, timeout, echo=echo, log=log)
+    res, con = run_inner(mode, cmd, mem, timeout, echo=echo, log=log)
+    if OPTIONS.exits:
+        # the whole L1 console: forklab run writes the log from these lines,
+        # and vmexits reads the trace in it
+        res.lines = con.all
     program = modules[0] if modules else os.path.join(ROOT, "build", "user", "forklab-user")
     for part, path in (("kernel", kernel), ("program", program)):	# for vmexits' symbols
         if os.path.exists(path):

@@ -53,8 +53,8 @@ def in_l1(command, args, cli_commands):
         raise qemu.UsageError(f"--mode {mode}: forklab nested runs in "
                               + " or ".join(qemu.NESTED_MODES))
     status = cli_commands[command](args)
-    if command == "run" and nested.OPTIONS.exits and nested.OPTIONS.last_log:
-        run_dir = os.path.dirname(nested.OPTIONS.last_log)
+    if command == "run" and nested.OPTIONS.exits and run.LAST_OUT:
+        run_dir = run.LAST_OUT
         if os.path.exists(os.path.join(run_dir, "results.csv")):
             print_exits(run_dir, top=3)
     return status

@@ -16,6 +16,7 @@ from . import accel, catalog, merge, plot, protocol, qemu, report, results, shar
 from .exitcodes import ROOT
 from .ui import Progress, warn
 
+LAST_OUT = None		# the run directory cmd_run wrote last (forklab nested exits reads it)
 SLOW_TIMER_TICKS = 1000	# an empty rdtsc pair on hardware or a plain KVM: tens of ticks
 JOBS_PER_CORE = 4	# -j beyond this many QEMUs a core is refused
 
@@ -182,6 +183,12 @@ def vpmu_join(vp, parts, rows, phases, out, meta):
     meta["vpmu_totals"] = totals
     joined = [r for row in rows for r in table.get(tuple(row[k] for k in results.KEY), [])]
     vpmu.write_csv(vp, out, joined)
+    with open(os.path.join(out, vpmu.RECORDS), "w") as f:	# the parts' records, in one file
+        for p in parts:
+            f.write(f"# part: {p.shard.label()}\n")
+            with open(p.shard.vp.path) as part:
+                f.write(part.read())
+            os.unlink(p.shard.vp.path)
 
 
 def cmd_run(argv):
@@ -244,6 +251,8 @@ def cmd_run(argv):
     locks = [r for p in ran for r in p.locks]
     if locks:
         results.write_csv(os.path.join(out, "locks.csv"), locks, results.LOCK_COLUMNS)
+    global LAST_OUT
+    LAST_OUT = out
     bad = next((p for p in ran if p.res.outcome.name != "pass"), None)
     if bad:
         last = next((r.line for r in reversed(list(protocol.parse(bad.res.lines)))
