@@ -106,6 +106,12 @@ $(BUILD)/user/musl-fork: tests/programs/musl_fork.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# The spawn suite (posix_spawn, fork+execve, pipes, dup2): the same lines
+# on Linux and on forklab.
+$(BUILD)/user/musl-spawn: tests/programs/musl_spawn.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 # The L1's /init of `forklab nested` (forklab under a genuine kvm_amd).
 $(BUILD)/nested/init: tools/nested/init.c
 	@mkdir -p $(dir $@)

@@ -22,6 +22,54 @@ pfm_unknown() {
 		grep -q "cannot encode 'NO_SUCH_EVENT'" "$OUT/pfm.err"
 }
 
+# spawn_lines LOG OUT - the program's own lines of a forklab boot log: after
+# the kernel's "running" line, up to its "after pid 1" line
+spawn_lines() {
+	sed -n '/^forklab: running /,/^forklab: after pid 1/p' "$1" | sed '1d;$d' >"$2"
+}
+
+# musl-spawn natively (here, Linux) and on forklab: identical output
+spawn_same_lines() {
+	build/user/musl-spawn tests/programs/spawn_data.txt >"$OUT/linux.txt" </dev/null &&
+		$FORKLAB expect program:0 --timeout 120 --log "$OUT/forklab.log" \
+			--program build/user/musl-spawn --file tests/programs/spawn_data.txt \
+			-- args=/spawn_data.txt >"$OUT/expect.out" 2>&1 &&
+		spawn_lines "$OUT/forklab.log" "$OUT/forklab.txt" &&
+		grep -q '^musl_spawn: [1-9][0-9]* ok, 0 failed$' "$OUT/forklab.txt" &&
+		diff -u "$OUT/linux.txt" "$OUT/forklab.txt"
+}
+
+# the same from a cpio archive: /init is musl-spawn, the data in a folder
+spawn_from_cpio() {
+	mkdir -p "$OUT/tree/data" && cp build/user/musl-spawn "$OUT/tree/init" &&
+		cp tests/programs/spawn_data.txt "$OUT/tree/data/" &&
+		(cd "$OUT/tree" && ./init data/spawn_data.txt) >"$OUT/linux.txt" </dev/null &&
+		python3 -c 'import sys; sys.path.insert(0, "tools")
+from forklablib import initramfs
+a = initramfs.Archive()
+a.file("init", source=sys.argv[1] + "/tree/init")
+a.file("data/spawn_data.txt", source="tests/programs/spawn_data.txt")
+open(sys.argv[1] + "/root.cpio", "wb").write(a.bytes())' "$OUT" &&
+		$FORKLAB expect program:0 --timeout 120 --log "$OUT/forklab.log" \
+			--program "$OUT/root.cpio" -- args=data/spawn_data.txt >"$OUT/expect.out" 2>&1 &&
+		grep -q '^forklab: running /init ' "$OUT/forklab.log" &&
+		spawn_lines "$OUT/forklab.log" "$OUT/forklab.txt" &&
+		diff -u "$OUT/linux.txt" "$OUT/forklab.txt"
+}
+
+files_readonly() {
+	$FORKLAB expect program:0 --timeout 120 --log "$OUT/forklab.log" \
+		--program build/user/musl-spawn --file tests/programs/spawn_data.txt \
+		-- args=readonly,/spawn_data.txt >"$OUT/expect.out" 2>&1 &&
+		grep -q '^readonly: 5 ok, 0 failed$' "$OUT/forklab.log"
+}
+
+files_missing() {
+	local rc=0
+	$FORKLAB boot --timeout 30 --file no/such/file >"$OUT/out" 2>&1 || rc=$?
+	[ "$rc" = 2 ] && [ "$(wc -l <"$OUT/out")" = 1 ] && grep -q "file 'no/such/file' not found" "$OUT/out"
+}
+
 # ... worst in kernel_clone: its phase total, or (the larger change) the
 # virtual PMU's instructions retired over it
 gate_catches_slowdown() {

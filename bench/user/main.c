@@ -13,6 +13,8 @@
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  *   forklab-user fork-once      one fork: exit -errno, or 107 when it worked
+ *   forklab-user files-once     open, pipe2, a CLONE_FILES vfork child's execve
+ *                               of argv[0] "exit107": exit errno, or 107
  *   forklab-user benchall N RSSMAX [NAME [samples] [windows]]  every op of
  *                               bench=fork in one run, each after a config
  *                               line (alloc, pt, pid = NAME, default linux):
@@ -60,6 +62,10 @@ int main(int argc, char **argv)
 		return bench(argv[2], atou(argv[3]), argc >= 5 ? atou(argv[4]) : 1);
 	if (streq(argv[1], "fork-once"))
 		return fork_once();
+	if (streq(argv[1], "files-once"))
+		return files_once(argv[0]);
+	if (streq(argv[1], "exit107"))
+		return 107;
 	if (streq(argv[1], "kallsyms"))
 		return kallsyms();
 	if (streq(argv[1], "stress") && argc >= 3)
@@ -73,7 +79,7 @@ int main(int argc, char **argv)
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
 	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples] [windows]] "
-	      "| stress N | fork-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
+	      "| stress N | fork-once | files-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
 	      "| forkthreads THREADS ITERS]\n");
 	flush();
 	return 2;

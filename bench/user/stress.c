@@ -89,3 +89,35 @@ int fork_bomb(u64 max, u64 nproc)
 	flush();
 	return (err == -11 || err == -12) && reaped == n && again ? 0 : 1;
 }
+
+/* exec_child - clone_thread's body for files_once: execve @arg (the
+ * program's own path) into "exit107"; returns -errno if it failed. */
+static int exec_child(void *arg)
+{
+	const char *argv[] = { arg, "exit107", 0 }, *envp[] = { "FORKLAB=1", 0 };
+
+	return (int)-sys3(__NR_execve, (long)arg, (long)argv, (long)envp);
+}
+
+int files_once(const char *self)
+{
+	int p[2];
+	char c = 'x';
+	long fd = sys3(__NR_open, (long)self, O_RDONLY, 0), r;
+	void *stack = map_stack();
+
+	if (fd < 0)
+		return (int)-fd;
+	r = sys3(__NR_pipe2, (long)p, O_CLOEXEC, 0);
+	if (r < 0)
+		return (int)-r;
+	if (!stack || sys3(__NR_write, p[1], (long)&c, 1) != 1 || sys3(__NR_read, p[0], (long)&c, 1) != 1)
+		return 98;
+	/* a vfork sharing the fd table: exec must unshare it */
+	r = clone_thread(CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, (char *)stack + STACK_SIZE,
+			 0, 0, 0, exec_child, (void *)self);
+	if (r < 0)
+		return (int)-r;
+	r = wait_child(r);
+	return r & 0x7f ? 99 : r >> 8;
+}

@@ -5,6 +5,7 @@
 #ifndef FORKLAB_USER_SYS_H
 #define FORKLAB_USER_SYS_H
 
+#include "uapi/fcntl.h"
 #include "uapi/resource.h"
 #include "uapi/sched.h"
 #include "uapi/signal.h"

@@ -8,6 +8,7 @@
 #include "mm/mm.h"
 #include "pid/pid.h"
 #include "kernel/task.h"
+#include "fs/fs.h"
 #include "kernel/syscall.h"
 #include "x86/io.h"
 #include "mm/kmem.h"
@@ -132,27 +133,28 @@ static int split_args(char *buf, const char **argv, int max)
 	return argc;
 }
 
-/* run_program - pid 1 runs the boot module if there is one, else the
- * embedded user program; its fate becomes the run's exit status. */
+/* run_program - pid 1 runs the first boot module (or /init when that is
+ * a cpio archive), else the embedded program, with its ramfs path as
+ * argv[0]; its fate becomes the run's exit status. */
 static __noreturn void run_program(const struct boot_info *bi, u64 free_before)
 {
 	static char args[ARGS_MAX + 32];
-	const char *argv[33];
-	const void *image = user_program_start;
-	u64 size = user_program_end - user_program_start;
-	int status;
+	const char *argv[33], *path = ramfs_first_program();
+	struct inode *in;
+	int status, err = 0;
 
-	if (bi->nr_modules) {
-		image = __va(bi->modules[0].start);
-		size = bi->modules[0].end - bi->modules[0].start;
+	in = ramfs_lookup(path, &err);
+	if (!in || (in->mode & S_IFMT) != S_IFREG) {
+		printk("forklab: no program to run as pid 1: %s %s\n", path,
+		       in ? "is not a file" : "is not in the archive");
+		qemu_exit(FL_EXIT_BADPROG);
 	}
-	fl_snprintf(args, sizeof(args), "%s%s%s", bi->nr_modules ? "program" : "forklab-user",
-		    kparams.args[0] ? "," : "", kparams.args);
+	fl_snprintf(args, sizeof(args), "%s%s%s", path, kparams.args[0] ? "," : "", kparams.args);
 	split_args(args, argv, ARRAY_SIZE(argv));
-	printk("forklab: running %s (%lu bytes) as pid 1 with alloc=%s pt=%s pid=%s\n",
-	       bi->nr_modules ? "the boot module" : "the embedded program", size,
+	printk("forklab: running %s (%s, %lu bytes) as pid 1 with alloc=%s pt=%s pid=%s\n",
+	       path, bi->nr_modules ? "from the boot modules" : "the embedded program", in->size,
 	       kmem_current()->name, pt_ops_current->name, pid_current()->name);
-	status = run_user_program(image, size, argv);
+	status = run_user_program(in->data, in->size, argv);
 	if (status >= 0) {
 		/* every task is reaped: the fork path must hold nothing now */
 		u64 live = fork_live_objects() + mm_live_objects() + pid_current()->nr_in_use();
@@ -249,6 +251,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	syscall_init();
 	smp_boot_cpus(bi, (int)kparams.maxcpus);
 	task_init_idle_objects();
+	ramfs_init(bi, user_program_start, user_program_end - user_program_start);
 	crash_on_purpose(kparams.crash);
 
 	switch (kparams.mode) {

@@ -5,7 +5,7 @@
 #include "init/memmap.h"
 
 #define BOOT_CMDLINE_MAX	1024
-#define BOOT_MODULES_MAX	4
+#define BOOT_MODULES_MAX	16
 
 struct boot_module {
 	u64 start, end;			/* physical [start, end) */

@@ -15,7 +15,7 @@ DEFINE_SPINLOCK(tasklist_lock);
 
 /* mm_release - what the parent of a vfork or a CLONE_CHILD_CLEARTID thread
  * waits for: the child is done with the memory it shared. */
-static void mm_release(struct task_struct *tsk)
+void mm_release(struct task_struct *tsk)
 {
 	if (tsk->clear_child_tid && tsk->mm) {
 		put_user_u32(0, tsk->clear_child_tid);	/* a futex wake would go here */
@@ -92,9 +92,10 @@ __noreturn void do_exit(int code)
 	panic("do_exit: dead task %d was scheduled again", tsk->pid);
 }
 
-/* do_group_exit - exit every thread of the group with @exit_code. Other
- * threads are marked and leave when they next return to user mode. */
-__noreturn void do_group_exit(int exit_code)
+/* group_kill - mark every thread of the caller's group to exit with
+ * @exit_code when it next returns to user mode (the first code wins), as a
+ * fatal signal does; the caller too, at the end of its system call. */
+void group_kill(int exit_code)
 {
 	struct signal_struct *sig = current->signal;
 	struct task_struct *t;
@@ -104,14 +105,20 @@ __noreturn void do_group_exit(int exit_code)
 		sig->group_exit = true;
 		sig->group_exit_code = exit_code;
 		list_for_each_entry(t, &sig->thread_head, thread_node) {
-			if (t == current)
-				continue;
 			t->flags |= PF_GROUP_KILL;
-			wake_up_process(t);
+			if (t != current)
+				wake_up_process(t);
 		}
 	}
 	spin_unlock(&tasklist_lock);
-	do_exit(sig->group_exit_code);
+}
+
+/* do_group_exit - exit every thread of the group with @exit_code. Other
+ * threads are marked and leave when they next return to user mode. */
+__noreturn void do_group_exit(int exit_code)
+{
+	group_kill(exit_code);
+	do_exit(current->signal->group_exit_code);
 }
 
 void release_task(struct task_struct *p)

@@ -6,7 +6,7 @@
 
 const char *const fail_site_names[NR_FAIL_SITES] = {
 	"none", "task_struct", "kernel_stack", "files", "fs", "sighand", "signal", "mm",
-	"pgtable", "copy_page", "pid",
+	"pgtable", "copy_page", "pid", "exec", "file", "pipe",
 };
 
 enum fail_site fail_armed_site;
@@ -51,7 +51,13 @@ int fail_parse(const char *spec, char *err, size_t errlen)
 		fail_arm(s, nth);
 		return 0;
 	}
-	fl_snprintf(err, errlen, "fail=%s: expected SITE:N with N >= 1; sites: task_struct, "
-		    "kernel_stack, files, fs, sighand, signal, mm, pgtable, copy_page, pid", spec);
+	{
+		size_t n = (size_t)fl_snprintf(err, errlen, "fail=%s: expected SITE:N with N >= 1; "
+					       "sites:", spec);
+
+		for (int s = 1; s < NR_FAIL_SITES && n < errlen; s++)
+			n += (size_t)fl_snprintf(err + n, errlen - n, "%s %s", s > 1 ? "," : "",
+						 fail_site_names[s]);
+	}
 	return -EINVAL;
 }

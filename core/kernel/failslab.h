@@ -1,7 +1,8 @@
 /* core/kernel/failslab.h - fault injection on the fork path, like Linux's failslab
  * and fail_page_alloc: the N-th allocation at one named site fails. Only
- * allocations made inside kernel_clone are counted, so a test can aim at
- * "the 3rd page-table page of the next fork". */
+ * allocations made inside a window are counted - kernel_clone, execve,
+ * open and pipe2 open one - so a test can aim at "the 3rd page-table page
+ * of the next fork". */
 #ifndef FORKLAB_FAILSLAB_H
 #define FORKLAB_FAILSLAB_H
 
@@ -19,6 +20,9 @@ enum fail_site {
 	FAIL_PGTABLE,		/* any page-table page copy_mm allocates */
 	FAIL_COPY_PAGE,		/* a page pt=copy copies at fork */
 	FAIL_PID,
+	FAIL_EXEC,		/* a page execve maps for the new image or its stack */
+	FAIL_FILE,		/* a struct file (open, pipe2) */
+	FAIL_PIPE,		/* a pipe's pipe_inode_info or its buffer page */
 	NR_FAIL_SITES
 };
 
@@ -32,7 +36,8 @@ int fail_parse(const char *spec, char *err, size_t errlen);
 extern enum fail_site fail_armed_site;
 extern bool fail_window;
 
-/* fork_fail_window - kernel_clone opens and closes the counting window. */
+/* fork_fail_window - kernel_clone (and execve, open, pipe2) open and close
+ * the counting window. */
 static inline void fork_fail_window(bool open)
 {
 	fail_window = open;

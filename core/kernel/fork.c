@@ -12,6 +12,7 @@
 #include "kernel/probe.h"
 #include "kernel/failslab.h"
 #include "lib/string.h"
+#include "fs/fs.h"
 
 #define FORK_PHASE_NAME(id, name, what)	[id] = name,
 #define FORK_PHASE_DESC(id, name, what)	[id] = what,
@@ -66,14 +67,15 @@ int fork_init(u32 tasksize)
 	sighand_cachep = kmem_cache_create("sighand_cache", sizeof(struct sighand_struct), 64, NULL);
 	signal_cachep = kmem_cache_create("signal_cache", sizeof(struct signal_struct), 64, NULL);
 	if (!task_struct_cachep || !kstack_cachep || !files_cachep || !fs_cachep ||
-	    !sighand_cachep || !signal_cachep) {
+	    !sighand_cachep || !signal_cachep || fs_caches_init()) {
 		fork_exit();
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-/* fork_live_objects - objects allocated from the fork caches and not freed. */
+/* fork_live_objects - objects allocated from the fork caches (and the
+ * files and pipes of fs/) and not freed. */
 u64 fork_live_objects(void)
 {
 	struct kmem_cache *caches[] = { task_struct_cachep, kstack_cachep, files_cachep,
@@ -87,7 +89,7 @@ u64 fork_live_objects(void)
 		kmem_cache_stats(caches[i], &st);
 		live += st.live;
 	}
-	return live;
+	return live + fs_live_objects();
 }
 
 static void destroy_cache(struct kmem_cache **c)
@@ -99,6 +101,7 @@ static void destroy_cache(struct kmem_cache **c)
 
 void fork_exit(void)
 {
+	fs_caches_exit();
 	destroy_cache(&task_struct_cachep);
 	destroy_cache(&kstack_cachep);
 	destroy_cache(&files_cachep);
@@ -143,19 +146,26 @@ static struct task_struct *dup_task_struct(struct task_struct *orig)
 
 static int copy_files(u64 clone_flags, struct task_struct *tsk)
 {
-	struct files_struct *old = current->files, *new;
+	struct files_struct *new;
 
 	if (clone_flags & CLONE_FILES) {
-		atomic_inc(&old->count);
+		atomic_inc(&current->files->count);
 		return 0;
 	}
 	new = should_fail(FAIL_FILES) ? NULL : kmem_cache_alloc(files_cachep);
 	if (!new)
 		return -ENOMEM;
-	memcpy_q(new, old, sizeof(*new) / 8);	/* dup_fd */
-	new->count = 1;
+	dup_fd(new, current->files);
 	tsk->files = new;
 	return 0;
+}
+
+void put_files_struct(struct files_struct *files)
+{
+	if (files && atomic_dec_and_test(&files->count)) {
+		close_files(files);
+		kmem_cache_free(files_cachep, files);
+	}
 }
 
 void exit_files(struct task_struct *tsk)
@@ -163,8 +173,23 @@ void exit_files(struct task_struct *tsk)
 	struct files_struct *files = tsk->files;
 
 	tsk->files = NULL;
-	if (files && atomic_dec_and_test(&files->count))
-		kmem_cache_free(files_cachep, files);
+	put_files_struct(files);
+}
+
+int unshare_files(struct files_struct **displaced)
+{
+	struct files_struct *old = current->files, *new;
+
+	*displaced = NULL;
+	if (old->count == 1)
+		return 0;
+	new = should_fail(FAIL_FILES) ? NULL : kmem_cache_alloc(files_cachep);
+	if (!new)
+		return -ENOMEM;
+	dup_fd(new, old);
+	current->files = new;
+	*displaced = old;
+	return 0;
 }
 
 static int copy_fs(u64 clone_flags, struct task_struct *tsk)
@@ -305,7 +330,6 @@ static int check_clone_flags(u64 clone_flags)
 }
 
 /* the fixed-size copies above are whole quadwords (memcpy_q) */
-_Static_assert(sizeof(struct files_struct) % 8 == 0, "files_struct in quadwords");
 _Static_assert(sizeof(struct fs_struct) % 8 == 0, "fs_struct in quadwords");
 _Static_assert(sizeof(((struct sighand_struct *)0)->action) % 8 == 0, "sigactions in quadwords");
 _Static_assert(offsetof(struct signal_struct, rlim) % 8 == 0 &&

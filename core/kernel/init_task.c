@@ -5,11 +5,15 @@
 #include "kernel/task.h"
 #include "lib/printk.h"
 #include "mm/mm.h"
+#include "fs/fs.h"
 
 struct task_struct *init_task_p;
 
 /* The idle task's own objects, which pid 1 copies at fork. */
-static struct files_struct init_files = { .count = 1, .next_fd = 3 };
+static struct files_struct init_files = {
+	.count = 1, .max_fds = 3, .file_lock = SPINLOCK_INIT("file_lock"),
+	.fd = { &console_file, &console_file, &console_file },
+};
 static struct fs_struct init_fs = { .users = 1, .umask = 022, .cwd = "/" };
 static struct sighand_struct init_sighand = { .count = 1 };
 static struct signal_struct init_signal = { .sigcnt = 1, .live = 1, .nr_threads = 1 };

@@ -35,10 +35,18 @@ struct completion {
 	struct task_struct *waiter;
 };
 
+struct file;
+
+/* The file-descriptor table (fs/fdtable.c). Only fd[0 .. max_fds) is
+ * meaningful (a NULL there: a free descriptor); what lies above is not
+ * read, so that fork copies only the descriptors in use. file_lock guards
+ * the table while CLONE_FILES shares it (count > 1). */
 struct files_struct {
 	int count;
-	int next_fd;
-	void *fd[NR_OPEN_DEFAULT];
+	int max_fds;			/* one past the highest descriptor in use */
+	u64 close_on_exec;		/* bit n: FD_CLOEXEC of fd n */
+	struct spinlock file_lock;
+	struct file *fd[NR_OPEN_DEFAULT];
 };
 
 struct fs_struct {

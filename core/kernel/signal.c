@@ -1,19 +1,27 @@
-/* core/kernel/signal.c - signals are not modelled: handlers and masks are
- * accepted and ignored, which is what a program that never receives a
- * signal can tell (musl's startup and posix_spawn ask for them). */
+/* core/kernel/signal.c - signals are not delivered: handlers are recorded
+ * (so that oldact reads back, exec resets caught ones, and a pipe write
+ * with no reader knows whether SIGPIPE is ignored) and masks are accepted
+ * and ignored, which is what a program that never receives a signal can
+ * tell (musl's startup and posix_spawn ask for them). */
 #include "kernel/syscalls.h"
+#include "kernel/task.h"
 #include "x86/uaccess.h"
 
 long sys_rt_sigaction(u64 sig, u64 act, u64 oact, u64 size)
 {
-	(void)act;
-	if (sig == 0 || sig > 64 || size != 8)
-		return -EINVAL;
-	if (oact) {
-		u64 zero[4] = { 0 };
+	struct k_sigaction *k, new;
 
-		return copy_to_user(oact, zero, sizeof(zero));
-	}
+	if (sig == 0 || sig > _NSIG || size != 8)
+		return -EINVAL;
+	if (act && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (act && copy_from_user(&new, act, sizeof(new)))
+		return -EFAULT;
+	k = &current->sighand->action[sig - 1];
+	if (oact && copy_to_user(oact, k, sizeof(*k)))
+		return -EFAULT;
+	if (act)
+		*k = new;
 	return 0;
 }
 

@@ -30,10 +30,29 @@ long sys_getcpu(u64 ucpu, u64 unode, u64 unused);
 /* kernel/signal.c: accepted and ignored */
 long sys_rt_sigaction(u64 sig, u64 act, u64 oact, u64 size);
 long sys_rt_sigprocmask(u64 how, u64 set, u64 oset, u64 size);
-/* kernel/tty.c: the console as fds 1 and 2 */
-long sys_write(u64 fd, u64 buf, u64 count, u64 a4, u64 a5, u64 a6);
-long sys_writev(u64 fd, u64 iov, u64 iovcnt, u64 a4, u64 a5, u64 a6);
+/* kernel/tty.c: the console */
 long sys_ioctl(void);
+/* kernel/exec.c */
+long sys_execve(u64 upath, u64 uargv, u64 uenvp);
+/* fs/read_write.c, fs/open.c, fs/fdtable.c, fs/pipe.c: files */
+long sys_read(u64 fd, u64 buf, u64 count);
+long sys_write(u64 fd, u64 buf, u64 count);
+long sys_readv(u64 fd, u64 iov, u64 iovcnt);
+long sys_writev(u64 fd, u64 iov, u64 iovcnt);
+long sys_lseek(u64 fd, u64 offset, u64 whence);
+long sys_open(u64 upath, u64 flags, u64 mode);
+long sys_openat(u64 dfd, u64 upath, u64 flags, u64 mode);
+long sys_stat(u64 upath, u64 ustat);
+long sys_fstat(u64 fd, u64 ustat);
+long sys_newfstatat(u64 dfd, u64 upath, u64 ustat, u64 flags);
+long sys_close(u64 fd);
+long sys_dup(u64 oldfd);
+long sys_dup2(u64 oldfd, u64 newfd);
+long sys_dup3(u64 oldfd, u64 newfd, u64 flags);
+long sys_fcntl(u64 fd, u64 cmd, u64 arg);
+long sys_close_range(u64 first, u64 last, u64 flags);
+long sys_pipe(u64 ufds);
+long sys_pipe2(u64 ufds, u64 flags);
 /* mm/mmap.c: the address space */
 long sys_brk(u64 brk);
 long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off);

@@ -37,6 +37,9 @@ struct task_struct *copy_process(struct kernel_clone_args *args);
 
 __noreturn void do_exit(int code);
 __noreturn void do_group_exit(int exit_code);
+/* group_kill - the group exits with @exit_code at its threads' next return
+ * to user mode, the caller's included (a fatal signal's effect). */
+void group_kill(int exit_code);
 long do_wait4(int pid, u64 ustatus, int options);
 /* release_task - free a dead task: pid, lists, stack, task_struct. */
 void release_task(struct task_struct *p);
@@ -48,6 +51,14 @@ void reap_zombie(struct task_struct *p);
 /* free_task - give back a task's kernel stack and task_struct. */
 void free_task(struct task_struct *p);
 void exit_files(struct task_struct *tsk);
+/* put_files_struct - drop one user of @files; the last closes its files. */
+void put_files_struct(struct files_struct *files);
+/* unshare_files - give current a table of its own if it shares one (exec);
+ * the shared one in *@displaced (for put_files_struct), or NULL. 0 or -ENOMEM. */
+int unshare_files(struct files_struct **displaced);
+/* mm_release - a vfork parent is released, a CLONE_CHILD_CLEARTID word
+ * cleared: @tsk is done with the memory it shared (exit and exec). */
+void mm_release(struct task_struct *tsk);
 void exit_fs(struct task_struct *tsk);
 void put_sighand(struct sighand_struct *sh);
 void put_signal(struct signal_struct *sig);
@@ -56,8 +67,9 @@ void put_signal(struct signal_struct *sig);
  * which pid 1 copies at fork (init_task.c). */
 void task_init_idle_objects(void);
 /* exec_into - give @p (not running) a new address space with the static
- * ELF @image of @size bytes loaded, registers set to enter it with @argv;
- * 0 or -errno (-ENOEXEC for a bad ELF, message printed). */
+ * ELF @image of @size bytes loaded, registers set to enter it with @argv
+ * (argv[0] its path) and an empty environment; 0 or -errno (-ENOEXEC for
+ * a bad ELF, message printed). */
 int exec_into(struct task_struct *p, const void *image, u64 size, const char *const *argv);
 
 /* run_user_program - create pid 1 from the ELF @image with @argv, run until

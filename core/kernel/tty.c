@@ -1,20 +1,20 @@
-/* core/kernel/tty.c - file descriptors 1 and 2 are the serial console:
- * write, writev, and ioctl (no terminal: -ENOTTY, so a libc buffers fully). */
+/* core/kernel/tty.c - the serial console as a file: every task's fds 0, 1
+ * and 2 at first (one open file, as Linux's /dev/console for init). It
+ * writes to COM1, reads end of file at once (no input), and its ioctl says
+ * it is no terminal (-ENOTTY, so a libc buffers fully). */
+#include "fs/fs.h"
 #include "kernel/syscalls.h"
 #include "x86/console.h"
 #include "x86/uaccess.h"
 
 #define WRITE_CHUNK	256
-#define IOV_MAX		1024
 
-long sys_write(u64 fd, u64 buf, u64 count, u64 a4, u64 a5, u64 a6)
+static long console_fwrite(struct file *f, u64 buf, u64 count)
 {
 	char chunk[WRITE_CHUNK];
 	u64 done = 0;
 
-	(void)a4, (void)a5, (void)a6;
-	if (fd != 1 && fd != 2)
-		return -EBADF;
+	(void)f;
 	while (done < count) {
 		u64 n = MIN(count - done, (u64)sizeof(chunk));
 
@@ -26,25 +26,21 @@ long sys_write(u64 fd, u64 buf, u64 count, u64 a4, u64 a5, u64 a6)
 	return done;
 }
 
-long sys_writev(u64 fd, u64 iov, u64 iovcnt, u64 a4, u64 a5, u64 a6)
+static long console_fread(struct file *f, u64 buf, u64 count)
 {
-	long total = 0;
-
-	if (iovcnt > IOV_MAX)
-		return -EINVAL;
-	for (u64 i = 0; i < iovcnt; i++) {
-		struct { u64 base, len; } v;
-		long r;
-
-		if (copy_from_user(&v, iov + i * sizeof(v), sizeof(v)))
-			return -EFAULT;
-		r = sys_write(fd, v.base, v.len, a4, a5, a6);
-		if (r < 0)
-			return total ? total : r;
-		total += r;
-	}
-	return total;
+	(void)f, (void)buf, (void)count;
+	return 0;
 }
+
+static const struct file_operations console_fops = {
+	.read = console_fread,
+	.write = console_fwrite,
+	.mode = S_IFCHR | 0600,
+};
+
+/* one reference of its own (never released) and one per descriptor of
+ * the idle task's table, which every task's is copied from */
+struct file console_file = { .f_count = 4, .f_flags = O_RDWR, .f_op = &console_fops };
 
 long sys_ioctl(void)
 {

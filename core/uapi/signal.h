@@ -9,8 +9,13 @@
 #define SIGFPE		8
 #define SIGKILL		9
 #define SIGSEGV		11
+#define SIGPIPE		13
 #define SIGCHLD		17
+#define SIGSTOP		19
 
 #define WNOHANG		1
+
+#define SIG_DFL		0
+#define SIG_IGN		1
 
 #endif

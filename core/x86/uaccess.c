@@ -32,3 +32,21 @@ long copy_from_user(void *dst, u64 src, size_t n)
 		return -EFAULT;
 	return __copy_user(dst, (const void *)src, n) ? -EFAULT : 0;
 }
+
+long strncpy_from_user(char *dst, u64 src, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		/* never past the page the string is in: the next may be unmapped */
+		size_t chunk = MIN(n - done, PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1)));
+
+		if (copy_from_user(dst + done, src + done, chunk))
+			return -EFAULT;
+		for (size_t i = 0; i < chunk; i++)
+			if (!dst[done + i])
+				return (long)(done + i);
+		done += chunk;
+	}
+	return (long)n;
+}

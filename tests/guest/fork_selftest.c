@@ -12,17 +12,20 @@
 #include "kernel/failslab.h"
 #include "kernel/probe.h"
 #include "x86/sections.h"
+#include "fs/fs.h"
+#include "guest/fork_selftest.h"
 
 
 #define BUMP_STRESS_MAX	5000	/* fork/exit/wait cycles the bump allocator gets */
 
-static int run_embedded(const char *const *argv)
+int run_embedded(const char *const *argv)
 {
 	return run_user_program(user_program_start, user_program_end - user_program_start, argv);
 }
 
-/* live_objects - what the fork path holds: tasks' objects, mms, pids. */
-static u64 live_objects(void)
+/* live_objects - what the fork path holds: tasks' objects (files and
+ * pipes too), mms, pids. */
+u64 live_objects(void)
 {
 	return fork_live_objects() + mm_live_objects() + pid_current()->nr_in_use();
 }
@@ -105,11 +108,9 @@ DEFINE_SELFTEST(fork_stress, test_stress);
 
 #define FAIL_NTH_MAX	16	/* deepest allocation count walked per site */
 
-/* inject_one - fail the @nth allocation at @site in one fork; true while
- * the site still had an @nth allocation (the walk goes on). */
-static bool inject_one(enum fail_site site, u64 nth, int *bad, int *leaks)
+bool inject_one(const char *prog, enum fail_site site, u64 nth, int *bad, int *leaks)
 {
-	const char *argv[] = { "forklab-user", "fork-once", NULL };
+	const char *argv[] = { EMBEDDED_PATH, prog, NULL };
 	u64 live0 = live_objects();
 	int status, want = site == FAIL_PID ? EAGAIN : ENOMEM;
 	bool fired;
@@ -122,10 +123,10 @@ static bool inject_one(enum fail_site site, u64 nth, int *bad, int *leaks)
 	 * strategy set is torn down (checked by the caller) */
 	if (live_objects() != live0)
 		(*leaks)++;
-	if (fired && status != want << 8)
+	if (status != (fired ? want : 107) << 8) {
+		printk("%s with fail=%s:%lu: status 0x%x\n", prog, fail_site_names[site], nth, status);
 		(*bad)++;
-	if (!fired && status != 107 << 8)
-		(*bad)++;
+	}
 	return fired;
 }
 
@@ -152,7 +153,7 @@ static void test_fault_injection(void)
 			}
 			for (int site = FAIL_NONE + 1; site < NR_FAIL_SITES; site++)
 				for (u64 nth = 1; nth <= FAIL_NTH_MAX &&
-				     inject_one(site, nth, &bad, &leaks); nth++)
+				     inject_one("fork-once", site, nth, &bad, &leaks); nth++)
 					injected++;
 			strategies_teardown();
 			report(injected > 0 && !bad && !leaks && nr_free_pages() == free0,

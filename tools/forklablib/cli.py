@@ -32,7 +32,11 @@ def add_boot_options(p, default_timeout=120):
     p.add_argument("--iso", action="store_true",
                    help="boot build/forklab.iso through GRUB (its grub.cfg holds the args)")
     p.add_argument("--program", action="append", default=[],
-                   help="static x86-64 ELF to run as pid 1 instead of the embedded program")
+                   help="static x86-64 ELF to run as pid 1 instead of the embedded program "
+                   "(/NAME in the guest's files; a cpio archive: its /init runs)")
+    p.add_argument("--file", action="append", default=[],
+                   help="one more file for the guest, as /NAME (a cpio newc archive is "
+                   "unpacked into its paths); repeatable")
     p.add_argument("--log", help="also write the serial output to this file")
     p.add_argument("--quiet", action="store_true", help="do not echo the serial output")
 
@@ -45,7 +49,8 @@ def do_boot(opts, extra_args=()):
     args = " ".join(list(extra_args) + opts.kargs)
     echo = None if opts.quiet else (lambda line: print(line, flush=True))
     return qemu.boot(mode, args=args, kernel=opts.kernel, iso=opts.iso, mem=opts.mem, smp=opts.smp,
-                     timeout=opts.timeout, modules=opts.program, echo=echo, log=opts.log)
+                     timeout=opts.timeout, modules=opts.program + opts.file, echo=echo,
+                     log=opts.log)
 
 
 def report_end(res):

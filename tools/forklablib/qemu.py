@@ -68,6 +68,27 @@ def smp_count(text):
     return int(text)
 
 
+MODULES_MAX = 16		# the kernel's BOOT_MODULES_MAX (core/init/multiboot.h)
+
+
+def check_modules(modules):
+    """UsageError, in one line, for a boot module (--program, --file) that
+    cannot be passed: missing, a folder, a comma in its path (QEMU's
+    -initrd separates modules with commas), or more than MODULES_MAX."""
+    for m in modules:
+        if not os.path.exists(m):
+            raise UsageError(f"file '{m}' not found (--program and --file take host files)")
+        if not os.path.isfile(m):
+            raise UsageError(f"'{m}' is not a regular file (--program and --file take files; "
+                             "pack a folder into a cpio archive)")
+        if "," in m or " " in m:
+            raise UsageError(f"'{m}': a comma or blank in the path cannot pass through "
+                             "QEMU's -initrd; rename or link it")
+    if len(modules) > MODULES_MAX:
+        raise UsageError(f"{len(modules)} files given; the kernel takes at most {MODULES_MAX} "
+                         "(pack more into a cpio archive)")
+
+
 def qemu_command(mode, kernel=KERNEL, args="", mem=512, iso=None, modules=(), smp=1, plugin=None):
     """The QEMU argument vector for one boot; @plugin: a TCG plugin's -plugin
     argument (vpmu.plugin_arg), for tcg and icount only."""
@@ -228,9 +249,7 @@ def boot(mode, args="", kernel=None, iso=False, mem=512, timeout=120, modules=()
                                         f"{QEMU} not found; run `make deps` "
                                         "(installs qemu-system-x86)",
                                         exitcodes.QEMU_MISSING), [], None, 0, mode, [])
-    for m in modules:
-        if not os.path.isfile(m):
-            raise UsageError(f"program file '{m}' not found")
+    check_modules(modules)
     if mode in NESTED_MODES:
         if smp > 1:
             raise UsageError(f"--smp {smp} cannot be used in mode {mode} yet (the nested L1 "
