@@ -57,6 +57,13 @@ open(sys.argv[1] + "/root.cpio", "wb").write(a.bytes())' "$OUT" &&
 		diff -u "$OUT/linux.txt" "$OUT/forklab.txt"
 }
 
+# ... and in the Linux guest (tests/tools/spawn_linux.py): this host's lines
+spawn_linux_guest() {
+	python3 tests/tools/spawn_linux.py "$OUT" >"$OUT/guest.txt" &&
+		build/user/musl-spawn tests/programs/spawn_data.txt >"$OUT/host.txt" </dev/null &&
+		diff -u "$OUT/host.txt" "$OUT/guest.txt"
+}
+
 files_readonly() {
 	$FORKLAB expect program:0 --timeout 120 --log "$OUT/forklab.log" \
 		--program build/user/musl-spawn --file tests/programs/spawn_data.txt \
