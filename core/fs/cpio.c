@@ -72,11 +72,11 @@ int cpio_unpack(const u8 *a, u64 size, char *err, size_t errlen)
 			return 0;
 		type = (u32)f[F_MODE] & S_IFMT;
 		r = 0;
+		/* the name is what precedes its first NUL (as Linux reads it) */
 		if (type == S_IFDIR)
-			r = ramfs_add(name, f[F_NAMESIZE] - 1, (u32)f[F_MODE], NULL, 0);
+			r = ramfs_add(name, strlen(name), (u32)f[F_MODE], NULL, 0);
 		else if (type == S_IFREG)
-			r = ramfs_add(name, f[F_NAMESIZE] - 1, (u32)f[F_MODE], a + data_off,
-				      f[F_FILESIZE]);
+			r = ramfs_add(name, strlen(name), (u32)f[F_MODE], a + data_off, f[F_FILESIZE]);
 		if (r && !(r == -EINVAL && type == S_IFDIR)) {
 			fl_snprintf(err, errlen, "cannot add '%s' from the cpio archive (error %d)",
 				    name, r);

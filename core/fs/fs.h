@@ -97,7 +97,12 @@ int ramfs_add(const char *path, size_t len, u32 mode, const u8 *data, u64 size);
 /* ramfs_first_program - the path pid 1 runs: the first module's, "/init"
  * when it was an archive, or EMBEDDED_PATH without modules. */
 const char *ramfs_first_program(void);
+/* ramfs_nr_inodes/ramfs_inode - the table, for the tests: inode @i (0 is
+ * "/"), or NULL past the end */
 int ramfs_nr_inodes(void);
+struct inode *ramfs_inode(int i);
+/* ramfs_reset - nothing but "/" (ramfs_init starts so; the fuzzer too) */
+void ramfs_reset(void);
 
 /* cpio.c */
 /* cpio_unpack - add every entry of the newc archive @a (@size bytes) with

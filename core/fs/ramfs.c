@@ -27,6 +27,11 @@ int ramfs_nr_inodes(void)
 	return nr_inodes;
 }
 
+struct inode *ramfs_inode(int i)
+{
+	return i >= 0 && i < nr_inodes ? &inodes[i] : NULL;
+}
+
 const char *ramfs_first_program(void)
 {
 	return first_program;
@@ -193,12 +198,20 @@ static size_t module_name(const char *cmdline, char *out, size_t outlen)
 	return end - start + 1;
 }
 
+void ramfs_reset(void)
+{
+	nr_inodes = 0;
+	pool_used = 0;
+	first_program = EMBEDDED_PATH;
+	add_one("/", 1, S_IFDIR | 0755, NULL, 0);
+}
+
 void ramfs_init(const struct boot_info *bi, const u8 *embedded, u64 embedded_size)
 {
 	static char names[BOOT_MODULES_MAX][128];
 	char err[120];
 
-	add_one("/", 1, S_IFDIR | 0755, NULL, 0);
+	ramfs_reset();
 	if (ramfs_add(EMBEDDED_PATH, strlen(EMBEDDED_PATH), S_IFREG | 0755, embedded,
 		      embedded_size))
 		printk("forklab: ramfs: cannot add %s\n", EMBEDDED_PATH);
