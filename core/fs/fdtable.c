@@ -202,7 +202,7 @@ long sys_fcntl(u64 fd, u64 cmd, u64 arg)
 		break;
 	case F_SETFD:
 		spin_lock(&files->file_lock);
-		if (files->fd[fd] == f) {
+		if (fd < (u64)files->max_fds && files->fd[fd] == f) {
 			if (arg & FD_CLOEXEC)
 				files->close_on_exec |= 1UL << fd;
 			else

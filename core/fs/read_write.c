@@ -75,7 +75,8 @@ long sys_writev(u64 fd, u64 iov, u64 iovcnt)
 long sys_lseek(u64 fd, u64 offset, u64 whence)
 {
 	struct file *f = fget((unsigned int)fd);
-	s64 pos, base;
+	u64 base;
+	s64 pos;
 
 	if (!f)
 		return -EBADF;
@@ -83,10 +84,10 @@ long sys_lseek(u64 fd, u64 offset, u64 whence)
 		fput(f);
 		return -ESPIPE;		/* the console and pipes */
 	}
-	base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (s64)f->f_pos :
-	       whence == SEEK_END ? (s64)f->f_inode->size : -1;
-	pos = base + (s64)offset;
-	if (whence > SEEK_END || pos < 0) {
+	base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->f_pos : f->f_inode->size;
+	pos = (s64)(base + offset);	/* unsigned: wraps instead of overflowing */
+	/* a negative or wrapped position: -EINVAL, as Linux */
+	if (whence > SEEK_END || pos < 0 || ((s64)offset > 0 && (u64)pos < base)) {
 		fput(f);
 		return -EINVAL;
 	}

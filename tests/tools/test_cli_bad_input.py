@@ -56,6 +56,21 @@ class BadInput(unittest.TestCase):
         self.assertClean(forklab("boot", "--mode", "tcg", env=env), 127,
                          "qemu-system-x86_64 not found; run `make deps`")
 
+    def test_files_that_cannot_be_modules(self):
+        """--program/--file: a missing file, a folder, a comma in the path,
+        more than the kernel's 16 modules: one line each, status 2, no boot."""
+        comma = os.path.join(self.tmp, "a,b")
+        open(comma, "w").close()
+        one = os.path.join(self.tmp, "one")
+        open(one, "w").close()
+        for args, words in ((["--file", "no/such/file"], "file 'no/such/file' not found"),
+                            (["--program", self.tmp], "is not a regular file"),
+                            (["--file", comma], "a comma or blank in the path"),
+                            (["--file", one] * 17, "the kernel takes at most 16")):
+            r = forklab("boot", "--mode", "tcg", *args)
+            self.assertClean(r, 2, words)
+            self.assertEqual(len((r.stdout + r.stderr).strip().splitlines()), 1, r.stderr)
+
     def test_missing_run_directory(self):
         self.assertClean(forklab("plot", os.path.join(self.tmp, "nope")), 2,
                          "is not a run directory")
