@@ -99,30 +99,43 @@ static const enum fail_site exec_sites[] = {
 	FAIL_MM, FAIL_PGTABLE, FAIL_EXEC, FAIL_FILES, FAIL_FILE, FAIL_PIPE,
 };
 
+/* test_exec_fault_injection - files-once under every allocator and
+ * page-table strategy: once as it is (it works), then, under the default
+ * pt=, with each of its allocations failed in turn. */
 static void test_exec_fault_injection(void)
 {
+	const char *argv[] = { EMBEDDED_PATH, "files-once", NULL };
 	const struct kmem_ops *a0 = kmem_current();
 	const struct pt_ops *t0 = pt_ops_current;
 	const struct pid_ops *p0 = pid_current();
 
 	strategies_teardown();
 	for (int a = 0; a < kmem_family.nr; a++) {
-		int injected = 0, bad = 0, leaks = 0;
-		u64 free0 = nr_free_pages();
+		for (int t = 0; t < pt_family.nr; t++) {
+			const char *an = kmem_strategy(a)->name, *tn = pt_strategy(t)->name;
+			int injected = 0, bad = 0, leaks = 0, status;
+			u64 free0 = nr_free_pages();
 
-		if (strategies_setup(kmem_strategy(a), t0, p0, kparams.tasksize, kparams.pid_max)) {
-			report(false, "alloc=%s: set up", kmem_strategy(a)->name);
-			continue;
+			if (strategies_setup(kmem_strategy(a), pt_strategy(t), p0, kparams.tasksize,
+					     kparams.pid_max)) {
+				report(false, "alloc=%s pt=%s: set up", an, tn);
+				continue;
+			}
+			status = run_embedded(argv);
+			/* exec allocates the same under every pt=: inject under one */
+			for (size_t s = 0; pt_strategy(t) == t0 && s < ARRAY_SIZE(exec_sites); s++)
+				for (u64 nth = 1; nth <= FAIL_NTH_MAX &&
+				     inject_one("files-once", exec_sites[s], nth, &bad, &leaks); nth++)
+					injected++;
+			strategies_teardown();
+			report(status == 107 << 8 && (injected > 0 || pt_strategy(t) != t0) && !bad &&
+			       !leaks &&
+			       nr_free_pages() == free0,
+			       "alloc=%s pt=%s: open, pipe2 and a vfork child's execve (status 0x%x), "
+			       "then %d injected failures: %d wrong results, %d object leaks, %ld pages "
+			       "missing after teardown", an, tn, status, injected, bad, leaks,
+			       (long)(free0 - nr_free_pages()));
 		}
-		for (size_t s = 0; s < ARRAY_SIZE(exec_sites); s++)
-			for (u64 nth = 1; nth <= FAIL_NTH_MAX &&
-			     inject_one("files-once", exec_sites[s], nth, &bad, &leaks); nth++)
-				injected++;
-		strategies_teardown();
-		report(injected > 0 && !bad && !leaks && nr_free_pages() == free0,
-		       "alloc=%s: %d injected failures in execve, open and pipe2: %d wrong results, "
-		       "%d object leaks, %ld pages missing after teardown", kmem_strategy(a)->name,
-		       injected, bad, leaks, (long)(free0 - nr_free_pages()));
 	}
 	if (strategies_setup(a0, t0, p0, kparams.tasksize, kparams.pid_max))
 		report(false, "the original strategy set comes back");
