@@ -135,21 +135,22 @@ long sys_dup(u64 oldfd)
 	return fd;
 }
 
-/* do_dup2 - @oldfd also as @newfd (whatever @newfd held is closed). */
-static long do_dup2(u64 oldfd, u64 newfd, bool cloexec)
+/* do_dup2 - @oldfd also as @newfd (whatever @newfd held is closed). Like
+ * every descriptor argument, both are unsigned int, as Linux takes them. */
+static long do_dup2(unsigned int oldfd, unsigned int newfd, bool cloexec)
 {
 	struct files_struct *files = current->files;
 	struct file *f, *old = NULL;
 
 	if (newfd >= NR_OPEN_DEFAULT)
 		return -EBADF;
-	f = fget((unsigned int)oldfd);
+	f = fget(oldfd);
 	if (!f)
 		return -EBADF;
 	spin_lock(&files->file_lock);
-	if (newfd < (u64)files->max_fds)
+	if (newfd < (unsigned int)files->max_fds)
 		old = files->fd[newfd];
-	__fd_install(files, (unsigned int)newfd, f, cloexec);
+	__fd_install(files, newfd, f, cloexec);
 	spin_unlock(&files->file_lock);
 	if (old)
 		fput(old);
@@ -158,24 +159,22 @@ static long do_dup2(u64 oldfd, u64 newfd, bool cloexec)
 
 long sys_dup2(u64 oldfd, u64 newfd)
 {
-	if (oldfd == newfd) {
+	if ((unsigned int)oldfd == (unsigned int)newfd) {
 		struct file *f = fget((unsigned int)oldfd);
 
 		if (!f)
 			return -EBADF;
 		fput(f);
-		return (long)newfd;
+		return (unsigned int)newfd;
 	}
-	return do_dup2(oldfd, newfd, false);
+	return do_dup2((unsigned int)oldfd, (unsigned int)newfd, false);
 }
 
 long sys_dup3(u64 oldfd, u64 newfd, u64 flags)
 {
-	if (flags & ~(u64)O_CLOEXEC)
+	if ((flags & ~(u64)O_CLOEXEC) || (unsigned int)oldfd == (unsigned int)newfd)
 		return -EINVAL;
-	if (oldfd == newfd)
-		return -EINVAL;
-	return do_dup2(oldfd, newfd, flags & O_CLOEXEC);
+	return do_dup2((unsigned int)oldfd, (unsigned int)newfd, flags & O_CLOEXEC);
 }
 
 long sys_fcntl(u64 fd, u64 cmd, u64 arg)
@@ -227,9 +226,10 @@ long sys_fcntl(u64 fd, u64 cmd, u64 arg)
 /* sys_close_range - close (or, with CLOSE_RANGE_CLOEXEC, mark) every
  * descriptor from @first to @last; CLOSE_RANGE_UNSHARE is accepted (the
  * table is unshared only by exec here). */
-long sys_close_range(u64 first, u64 last, u64 flags)
+long sys_close_range(u64 ufirst, u64 ulast, u64 flags)
 {
 	struct files_struct *files = current->files;
+	unsigned int first = (unsigned int)ufirst, last = (unsigned int)ulast;
 
 	if (flags & ~(u64)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
 		return -EINVAL;
