@@ -152,10 +152,14 @@ static long put_word(struct mm_struct *mm, u64 va, u64 v)
 	return put_bytes(mm, va, &v, sizeof(v), false);
 }
 
-/* map_exec_page - back @va of @mm (failslab: "exec" while a window is open). */
-static int map_exec_page(struct mm_struct *mm, u64 va, u32 prot)
+/* map_exec_page - back @va of @mm with @n bytes of @src at @off, zeroes
+ * elsewhere (failslab: "exec" while a window is open). */
+static int map_exec_page(struct mm_struct *mm, u64 va, u32 prot, const void *src, u64 off,
+			 u64 n)
 {
-	return should_fail(FAIL_EXEC) ? -ENOMEM : map_new_page(mm, va, prot);
+	if (should_fail(FAIL_EXEC))
+		return -ENOMEM;
+	return n ? map_new_page_copy(mm, va, prot, src, off, n) : map_new_page(mm, va, prot);
 }
 
 /* load_segments - map and fill every PT_LOAD of @img from @image. */
@@ -174,12 +178,10 @@ static int load_segments(struct mm_struct *mm, const u8 *image, const struct elf
 		for (u64 va = start; va < stop; va += PAGE_SIZE) {
 			u64 lo = MAX(va, s->vaddr), hi = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
 
-			r = map_exec_page(mm, va, s->prot);
+			r = map_exec_page(mm, va, s->prot, image + s->file_offset + (lo - s->vaddr),
+					  lo - va, hi > lo ? hi - lo : 0);
 			if (r)
 				return r;
-			if (hi > lo)
-				memcpy((u8 *)user_page_address(mm, va) + (lo - va),
-				       image + s->file_offset + (lo - s->vaddr), hi - lo);
 		}
 		end = MAX(end, stop);
 	}
@@ -239,7 +241,7 @@ static long create_stack(struct linux_binprm *bprm, const struct arg_src *argv,
 	find_vma(mm, top - 1)->flags = VM_GROWSDOWN;
 	bprm->sp = ALIGN_DOWN(top - need, 16);
 	for (u64 va = ALIGN_DOWN(bprm->sp, PAGE_SIZE); va < top; va += PAGE_SIZE) {
-		r = map_exec_page(mm, va, PROT_READ | PROT_WRITE);
+		r = map_exec_page(mm, va, PROT_READ | PROT_WRITE, NULL, 0, 0);
 		if (r)
 			return r;
 	}

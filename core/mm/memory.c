@@ -37,6 +37,27 @@ int map_new_page(struct mm_struct *mm, u64 va, u32 prot)
 	return 0;
 }
 
+int map_new_page_copy(struct mm_struct *mm, u64 va, u32 prot, const void *src, size_t off,
+		      size_t n)
+{
+	u64 *pte = walk_pte(mm, va, true);
+	struct page *page;
+	u8 *k;
+
+	if (!pte)
+		return -ENOMEM;
+	page = alloc_page();
+	if (!page)
+		return -ENOMEM;
+	k = page_address(page);
+	memset(k, 0, off);
+	memcpy(k + off, src, n);
+	memset(k + off + n, 0, PAGE_SIZE - off - n);
+	*pte = page_to_phys(page) | pte_flags_for(prot);
+	mm->rss_pages++;
+	return 0;
+}
+
 /* do_wp_page - break COW at @va: reuse the page if we hold the only
  * reference, else copy it. */
 static int do_wp_page(struct mm_struct *mm, u64 va, u64 *pte)

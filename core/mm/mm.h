@@ -133,6 +133,11 @@ static inline struct vm_area *find_vma(struct mm_struct *mm, u64 addr)
 
 /* map_new_page - back @va with a new zeroed page; 0 or -ENOMEM. */
 int map_new_page(struct mm_struct *mm, u64 va, u32 prot);
+/* map_new_page_copy - back @va with a new page holding @n bytes of @src
+ * from offset @off and zeroes around them (exec: each byte written once);
+ * 0 or -ENOMEM. */
+int map_new_page_copy(struct mm_struct *mm, u64 va, u32 prot, const void *src, size_t off,
+		      size_t n);
 /* user_page_address - the kernel's address of the page mapped at @va, or NULL. */
 void *user_page_address(struct mm_struct *mm, u64 va);
 /* handle_mm_fault - resolve a user-address fault; 0, or -EFAULT/-ENOMEM. */
