@@ -1,9 +1,8 @@
 /* core/fs/open.c - opening ramfs files (open, openat) and asking what a
  * path or descriptor is (stat, lstat, fstat, newfstatat). The file system
- * is read-only: a write access or O_CREAT/O_TRUNC gets -EROFS, as Linux
- * gives on a read-only mount (-EEXIST first for O_CREAT|O_EXCL on a file
- * that exists; -ENOENT for O_CREAT of a missing one, as no folder here is
- * writable: Linux says -EROFS there too, and so do we). */
+ * is read-only and answers as Linux does on a read-only mount: a write
+ * access, O_TRUNC, or O_CREAT of a missing file -EROFS; O_CREAT|O_EXCL of
+ * an existing one -EEXIST. */
 #include "fs/fs.h"
 #include "kernel/failslab.h"
 #include "kernel/syscalls.h"
