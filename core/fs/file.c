@@ -29,12 +29,7 @@ void fs_caches_exit(void)
 
 u64 fs_live_objects(void)
 {
-	struct kmem_stats st;
-
-	if (!filp_cachep)
-		return 0;
-	kmem_cache_stats(filp_cachep, &st);
-	return st.live + pipe_live_objects();
+	return kmem_cache_live(filp_cachep) + pipe_live_objects();
 }
 
 struct file *alloc_file(const struct file_operations *fop, u32 flags)

@@ -41,12 +41,7 @@ void pipe_caches_exit(void)
 
 u64 pipe_live_objects(void)
 {
-	struct kmem_stats st;
-
-	if (!pipe_cachep)
-		return 0;
-	kmem_cache_stats(pipe_cachep, &st);
-	return st.live;
+	return kmem_cache_live(pipe_cachep);
 }
 
 /* interrupted - another thread called exit_group: leave the wait. */

@@ -80,15 +80,10 @@ u64 fork_live_objects(void)
 {
 	struct kmem_cache *caches[] = { task_struct_cachep, kstack_cachep, files_cachep,
 					fs_cachep, sighand_cachep, signal_cachep };
-	struct kmem_stats st;
 	u64 live = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(caches); i++) {
-		if (!caches[i])
-			continue;
-		kmem_cache_stats(caches[i], &st);
-		live += st.live;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(caches); i++)
+		live += kmem_cache_live(caches[i]);
 	return live + fs_live_objects();
 }
 

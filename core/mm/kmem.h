@@ -80,6 +80,16 @@ int kmem_cache_destroy(struct kmem_cache *c);
 /* kmem_cache_stats - fill @st; 0, or -ENOTSUP when the strategy has no
  * stats op (then @st holds the common counters). */
 int kmem_cache_stats(struct kmem_cache *c, struct kmem_stats *st);
+/* kmem_cache_live - objects allocated from @c and not freed (0 for no cache). */
+static inline u64 kmem_cache_live(struct kmem_cache *c)
+{
+	struct kmem_stats st;
+
+	if (!c)
+		return 0;
+	kmem_cache_stats(c, &st);
+	return st.live;
+}
 
 /* kmem_order_for - the smallest page order holding @bytes. */
 unsigned int kmem_order_for(size_t bytes);
