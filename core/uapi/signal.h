@@ -13,4 +13,8 @@
 
 #define WNOHANG		1
 
+/* rt_sigprocmask's how */
+#define SIG_BLOCK	0
+#define SIG_SETMASK	2
+
 #endif

@@ -1,6 +1,7 @@
 /* core/uapi/unistd.h - Linux x86-64 system-call numbers: the ones forklab
  * implements (kernel/syscall.c; any other returns -ENOSYS) and the ones its
- * programs call on Linux too (read, open, mkdir, mount for kallsyms). Only
+ * programs call on Linux too (read, open, mkdir, mount for kallsyms; close,
+ * execve, pipe2 for the spawn benchmark). Only
  * #defines: the kernel and the user programs (bench/user) both include it. */
 #ifndef FORKLAB_UAPI_UNISTD_H
 #define FORKLAB_UAPI_UNISTD_H
@@ -8,6 +9,7 @@
 #define __NR_read		0
 #define __NR_write		1
 #define __NR_open		2
+#define __NR_close		3
 #define __NR_mmap		9
 #define __NR_munmap		11
 #define __NR_brk		12
@@ -20,6 +22,7 @@
 #define __NR_clone		56
 #define __NR_fork		57
 #define __NR_vfork		58
+#define __NR_execve		59
 #define __NR_exit		60
 #define __NR_wait4		61
 #define __NR_mkdir		83
@@ -34,6 +37,7 @@
 #define __NR_set_tid_address	218
 #define __NR_exit_group		231
 #define __NR_prlimit64		302
+#define __NR_pipe2		293
 #define __NR_getcpu		309
 
 #endif
