@@ -13,12 +13,13 @@
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  *   forklab-user fork-once      one fork: exit -errno, or 107 when it worked
- *   forklab-user benchall N RSSMAX [NAME [samples] [windows]]  every op of
- *                               bench=fork in one run, each after a config
- *                               line (alloc, pt, pid = NAME, default linux):
- *                               forklab linux runs this. bench and benchall
- *                               take "samples" (every sample) and "windows"
- *                               (each call's TSC readings) after RSS/NAME
+ *   forklab-user benchall N RSSMAX [NAME [samples] [windows] [spawn]]  every
+ *                               op of bench=fork in one run, each after a
+ *                               config line (alloc, pt, pid = NAME, default
+ *                               linux): forklab linux runs this. bench and
+ *                               benchall take "samples" (every sample) and
+ *                               "windows" (each call's TSC readings) after
+ *                               RSS/NAME; "spawn": then spawnall N RSSMAX
  *   forklab-user forkbomb MAX [NPROC]  fork unreaped children (at most MAX)
  *                               until fork fails, after lowering RLIMIT_NPROC
  *                               to NPROC if given; reap them, fork once more;
@@ -71,10 +72,16 @@ __attribute__((cold)) int main(int argc, char **argv)
 		return kallsyms();
 	if (streq(argv[1], "stress") && argc >= 3)
 		return stress(atou(argv[2]));
-	if (streq(argv[1], "benchall") && argc >= 4)
-		return bench_all(atou(argv[2]), atou(argv[3]), argc >= 5 ? argv[4] : "linux");
+	if (streq(argv[1], "benchall") && argc >= 4) {
+		char *plan[] = { argv[0], "spawnall", argv[2], argv[3], 0 };
+		int bad = bench_all(atou(argv[2]), atou(argv[3]), argc >= 5 ? argv[4] : "linux");
+
+		if (flag(argc, argv, "spawn"))	/* then the spawn plan */
+			bad |= spawn_main(4, plan, argv + argc + 1);
+		return bad;
+	}
 	if (argv[1][0] == 's' && argv[1][1] == 'p' && argc >= 4)	/* spawn, spawnall */
-		return spawn_main(argc, argv);
+		return spawn_main(argc, argv, argv + argc + 1);
 	if (streq(argv[1], "scale") && argc >= 5)
 		return scale(argv[2], atou(argv[3]), atou(argv[4]));
 	if (streq(argv[1], "forkthreads") && argc >= 4)

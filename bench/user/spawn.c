@@ -276,13 +276,13 @@ static __attribute__((cold)) int spawn_all(u64 iters, u64 rss_max, const char *c
 	return bad;
 }
 
-__attribute__((cold)) int spawn_main(int argc, char **argv)
+__attribute__((cold)) int spawn_main(int argc, char **argv, char **envp)
 {
 	const char *set[3] = { "linux", "linux", "linux" };
 
 	exec_argv[0] = argv[0];
 	exec_argv[1] = "true";
-	exec_envp = argv + argc + 1;
+	exec_envp = envp;
 	if (streq(argv[1], "spawn"))
 		return spawn(argv[2], atou(argv[3]), argc >= 5 ? atou(argv[4]) : 1);
 	for (int i = 0; i < 3 && 4 + i < argc; i++)

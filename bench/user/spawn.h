@@ -12,8 +12,8 @@
  * [ALLOC PT PID]" (every method at 1, 4, 16 .. RSSMAX pages, the pages
  * made resident once per size, each after a config line naming ALLOC, PT
  * and PID, default linux); @argc >= 4. Each method execs @argv[0] with
- * the argument "true" and the environment after @argv. 0 iff every
+ * the argument "true" and the environment @envp. 0 iff every
  * configuration ran or was unavailable, 2 otherwise (a line says why). */
-int spawn_main(int argc, char **argv);
+int spawn_main(int argc, char **argv, char **envp);
 
 #endif
