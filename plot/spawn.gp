@@ -11,6 +11,7 @@ np = words(panels)
 if (term eq 'svg') set terminal svg size (np > 1 ? 1300 : 800),520 dynamic font "sans,11" background rgb "white"; \
 else set terminal pngcairo size (np > 1 ? 1300 : 800),520 font "sans,10"
 set output sprintf("%s/%s.%s", dir, name, term)
+set termoption noenhanced
 set multiplot layout 1, np title "starting a program against the parent's size: solid = until reaped, dashed = until the parent goes on"
 set xlabel "parent's resident memory (KiB, dirty anonymous)"
 set ylabel "p50 from user space (TSC ticks; icount: instructions)"

@@ -128,11 +128,12 @@ linux_reference() {
 }
 
 # the spawn methods natively: both rows of every method at every size, the
-# figure drawn, the report naming it
+# figure drawn, the report naming it and rendering in headless Chromium
 spawn_native() {
 	$FORKLAB linux --native --bench spawn --iters 5 --rss-max 64 --out "$OUT/run" \
 		>"$OUT/run.out" 2>&1 &&
-		python3 tests/tools/checks.py spawn-rows "$OUT/run" 64
+		python3 tests/tools/checks.py spawn-rows "$OUT/run" 64 &&
+		python3 tests/tools/render_report.py "$OUT/run" "$OUT/report.png"
 }
 
 # bench=spawn on forklab: every listed method measured or, on a kernel

@@ -122,6 +122,19 @@ def summary_html(s):
                          f"</td><td>{esc(group(round(x['all'])))}</td>" +
                          ("" if icount else f"<td>{x['x_linear']:.2f}</td>") + "</tr>")
         parts.append("</table>")
+    sp = s.get("spawn")
+    if sp:
+        cols = [f"{group(sp['from'])} page{'s' if sp['from'] > 1 else ''}",
+                f"{group(sp['to'])} pages"]
+        parts.append(f"<p>spawn ({esc(sp['set'])}), p50 {esc(s['unit'])} until the child is "
+                     "reaped, and until the parent can go on:</p><table><tr><th class='l'>"
+                     "method</th>" + "".join(f"<th>{c}, reaped</th>" for c in cols) +
+                     "".join(f"<th>{c}, going on</th>" for c in cols) + "</tr>")
+        for x in sp["by_op"]:
+            parts.append(f"<tr><td class='l'>{esc(x['op'][:-len('-wait')])}</td>" + "".join(
+                f"<td>{esc(group(round(x[k] or 0)))}</td>"
+                for k in ("first", "last", "back_first", "back_last")) + "</tr>")
+        parts.append("</table>")
     parts += [f"<p>{esc(line)}</p>" for line in summary.findings(s)]
     return "\n".join(parts)
 

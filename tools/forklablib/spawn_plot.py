@@ -24,7 +24,8 @@ def side_label(meta):
     if mode == "native":
         return f"Linux {meta.get('host_kernel', '?')}, this host (native)"
     version = meta.get("linux_package", "").rpartition("_")[2] or "6.1"
-    return f"Linux {version} guest ({mode})"
+    args = meta.get("linux_kernel_args", "").strip()
+    return f"Linux {version} guest ({mode}" + (f", {args})" if args else ")")
 
 
 def side(out, run, rows, meta, label):

@@ -95,13 +95,16 @@ def spawning(spawn, cat):
     if not spawn:
         return {}
     a0, t0, p0 = (plot.shown(spawn, f, cat) for f in catalog.FAMILIES)
-    rows = [r for r in spawn if r["op"].endswith("-wait") and (r["alloc"], r["pt"], r["pid"]) ==
-            (a0, t0, p0)]
+    rows = [r for r in spawn if (r["alloc"], r["pt"], r["pid"]) == (a0, t0, p0)]
     sizes = sorted({int(r["rss_pages"]) for r in rows})
     out = {"set": "/".join((a0, t0, p0)), "from": sizes[0], "to": sizes[-1], "by_op": []}
-    for op in plot.in_order(r["op"] for r in rows):
-        at = {int(r["rss_pages"]): results.fnum(r, "p50") for r in rows if r["op"] == op}
-        out["by_op"].append({"op": op, "first": at.get(sizes[0]), "last": at.get(sizes[-1])})
+    at = {(r["op"], int(r["rss_pages"])): results.fnum(r, "p50") for r in rows}
+    for op in plot.in_order(r["op"] for r in rows if r["op"].endswith("-wait")):
+        back = op[:-len("-wait")]
+        out["by_op"].append({"op": op, "first": at.get((op, sizes[0])),
+                             "last": at.get((op, sizes[-1])),
+                             "back_first": at.get((back, sizes[0])),
+                             "back_last": at.get((back, sizes[-1]))})
     return out
 
 
