@@ -80,15 +80,19 @@ __attribute__((cold)) int main(int argc, char **argv)
 			bad |= spawn_main(4, plan, argv + argc + 1);
 		return bad;
 	}
-	if (argv[1][0] == 's' && argv[1][1] == 'p' && argc >= 4)	/* spawn, spawnall */
-		return spawn_main(argc, argv, argv + argc + 1);
+	if (argv[1][0] == 's' && argv[1][1] == 'p' && argc >= 4) {	/* spawn, spawnall */
+		int r = spawn_main(argc, argv, argv + argc + 1);
+
+		if (r >= 0)
+			return r;
+	}
 	if (streq(argv[1], "scale") && argc >= 5)
 		return scale(argv[2], atou(argv[3]), atou(argv[4]));
 	if (streq(argv[1], "forkthreads") && argc >= 4)
 		return fork_threads(atou(argv[2]), atou(argv[3]));
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
-	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples] [windows]] "
+	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples] [windows] [spawn]] "
 	      "| spawn OP N [RSS] | spawnall N RSSMAX [ALLOC PT PID] | true | stress N | fork-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
 	      "| forkthreads THREADS ITERS]\n");
 	flush();

@@ -285,6 +285,8 @@ __attribute__((cold)) int spawn_main(int argc, char **argv, char **envp)
 	exec_envp = envp;
 	if (streq(argv[1], "spawn"))
 		return spawn(argv[2], atou(argv[3]), argc >= 5 ? atou(argv[4]) : 1);
+	if (!streq(argv[1], "spawnall"))
+		return -1;
 	for (int i = 0; i < 3 && 4 + i < argc; i++)
 		set[i] = argv[4 + i];
 	return spawn_all(atou(argv[2]), atou(argv[3]), set);

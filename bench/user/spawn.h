@@ -13,7 +13,8 @@
  * made resident once per size, each after a config line naming ALLOC, PT
  * and PID, default linux); @argc >= 4. Each method execs @argv[0] with
  * the argument "true" and the environment @envp. 0 iff every
- * configuration ran or was unavailable, 2 otherwise (a line says why). */
+ * configuration ran or was unavailable, 2 otherwise (a line says why);
+ * -1 when @argv[1] is neither mode. */
 int spawn_main(int argc, char **argv, char **envp);
 
 #endif
