@@ -142,7 +142,8 @@ static int touch_pages(u64 pages)
 	return 0;
 }
 
-void print_stats(const char *record, const char *op, u64 rss_pages, u64 *v, u64 n)
+void print_stats(const char *record, const char *op, const char *suffix, u64 rss_pages, u64 *v,
+		 u64 n)
 {
 	u64 sum = 0;
 
@@ -152,6 +153,7 @@ void print_stats(const char *record, const char *op, u64 rss_pages, u64 *v, u64 
 	puts_(record);
 	putc_(',');
 	puts_(op);
+	puts_(suffix);
 	putc_(',');
 	putu(rss_pages);
 	putc_(',');
@@ -177,7 +179,7 @@ void print_stats(const char *record, const char *op, u64 rss_pages, u64 *v, u64 
 static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
 {
 	vpmu_mark(VPMU_FLUSH);
-	print_stats("result", op, rss_pages, v, n);
+	print_stats("result", op, "", rss_pages, v, n);
 }
 
 /* cow_write - fork once; the child times its first write to each resident
@@ -208,7 +210,7 @@ static int cow_write(u64 rss_pages)
 	return status == 0 ? 0 : 1;
 }
 
-__attribute__((cold)) int bench_prepare(u64 rss_pages)
+int bench_prepare(u64 rss_pages)
 {
 	if (touch_pages(rss_pages)) {
 		puts_("bench: cannot make ");
@@ -224,7 +226,7 @@ __attribute__((cold)) int bench_prepare(u64 rss_pages)
 	return 0;
 }
 
-__attribute__((cold)) void bench_release(long brk0)
+void bench_release(long brk0)
 {
 	if (resident)
 		sys6(__NR_munmap, (long)resident, (long)(resident_pages * PAGE), 0, 0, 0, 0);
@@ -325,7 +327,7 @@ int bench(const char *op, u64 n, u64 rss_pages)
 	return 0;
 }
 
-__attribute__((cold)) void put_config(const char *op, const char *const set[3], u64 rss)
+void put_config(const char *op, const char *const set[3], u64 rss)
 {
 	puts_("config,op,");
 	puts_(op);

@@ -43,8 +43,9 @@ void bench_release(long brk0);
 u64 *map_samples(u64 n);
 
 /* print_stats - sort @v[0..@n) and print it as the line
- * "RECORD,OP,RSS,n,min,p50,p90,p99,max,mean,cycles". */
-void print_stats(const char *record, const char *op, u64 rss_pages, u64 *v, u64 n);
+ * "RECORD,OPSUFFIX,RSS,n,min,p50,p90,p99,max,mean,cycles" (@op, then @suffix). */
+void print_stats(const char *record, const char *op, const char *suffix, u64 rss_pages, u64 *v,
+		 u64 n);
 
 /* put_config - the "config" line forklab's kernel prints before each
  * configuration, so that one parser reads both: op, then @set's alloc, pt

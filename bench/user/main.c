@@ -13,13 +13,12 @@
  *                               prints result,OP,RSS,n,min,p50,p90,p99,max,mean
  *   forklab-user stress N       N fork/exit/wait cycles
  *   forklab-user fork-once      one fork: exit -errno, or 107 when it worked
- *   forklab-user benchall N RSSMAX [NAME [samples] [windows] [spawn]]  every
- *                               op of bench=fork in one run, each after a
- *                               config line (alloc, pt, pid = NAME, default
- *                               linux): forklab linux runs this. bench and
- *                               benchall take "samples" (every sample) and
- *                               "windows" (each call's TSC readings) after
- *                               RSS/NAME; "spawn": then spawnall N RSSMAX
+ *   forklab-user benchall N RSSMAX [NAME [samples] [windows]]  every op of
+ *                               bench=fork in one run, each after a config
+ *                               line (alloc, pt, pid = NAME, default linux):
+ *                               forklab linux runs this. bench and benchall
+ *                               take "samples" (every sample) and "windows"
+ *                               (each call's TSC readings) after RSS/NAME
  *   forklab-user forkbomb MAX [NPROC]  fork unreaped children (at most MAX)
  *                               until fork fails, after lowering RLIMIT_NPROC
  *                               to NPROC if given; reap them, fork once more;
@@ -28,9 +27,9 @@
  *                               ignores RLIMIT_NPROC: MAX bounds it there)
  *   forklab-user kallsyms       Linux only: mount /proc, print its text
  *                               symbols (forklab profile --linux)
- *   forklab-user spawn OP N [RSS], spawnall N RSSMAX [ALLOC PT PID]
- *                               fork/vfork/clone/posix_spawn + execve of
- *                               this program (spawn.c)
+ *   forklab-user spawnall N RSSMAX [ALLOC PT PID]  fork/vfork/clone/
+ *                               posix_spawn + execve of this program at
+ *                               1, 4 .. RSSMAX pages (spawn.c)
  *   forklab-user true           exit 0 at once: what the spawn methods exec
  *   forklab-user scale OP TASKS ITERS  OP on TASKS CPUs at once (scale.c)
  *   forklab-user forkthreads THREADS ITERS  fork with THREADS threads busy
@@ -56,7 +55,7 @@ static int flag(int argc, char **argv, const char *name)
 
 /* main - run the mode argv[1] names (semantics if none); its exit status,
  * or 2 after the usage line if the mode or its arguments are unknown. */
-__attribute__((cold)) int main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	if (argc >= 2 && streq(argv[1], "true"))
 		return 0;		/* first: the spawn benchmark's exec'ed child */
@@ -72,28 +71,18 @@ __attribute__((cold)) int main(int argc, char **argv)
 		return kallsyms();
 	if (streq(argv[1], "stress") && argc >= 3)
 		return stress(atou(argv[2]));
-	if (streq(argv[1], "benchall") && argc >= 4) {
-		char *plan[] = { argv[0], "spawnall", argv[2], argv[3], 0 };
-		int bad = bench_all(atou(argv[2]), atou(argv[3]), argc >= 5 ? argv[4] : "linux");
-
-		if (flag(argc, argv, "spawn"))	/* then the spawn plan */
-			bad |= spawn_main(4, plan, argv + argc + 1);
-		return bad;
-	}
-	if (argv[1][0] == 's' && argv[1][1] == 'p' && argc >= 4) {	/* spawn, spawnall */
-		int r = spawn_main(argc, argv, argv + argc + 1);
-
-		if (r >= 0)
-			return r;
-	}
+	if (streq(argv[1], "benchall") && argc >= 4)
+		return bench_all(atou(argv[2]), atou(argv[3]), argc >= 5 ? argv[4] : "linux");
+	if (streq(argv[1], "spawnall") && argc >= 4)
+		return spawn_main(argc, argv, argv + argc + 1);
 	if (streq(argv[1], "scale") && argc >= 5)
 		return scale(argv[2], atou(argv[3]), atou(argv[4]));
 	if (streq(argv[1], "forkthreads") && argc >= 4)
 		return fork_threads(atou(argv[2]), atou(argv[3]));
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
-	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples] [windows] [spawn]] "
-	      "| spawn OP N [RSS] | spawnall N RSSMAX [ALLOC PT PID] | true | stress N | fork-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
+	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples] [windows]] "
+	      "| spawnall N RSSMAX [ALLOC PT PID] | true | stress N | fork-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
 	      "| forkthreads THREADS ITERS]\n");
 	flush();
 	return 2;

@@ -5,16 +5,18 @@
  * call until it can go on (row NAME) and until it has reaped the child
  * (row NAME-wait), across the parent's resident size.
  *
- *   spawn OP N [RSS]           time OP N times (after a warm-up) with RSS
- *                              dirty pages resident; prints the two
- *                              "spawn,OP,RSS,n,min,p50,p90,p99,max,mean,
- *                              cycles" lines, or "spawn_unavailable,OP,RSS,
- *                              CALL,-ERRNO" when this kernel lacks a call
- *                              the method needs (-ENOSYS: forklab before
- *                              execve); exit 0 then too
- *   spawnall N RSSMAX [ALLOC PT PID]  every op at 1, 4, 16 .. RSSMAX pages,
- *                              each after a config line naming ALLOC, PT
- *                              and PID (default linux)
+ *   spawnall N RSSMAX [ALLOC PT PID]  every method at 1, 4, 16 .. RSSMAX
+ *                              pages, each after a config line naming
+ *                              ALLOC, PT and PID (default linux), timed N
+ *                              times (after a warm-up) with that many dirty
+ *                              pages resident: two "spawn,OP,RSS,n,min,p50,
+ *                              p90,p99,max,mean,cycles" lines each, or
+ *                              "spawn_unavailable,OP,RSS,CALL,-ERRNO" when
+ *                              this kernel lacks a call the method needs
+ *                              (-ENOSYS: forklab before execve; exit 0 then
+ *                              too), or "spawn: failed,OP,RSS,CALL,ERR"
+ *                              (ERR: -errno, or -1000 - the child's wait
+ *                              status) and exit 2
  *
  * posix_spawn is musl's mechanism written out here (the program has no
  * libc): musl's posix_spawn makes the same system calls in the same order
@@ -171,21 +173,20 @@ static __attribute__((noinline)) long spawn_one(int k, char *stack, u64 t[3], co
 }
 
 /* say_failed - the line for method @op that could not run; 0 when the
- * kernel lacks a call (@err -ENOSYS: a spawn_unavailable record), else 2. */
+ * kernel lacks a call (@err -ENOSYS: a spawn_unavailable record), else 2
+ * (-1000 - @err is then the child's wait status when @err <= -1000). */
 static __attribute__((cold)) int say_failed(const char *op, u64 rss, const char *call, long err)
 {
 	int nosys = err == -SPAWN_ENOSYS;
 
-	puts_(nosys ? "spawn_unavailable," : "spawn: ");
+	puts_(nosys ? "spawn_unavailable," : "spawn: failed,");
 	puts_(op);
-	putc_(nosys ? ',' : ' ');
-	if (nosys) {
-		putu(rss);
-		putc_(',');
-	}
+	putc_(',');
+	putu(rss);
+	putc_(',');
 	puts_(call);
-	puts_(nosys ? "," : err <= -1000 ? " failed: the child's wait status " : " failed: errno ");
-	puti(err <= -1000 ? -1000 - err : err);
+	putc_(',');
+	puti(err);
 	putc_('\n');
 	flush();
 	return nosys ? 0 : 2;
@@ -199,7 +200,6 @@ static __attribute__((cold)) int spawn_run(int k, u64 n, u64 rss)
 	static char *stack;
 	u64 warmup = BENCH_WARMUP(n), got = 0, spent = 0, *back, *reaped;
 	long brk0 = sys1(__NR_brk, 0);
-	char name[40];
 
 	if (!stack)
 		stack = map_stack();
@@ -224,41 +224,14 @@ static __attribute__((cold)) int spawn_run(int k, u64 n, u64 rss)
 		if (got >= BENCH_MIN_SAMPLES && spent > BENCH_CYCLE_BUDGET)
 			break;
 	}
-	print_stats("spawn", op, rss, back, got);
-	*format_s(format_s(name, op), SPAWN_WAIT_SUFFIX) = 0;
-	print_stats("spawn", name, rss, reaped, got);
+	print_stats("spawn", op, "", rss, back, got);
+	print_stats("spawn", op, SPAWN_WAIT_SUFFIX, rss, reaped, got);
 	sys1(__NR_brk, brk0);
 	return 0;
 }
 
-/* spawn - method @op @n times at @rss pages; 0 or 2. */
-static __attribute__((cold)) int spawn(const char *op, u64 n, u64 rss)
-{
-	long brk0 = sys1(__NR_brk, 0);
-	int k = 0, bad;
-
-	while (k < NR_SPAWN_OPS && !streq(op, spawn_ops[k]))
-		k++;
-	if (k == NR_SPAWN_OPS) {
-		puts_("spawn: unknown op ");
-		puts_(op);
-		puts_(", accepted:");
-		for (k = 0; k < NR_SPAWN_OPS; k++) {
-			putc_(' ');
-			puts_(spawn_ops[k]);
-		}
-		putc_('\n');
-		flush();
-		return 2;
-	}
-	if (bench_prepare(rss))
-		return 2;
-	bad = spawn_run(k, n, rss);
-	bench_release(brk0);
-	return bad;
-}
-
-/* spawn_all - every method at 1, 4, 16 .. @rss_max pages; 0 or 2. */
+/* spawn_all - every method at 1, 4, 16 .. @rss_max pages, each after a
+ * config line naming @set; 0 or 2. */
 static __attribute__((cold)) int spawn_all(u64 iters, u64 rss_max, const char *const set[3])
 {
 	long brk0 = sys1(__NR_brk, 0);
@@ -283,10 +256,6 @@ __attribute__((cold)) int spawn_main(int argc, char **argv, char **envp)
 	exec_argv[0] = argv[0];
 	exec_argv[1] = "true";
 	exec_envp = envp;
-	if (streq(argv[1], "spawn"))
-		return spawn(argv[2], atou(argv[3]), argc >= 5 ? atou(argv[4]) : 1);
-	if (!streq(argv[1], "spawnall"))
-		return -1;
 	for (int i = 0; i < 3 && 4 + i < argc; i++)
 		set[i] = argv[4 + i];
 	return spawn_all(atou(argv[2]), atou(argv[3]), set);

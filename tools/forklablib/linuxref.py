@@ -168,14 +168,14 @@ def common_meta(mode, args):
             "pmu": "not read (Linux reference; --vpmu gives the virtual PMU's)"}
 
 
-BENCHES = ("fork", "spawn", "fork,spawn")
+BENCHES = ("fork", "spawn")
 
 
 def program_args(bench, iters, rss_max):
     """The program's command line for --bench @bench (one of BENCHES)."""
     if bench == "spawn":
         return f"spawnall {iters} {rss_max} {NAME} {NAME} {NAME}"
-    return f"benchall {iters} {rss_max} {NAME} samples" + (" spawn" if "spawn" in bench else "")
+    return f"benchall {iters} {rss_max} {NAME} samples"
 
 
 def cmd_linux(argv):
@@ -193,8 +193,8 @@ def cmd_linux(argv):
     p.add_argument("--rss-max", type=int, default=16384,
                    help="largest resident size for the fork sweep, pages (default 16384)")
     p.add_argument("--bench", default="fork", choices=BENCHES,
-                   help="fork (default: the fork benchmark), spawn (fork/vfork/clone/"
-                   "posix_spawn + exec of the program, 1 page .. --rss-max), or both")
+                   help="fork (default: the fork benchmark) or spawn (fork/vfork/clone/"
+                   "posix_spawn + exec of the program, 1 page .. --rss-max)")
     p.add_argument("--mem", type=int, help="guest MiB (default: enough for --rss-max)")
     p.add_argument("--timeout", type=float, default=900)
     p.add_argument("--no-fallback", action="store_true",
