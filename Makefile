@@ -3,6 +3,7 @@
 #   make iso        build/forklab.iso (GRUB 2, multiboot2)
 #   make check      every check of tests/checks.cfg (ONLY=name or GROUP=group for some)
 #   make bench      the benchmark run (tools/forklab)
+#   make spawn      the spawn benchmark to 1 GiB, Linux and forklab
 #   make deps       install missing Debian packages with apt-get
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -36,7 +37,7 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all kernel iso check bench soak baseline deps clean host-tests report-check vpmu nested FORCE
+.PHONY: all kernel iso check bench spawn soak baseline deps clean host-tests report-check vpmu nested FORCE
 all: kernel $(BUILD)/pfm-encode vpmu
 
 # tools/pfm-encode: libpfm4 event names to raw IA32_PERFEVTSELx codes.
@@ -129,6 +130,19 @@ check: deps
 # forces a mode, BENCH_ARGS adds forklab run options.
 bench: deps kernel
 	@tools/forklab run $(BENCH_ARGS)
+
+# spawn - the spawn benchmark's full sweep, 1 page .. 1 GiB (fork, vfork,
+# clone(CLONE_VM|CLONE_VFORK), posix_spawn, each + exec): Linux 6.1 under
+# icount with 4 KiB pages (its THP would come on with the sweep's guest
+# memory), then forklab's bench=spawn, drawn side by side when forklab
+# measured it (build/spawn/linux, build/spawn/forklab).
+spawn: deps kernel
+	@rm -rf $(BUILD)/spawn && mkdir -p $(BUILD)/spawn
+	@tools/forklab linux --mode icount --bench spawn --rss-max 262144 \
+		--kernel-args transparent_hugepage=never --out $(BUILD)/spawn/linux
+	@tools/forklab run --mode icount --bench spawn --rss-max 262144 --out $(BUILD)/spawn/forklab
+	@if [ -f $(BUILD)/spawn/forklab/report.html ]; then \
+		tools/forklab report $(BUILD)/spawn/forklab --linux $(BUILD)/spawn/linux; fi
 
 # baseline - regenerate the icount regression baseline on purpose.
 baseline: deps kernel

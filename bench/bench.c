@@ -20,6 +20,7 @@
 #include "pmu.h"
 #include "stats.h"
 #include "scale_bench.h"
+#include "spawn_bench.h"
 #include "x86/sections.h"
 #include "lib/qemu_exit.h"
 
@@ -295,6 +296,8 @@ const struct bench benchmarks[] = {
 	  bench_scale, bench_scale_plan },
 	{ "tlb", "fork with 0..N-1 threads busy on other CPUs (TLB shootdowns)", "-", bench_tlb,
 	  bench_tlb_plan },
+	{ "spawn", "fork, vfork, clone(CLONE_VM|CLONE_VFORK), posix_spawn + execve across resident "
+	  "size", "pt", bench_spawn, bench_spawn_plan },
 };
 const int nr_benchmarks = ARRAY_SIZE(benchmarks);
 
@@ -307,6 +310,7 @@ void bench_list(void)
 		       benchmarks[i].desc);
 	FORK_OP_TABLE(FORK_OP_LINE)
 	printk("op,%s,0,0,%s\n", FORK_OP_COW_WRITE, FORK_OP_COW_WRITE_WHAT);
+	bench_spawn_list();
 	for (int ph = PH_ENTRY + 1; ph < NR_FORK_PROBES; ph++)
 		printk("phase,%s,%s\n", fork_phase_names[ph], fork_phase_desc[ph]);
 	printk("phase,total,kernel_clone entry to the end of wake_up_new_task\n");

@@ -113,8 +113,7 @@ static void run_config(const char *op, const struct strategy_set *set, const cha
 		printk("error,op,%s,rss_pages,1,status,0x%x\n", op, status);
 }
 
-/* with_set - set @set up, run @fn(@set), tear it down. */
-static void with_set(const struct strategy_set *set, void (*fn)(const struct strategy_set *))
+void bench_with_set(const struct strategy_set *set, void (*fn)(const struct strategy_set *))
 {
 	if (strategies_setup(set->alloc, set->pt, set->pid, kparams.tasksize, kparams.pid_max)) {
 		printk("error,setup,%s/%s/%s,out of memory\n", set->alloc->name, set->pt->name,
@@ -140,23 +139,30 @@ static void scale_one_set(const struct strategy_set *set)
 	}
 }
 
-void bench_scale(void)
-{
-	struct strategy_set set;
-
-	for (int s = 0; s < nr_strategy_sets(); s++)
-		if (scale_set_selected(s, &set))
-			with_set(&set, scale_one_set);
-}
-
-int bench_scale_plan(void)
+int bench_sets(bool (*selected)(int s, struct strategy_set *set),
+	       void (*fn)(const struct strategy_set *))
 {
 	struct strategy_set set;
 	int sets = 0;
 
-	for (int s = 0; s < nr_strategy_sets(); s++)
-		sets += scale_set_selected(s, &set);
-	return sets * (int)ARRAY_SIZE(scale_ops) * nr_task_counts();
+	for (int s = 0; s < nr_strategy_sets(); s++) {
+		if (!selected(s, &set))
+			continue;
+		sets++;
+		if (fn)
+			bench_with_set(&set, fn);
+	}
+	return sets;
+}
+
+void bench_scale(void)
+{
+	bench_sets(scale_set_selected, scale_one_set);
+}
+
+int bench_scale_plan(void)
+{
+	return bench_sets(scale_set_selected, NULL) * (int)ARRAY_SIZE(scale_ops) * nr_task_counts();
 }
 
 static void tlb_one_set(const struct strategy_set *set)
@@ -176,7 +182,7 @@ void bench_tlb(void)
 	struct strategy_set set;
 
 	strategy_set_pick(kparams.strategy_mask, &set);
-	with_set(&set, tlb_one_set);
+	bench_with_set(&set, tlb_one_set);
 }
 
 int bench_tlb_plan(void)

@@ -182,6 +182,23 @@ linux_reference() {
 		python3 tests/tools/checks.py linux-rows "$OUT/run/results.csv"
 }
 
+# the spawn methods natively: both rows of every method at every size, the
+# figure drawn, the report naming it and rendering in headless Chromium
+spawn_native() {
+	$FORKLAB linux --native --bench spawn --iters 5 --rss-max 64 --out "$OUT/run" \
+		>"$OUT/run.out" 2>&1 &&
+		python3 tests/tools/checks.py spawn-rows "$OUT/run" 64 &&
+		python3 tests/tools/render_report.py "$OUT/run" "$OUT/report.png"
+}
+
+# bench=spawn on forklab: every listed method measured or, on a kernel
+# without execve, said unavailable with its call and -ENOSYS (status 0)
+spawn_forklab() {
+	$FORKLAB run --mode icount --bench spawn --iters 3 --rss-max 4 --out "$OUT/run" \
+		>"$OUT/run.out" 2>&1 &&
+		python3 tests/tools/checks.py spawn-forklab "$OUT/run"
+}
+
 # the same profile of Linux's vfork (functions from its /proc/kallsyms):
 # it adds up to the benchmark's fastest vfork within 5% (Linux's own calls
 # vary: interrupts land in some; single-stepping masks them), and most of

@@ -19,9 +19,7 @@
 
 #define MAX_SAMPLES		262144	/* measured calls per configuration, at most */
 
-/* timer_overhead - what an empty tsc_open/tsc_close pair reads, min over
- * many pairs; each sample has it taken off (measure_timer sets it). */
-static u64 timer_overhead;
+u64 timer_overhead;		/* see bench.h; measure_timer sets it */
 static int timer_measured;
 
 /* the clone-thread op's thread words: ptid, ctid and a TLS block whose
@@ -52,23 +50,13 @@ static void measure_timer(void)
 	flush();
 }
 
-/* tsc_delta - @t1 - @t0 less the timer's own cost (never below 0). */
-static inline u64 tsc_delta(u64 t0, u64 t1)
-{
-	u64 d = t1 - t0;
-
-	return d > timer_overhead ? d - timer_overhead : 0;
-}
-
 /* samples - the measurements, on the heap (brk) at the size a run needs
  * rather than in a large .bss: every page of a VMA is a PTE slot fork
  * walks, so the program stays the "tiny static process" the fork numbers
  * describe; brk keeps them beside .bss, under the same page tables. */
 static u64 *samples;
 
-/* map_samples - grow the heap by room for @n samples (whole pages); its
- * start, or NULL if brk fails. */
-static u64 *map_samples(u64 n)
+u64 *map_samples(u64 n)
 {
 	long base = sys1(__NR_brk, 0);
 	long top = base + (long)((n * sizeof(u64) + PAGE - 1) & ~(PAGE - 1));
@@ -154,18 +142,18 @@ static int touch_pages(u64 pages)
 	return 0;
 }
 
-/* print_result - sort @v[0..@n) and print it as the line
- * "result,OP,RSS,n,min,p50,p90,p99,max,mean,cycles". */
-static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
+void print_stats(const char *record, const char *op, const char *suffix, u64 rss_pages, u64 *v,
+		 u64 n)
 {
 	u64 sum = 0;
 
-	vpmu_mark(VPMU_FLUSH);		/* the virtual PMU's record of the same calls */
 	sort(v, n);
 	for (u64 i = 0; i < n; i++)
 		sum += v[i];
-	puts_("result,");
+	puts_(record);
+	putc_(',');
 	puts_(op);
+	puts_(suffix);
 	putc_(',');
 	putu(rss_pages);
 	putc_(',');
@@ -184,6 +172,14 @@ static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
 	putu(sum / n);
 	puts_(",cycles\n");
 	flush();
+}
+
+/* print_result - the "result" line of @v[0..@n) (print_stats), after the
+ * virtual PMU's mark for the record of the same calls. */
+static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
+{
+	vpmu_mark(VPMU_FLUSH);
+	print_stats("result", op, "", rss_pages, v, n);
 }
 
 /* cow_write - fork once; the child times its first write to each resident
@@ -212,6 +208,30 @@ static int cow_write(u64 rss_pages)
 	}
 	status = wait_child(pid);
 	return status == 0 ? 0 : 1;
+}
+
+int bench_prepare(u64 rss_pages)
+{
+	if (touch_pages(rss_pages)) {
+		puts_("bench: cannot make ");
+		putu(rss_pages);
+		puts_(" pages resident\n");
+		flush();
+		return 2;
+	}
+	if (!timer_measured) {
+		measure_timer();
+		timer_measured = 1;
+	}
+	return 0;
+}
+
+void bench_release(long brk0)
+{
+	if (resident)
+		sys6(__NR_munmap, (long)resident, (long)(resident_pages * PAGE), 0, 0, 0, 0);
+	resident = 0;
+	sys1(__NR_brk, brk0);
 }
 
 int want_samples;		/* see bench.h */
@@ -262,20 +282,10 @@ int bench(const char *op, u64 n, u64 rss_pages)
 	u64 warmup = BENCH_WARMUP(n), got = 0, spent = 0;
 	long r;
 
-	if (touch_pages(rss_pages)) {
-		puts_("bench: cannot make ");
-		putu(rss_pages);
-		puts_(" pages resident\n");
-		flush();
+	if (bench_prepare(rss_pages))
 		return 2;
-	}
-
 	if (n > MAX_SAMPLES)
 		n = MAX_SAMPLES;
-	if (!timer_measured) {
-		measure_timer();
-		timer_measured = 1;
-	}
 	if (!stack)
 		stack = map_stack();
 	if (!stack || !n)
@@ -317,15 +327,13 @@ int bench(const char *op, u64 n, u64 rss_pages)
 	return 0;
 }
 
-/* put_config - the line forklab's kernel prints before each configuration,
- * so one parser reads both (@name stands for alloc, pt and pid). */
-static void put_config(const char *op, const char *name, u64 rss)
+void put_config(const char *op, const char *const set[3], u64 rss)
 {
 	puts_("config,op,");
 	puts_(op);
 	for (int i = 0; i < 3; i++) {
 		puts_(i == 0 ? ",alloc," : i == 1 ? ",pt," : ",pid,");
-		puts_(name);
+		puts_(set[i]);
 	}
 	puts_(",rss_pages,");
 	putu(rss);
@@ -335,16 +343,15 @@ static void put_config(const char *op, const char *name, u64 rss)
 
 /* bench_config - one configuration of bench_all: its config line, the
  * benchmark, then everything it mapped unmapped again; 0 or non-zero. */
-static int bench_config(const char *op, u64 rss, u64 iters, const char *name, long brk0)
+static __attribute__((noinline)) int bench_config(const char *op, u64 rss, u64 iters,
+						 const char *name, long brk0)
 {
+	const char *const set[3] = { name, name, name };
 	int bad;
 
-	put_config(op, name, rss);
+	put_config(op, set, rss);
 	bad = bench(op, iters, rss);
-	if (resident)
-		sys6(__NR_munmap, (long)resident, (long)(resident_pages * PAGE), 0, 0, 0, 0);
-	resident = 0;
-	sys1(__NR_brk, brk0);
+	bench_release(brk0);
 	return bad;
 }
 

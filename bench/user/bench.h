@@ -15,6 +15,43 @@ extern int want_samples;
  * window; main sets it from "windows". */
 extern int want_windows;
 
+/* timer_overhead - what an empty tsc_open/tsc_close pair reads, min over
+ * many pairs (the first bench_prepare measures it); each sample has it
+ * taken off. */
+extern u64 timer_overhead;
+
+/* tsc_delta - @t1 - @t0 less the timer's own cost (never below 0).
+ * Inline: it is called inside the timed windows. */
+static inline u64 tsc_delta(u64 t0, u64 t1)
+{
+	u64 d = t1 - t0;
+
+	return d > timer_overhead ? d - timer_overhead : 0;
+}
+
+/* bench_prepare - make @rss_pages pages of anonymous memory resident (each
+ * written once: dirty), and measure the timer on the first call ("user_timer"
+ * line). 0, or 2 after a line saying the memory could not be had. */
+int bench_prepare(u64 rss_pages);
+
+/* bench_release - unmap what bench_prepare mapped and put the heap back
+ * to @brk0 (samples included). */
+void bench_release(long brk0);
+
+/* map_samples - grow the heap by room for @n samples (whole pages); its
+ * start, or NULL if brk fails. */
+u64 *map_samples(u64 n);
+
+/* print_stats - sort @v[0..@n) and print it as the line
+ * "RECORD,OPSUFFIX,RSS,n,min,p50,p90,p99,max,mean,cycles" (@op, then @suffix). */
+void print_stats(const char *record, const char *op, const char *suffix, u64 rss_pages, u64 *v,
+		 u64 n);
+
+/* put_config - the "config" line forklab's kernel prints before each
+ * configuration, so that one parser reads both: op, then @set's alloc, pt
+ * and pid names, then the resident size. */
+void put_config(const char *op, const char *const set[3], u64 rss);
+
 /* bench - time @op (a FORK_OP_TABLE name, or cow-write) @n times with
  * @rss_pages pages resident; prints a "user_timer" line on the first call
  * and one "result,OP,RSS,n,min,p50,p90,p99,max,mean,cycles" line.

@@ -29,6 +29,10 @@
  *                               ignores RLIMIT_NPROC: MAX bounds it there)
  *   forklab-user kallsyms       Linux only: mount /proc, print its text
  *                               symbols (forklab profile --linux)
+ *   forklab-user spawnall N RSSMAX [ALLOC PT PID]  fork/vfork/clone/
+ *                               posix_spawn + execve of this program at
+ *                               1, 4 .. RSSMAX pages (spawn.c)
+ *   forklab-user true           exit 0 at once: what the spawn methods exec
  *   forklab-user scale OP TASKS ITERS  OP on TASKS CPUs at once (scale.c)
  *   forklab-user forkthreads THREADS ITERS  fork with THREADS threads busy
  *                               on other CPUs: the TLB shootdown (scale.c)
@@ -38,6 +42,7 @@
 #include "lib.h"
 #include "out.h"
 #include "semantics.h"
+#include "spawn.h"
 #include "stress.h"
 #include "scale.h"
 
@@ -54,6 +59,8 @@ static int flag(int argc, char **argv, const char *name)
  * or 2 after the usage line if the mode or its arguments are unknown. */
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && streq(argv[1], "true"))
+		return 0;		/* first: the spawn benchmark's exec'ed child */
 	if (argc < 2 || streq(argv[1], "semantics"))
 		return semantics();
 	want_samples = flag(argc, argv, "samples");
@@ -72,6 +79,8 @@ int main(int argc, char **argv)
 		return stress(atou(argv[2]));
 	if (streq(argv[1], "benchall") && argc >= 4)
 		return bench_all(atou(argv[2]), atou(argv[3]), argc >= 5 ? argv[4] : "linux");
+	if (streq(argv[1], "spawnall") && argc >= 4)
+		return spawn_main(argc, argv, argv + argc + 1);
 	if (streq(argv[1], "scale") && argc >= 5)
 		return scale(argv[2], atou(argv[3]), atou(argv[4]));
 	if (streq(argv[1], "forkthreads") && argc >= 4)
@@ -79,7 +88,7 @@ int main(int argc, char **argv)
 	if (streq(argv[1], "forkbomb") && argc >= 3)
 		return fork_bomb(atou(argv[2]), argc >= 4 ? atou(argv[3]) : 0);
 	puts_("usage: forklab-user [semantics | bench OP N [RSS] | benchall N RSSMAX [NAME [samples] [windows]] "
-	      "| stress N | fork-once | files-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
+	      "| spawnall N RSSMAX [ALLOC PT PID] | true | stress N | fork-once | files-once | forkbomb MAX [NPROC] | kallsyms | scale OP TASKS ITERS "
 	      "| forkthreads THREADS ITERS]\n");
 	flush();
 	return 2;

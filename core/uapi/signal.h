@@ -17,5 +17,8 @@
 
 #define SIG_DFL		0
 #define SIG_IGN		1
+/* rt_sigprocmask's how */
+#define SIG_BLOCK	0
+#define SIG_SETMASK	2
 
 #endif

@@ -1,6 +1,7 @@
 /* core/uapi/unistd.h - Linux x86-64 system-call numbers: the ones forklab
  * implements (kernel/syscall.c; any other returns -ENOSYS) and the ones its
- * programs call on Linux too (read, open, mkdir, mount for kallsyms). Only
+ * programs call on Linux too (read, open, mkdir, mount for kallsyms; close,
+ * execve, pipe2 for the spawn benchmark). Only
  * #defines: the kernel and the user programs (bench/user) both include it. */
 #ifndef FORKLAB_UAPI_UNISTD_H
 #define FORKLAB_UAPI_UNISTD_H

@@ -26,9 +26,16 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
   same-p50 A B                   every row's min, p50 and max the same in both
   kernel-order LOG RESULTS       a sharded run's rows in one boot's order
   progress-count OUTPUT RESULTS  the last progress line is N/N, N fork rows
+  spawn-rows RUN RSSMAX          a spawn run: both rows of 4 methods at 1, 4 ..
+                                 RSSMAX pages, reaped no sooner than returned,
+                                 spawn.png drawn and in report.html
+  spawn-forklab RUN              each spawn method the kernel lists is measured
+                                 at every size or said unavailable (-ENOSYS)
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
+import json
+import os
 import sys
 
 KEY = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live"]	# results.py's
@@ -210,13 +217,51 @@ def progress_count(output, results):
     assert last.startswith(f"forklab run: configuration {n}/{n}, "), (last, n)
 
 
+def spawn_rows(run, rss_max):
+    """Every method's two rows at every size; -wait (until reaped) no
+    cheaper than the same calls until the parent went on; the figure."""
+    got = {(r["op"], int(r["rss_pages"])): r for r in rows(os.path.join(run, "results.csv"))
+           if r["bench"] == "spawn"}
+    methods = sorted({op for op, _ in got if not op.endswith("-wait")})
+    sizes = [4 ** k for k in range(20) if 4 ** k <= int(rss_max)]
+    print(len(got), "spawn rows:", ", ".join(methods), "at", sizes)
+    assert len(methods) == 4, methods
+    for op in methods:
+        for rss in sizes:
+            back, reaped = got[(op, rss)], got[(op + "-wait", rss)]
+            assert int(back["n"]) > 0 and int(back["p50"]) > 0, back
+            assert int(reaped["p50"]) >= int(back["p50"]), (reaped, back)
+    assert os.path.getsize(os.path.join(run, "spawn.png")) > 10000
+    with open(os.path.join(run, "report.html")) as f:
+        assert "Starting a program" in f.read()		# the figure's how-to-read line
+
+
+def spawn_forklab(run):
+    """Each method of the kernel's spawn_op list: rows at every size the run
+    tried, or named in meta.json's spawn_unavailable with -ENOSYS."""
+    with open(os.path.join(run, "log.txt"), errors="replace") as f:
+        lines = f.read().splitlines()
+    listed = list(dict.fromkeys(l.split(",")[1] for l in lines if l.startswith("spawn_op,")))
+    tried = {(l.split(",")[2], l.split(",")[-1]) for l in lines
+             if l.startswith("config,op,") and l.split(",")[2] in listed}
+    with open(os.path.join(run, "meta.json")) as f:
+        gone = json.load(f).get("spawn_unavailable", {})
+    got = {(r["op"], r["rss_pages"]) for r in rows(os.path.join(run, "results.csv"))
+           if r["bench"] == "spawn"}
+    print("listed:", listed, "| unavailable:", gone, "|", len(got), "rows,", len(tried), "tried")
+    assert len(listed) == 4 and tried, (listed, tried)
+    for op, rss in tried:
+        assert (op, rss) in got or gone.get(op, "").endswith("-ENOSYS"), (op, rss)
+
+
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
           "linux-rows": linux_rows, "linux-profile": linux_profile,
           "vpmu-consistent": vpmu_consistent, "same-numbers": same_numbers,
           "scale-rows": scale_rows,
           "windows-identical": windows_identical, "shadow-dearer": shadow_dearer,
           "exits-per-call": exits_per_call, "same-p50": same_p50,
-          "kernel-order": kernel_order, "progress-count": progress_count}
+          "kernel-order": kernel_order, "progress-count": progress_count,
+          "spawn-rows": spawn_rows, "spawn-forklab": spawn_forklab}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

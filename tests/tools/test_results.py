@@ -108,6 +108,24 @@ class ScaleRows(unittest.TestCase):
                           ("tlb", "1", "runqueue", 1)])
 
 
+SPAWN_LOG = """\
+config,op,fork-exec,alloc,slub,pt,cow,pid,hash,rss_pages,4
+spawn,fork-exec,4,20,60000,61000,62000,63000,64000,61500,cycles
+spawn,fork-exec-wait,4,20,280000,281000,282000,283000,284000,281500,cycles
+config,op,posix-spawn,alloc,slub,pt,cow,pid,hash,rss_pages,4
+spawn_unavailable,posix-spawn,4,pipe2,-38
+"""
+
+
+class SpawnRows(unittest.TestCase):
+    def test_two_rows_per_method_and_the_unavailable_ones_in_meta(self):
+        rows, meta, _ = results.parse_log(SPAWN_LOG.splitlines())
+        self.assertEqual([(r["bench"], r["op"], r["pt"], r["rss_pages"], r["p50"]) for r in rows],
+                         [("spawn", "fork-exec", "cow", "4", "61000"),
+                          ("spawn", "fork-exec-wait", "cow", "4", "281000")])
+        self.assertEqual(meta["spawn_unavailable"], {"posix-spawn": "pipe2 -ENOSYS"})
+
+
 PHASE_LIST = """\
 phase,flags,clone flags validated
 phase,copy_files..signal,files, fs, sighand and signal copied or shared

@@ -24,6 +24,7 @@ class Catalog:
     def __init__(self, records):
         self.strategies = {f: [] for f in FAMILIES}	# family -> [(name, desc)]
         self.defaults, self.benches, self.ops, self.phases = {}, [], [], []
+        self.spawn_ops = []		# [(name, desc)]: bench=spawn's methods
         self.keys, self.accepts = [], {}
         for rec in records:
             if rec.is_a("strategy"):
@@ -34,6 +35,8 @@ class Catalog:
                 self.benches.append((rec["name"], rec["varies"], rec["desc"]))
             elif rec.is_a("op"):
                 self.ops.append(Op(rec["name"], rec["nr"], rec["until"], rec["desc"]))
+            elif rec.is_a("spawn_op"):
+                self.spawn_ops.append((rec["name"], rec["desc"]))
             elif rec.is_a("phase"):
                 self.phases.append((rec["name"], rec["desc"]))
             elif rec.is_a("key"):

@@ -168,6 +168,16 @@ def common_meta(mode, args):
             "pmu": "not read (Linux reference; --vpmu gives the virtual PMU's)"}
 
 
+BENCHES = ("fork", "spawn")
+
+
+def program_args(bench, iters, rss_max):
+    """The program's command line for --bench @bench (one of BENCHES)."""
+    if bench == "spawn":
+        return f"spawnall {iters} {rss_max} {NAME} {NAME} {NAME}"
+    return f"benchall {iters} {rss_max} {NAME} samples"
+
+
 def cmd_linux(argv):
     p = argparse.ArgumentParser(
         prog="forklab linux",
@@ -182,6 +192,9 @@ def cmd_linux(argv):
     p.add_argument("--iters", type=int, default=50, help="iterations per configuration")
     p.add_argument("--rss-max", type=int, default=16384,
                    help="largest resident size for the fork sweep, pages (default 16384)")
+    p.add_argument("--bench", default="fork", choices=BENCHES,
+                   help="fork (default: the fork benchmark) or spawn (fork/vfork/clone/"
+                   "posix_spawn + exec of the program, 1 page .. --rss-max)")
     p.add_argument("--mem", type=int, help="guest MiB (default: enough for --rss-max)")
     p.add_argument("--timeout", type=float, default=900)
     p.add_argument("--no-fallback", action="store_true",
@@ -203,7 +216,7 @@ def cmd_linux(argv):
         raise qemu.UsageError(f"{opts.out} exists; forklab never overwrites a run")
     if not os.path.exists(PROGRAM):
         qemu.ensure_built("build/user/forklab-user")
-    args = f"benchall {opts.iters} {opts.rss_max} {NAME} samples"
+    args = program_args(opts.bench, opts.iters, opts.rss_max)
     if opts.native and (opts.vpmu not in (None, "off") or opts.events):
         raise qemu.UsageError("--native: the virtual PMU runs in a guest; accepted with "
                               "--vpmu/--events: --mode tcg or icount")

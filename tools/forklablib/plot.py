@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 
-from . import catalog, qemu, results, vpmu_plot
+from . import catalog, qemu, results, spawn_plot, vpmu_plot
 from .exitcodes import ROOT
 from .ui import warn
 
@@ -62,7 +62,9 @@ def plot_fork_rss(out, fork, a0, p0, t_v, mode, linux):
         for op, series in (("fork", "linux"), ("vfork", "linux-vfork")):
             lrows = [r for r in lall if r["op"] == op]
             if op == "fork" and not lrows:
-                raise qemu.UsageError(f"{linux} has no fork rows")
+                if any(r["bench"] == "spawn" for r in lall):
+                    break		# a spawn-only run (linux --bench spawn): spawn.png's
+                raise qemu.UsageError(f"{linux} has no fork or spawn rows")
             if op == "vfork" and len(lrows) < 2:
                 continue		# a run from before vfork joined the sweep
             rss_series(out, series, lrows)
@@ -211,6 +213,7 @@ def plot(out, linux=None):
     tlb = [r for r in rows if r["bench"] == "tlb"]
     if tlb:
         made += plot_tlb(out, tlb, mode)
+    made += spawn_plot.plot(out, rows, linux)
     return made + vpmu_plot.plot(out, mode, shown_set, linux)
 
 

@@ -39,12 +39,16 @@ bench       start         reject  name 'start'
 bench       columns       reject  'op' names...
 bench       list          reject  name varies desc...
 op          -             reject  name nr:int until:int desc...
+spawn_op    -             reject  name desc...
 phase       -             reject  name desc...
 plan        -             reject  configs=int
 accel       -             reject  rdtsc=int pte_write=int cr3=int unit
 config      -             skip    op=text alloc=text pt=text pid=text rss_pages=int
 result      -             skip    op rss_pages:int n:int min:int p50:int p90:int p99:int
                                   max:int mean:int unit
+spawn       -             skip    op rss_pages:int n:int min:int p50:int p90:int p99:int
+                                  max:int mean:int unit
+spawn_unavailable -       skip    op rss_pages:int call err:int
 sample      -             skip    op rss_pages:int cycles:int
 window      -             skip    op rss_pages:int start:int end:int
 child_run   -             skip    n=int p50=int p90=int

@@ -15,6 +15,13 @@ HOW_TO_READ = {
                 "memory, both axes logarithmic. A curve that rises copies something per page; "
                 "a flat one does not. vfork (dashed) shares the address space: it should stay "
                 "flat.",
+    "spawn": "Starting a program (the child execs the benchmark program, which exits at "
+             "once) against the parent's resident memory, both axes logarithmic, one colour "
+             "per method: solid until the parent has reaped the child, dashed until the "
+             "parent can go on. fork+exec rises with the parent (its page tables are copied, "
+             "then thrown away by exec); vfork, clone(CLONE_VM|CLONE_VFORK) and posix_spawn "
+             "copy nothing and should stay flat. A panel per kernel; one that says 'not "
+             "measured' names the call its kernel lacks.",
     "fork_ops": "One group per allocator, one bar per operation at 1 resident page, log scale: "
                 "lower is cheaper; follow one colour across the groups to see what the "
                 "allocator alone changes.",
@@ -48,7 +55,7 @@ HOW_TO_READ = {
            "min to max): each such CPU must flush its TLB when fork write-protects the parent; "
            "the step from 0 threads is the shootdown IPI and its wait.",
 }
-FIGURES = ["fork_rss", "fork_ops", "fork_phases", "cdf", "alloc", "pid", "scale", "tlb"] + \
+FIGURES = ["fork_rss", "spawn", "fork_ops", "fork_phases", "cdf", "alloc", "pid", "scale", "tlb"] + \
     vpmu_plot.FIGURES
 TABLE_COLUMNS = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live", "n", "min",
                  "p50", "p90", "p99", "max", "child_first_run"]
@@ -114,6 +121,19 @@ def summary_html(s):
             parts.append(f"<tr><td class='l'>{esc(x['alloc'])}</td><td>{esc(group(round(x['one'])))}"
                          f"</td><td>{esc(group(round(x['all'])))}</td>" +
                          ("" if icount else f"<td>{x['x_linear']:.2f}</td>") + "</tr>")
+        parts.append("</table>")
+    sp = s.get("spawn")
+    if sp:
+        cols = [f"{group(sp['from'])} page{'s' if sp['from'] > 1 else ''}",
+                f"{group(sp['to'])} pages"]
+        parts.append(f"<p>spawn ({esc(sp['set'])}), p50 {esc(s['unit'])} until the child is "
+                     "reaped, and until the parent can go on:</p><table><tr><th class='l'>"
+                     "method</th>" + "".join(f"<th>{c}, reaped</th>" for c in cols) +
+                     "".join(f"<th>{c}, going on</th>" for c in cols) + "</tr>")
+        for x in sp["by_op"]:
+            parts.append(f"<tr><td class='l'>{esc(x['op'][:-len('-wait')])}</td>" + "".join(
+                f"<td>{esc(group(round(x[k] or 0)))}</td>"
+                for k in ("first", "last", "back_first", "back_last")) + "</tr>")
         parts.append("</table>")
     parts += [f"<p>{esc(line)}</p>" for line in summary.findings(s)]
     return "\n".join(parts)

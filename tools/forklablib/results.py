@@ -17,6 +17,7 @@ SAMPLE_KEY = SAMPLE_COLUMNS[:5]		# a sample's configuration
 LOCK_COLUMNS = ["bench", "op", "alloc", "pt", "pid", "live", "lock", "acquisitions",
                 "contended", "spins"]
 PHASE_PREFIX = "phase_"
+ERRNO_NAMES = {-38: "-ENOSYS"}		# what a spawn_unavailable record can say
 
 
 def phase_column(phase):
@@ -107,6 +108,9 @@ def parse_log_locks(lines, phases=None):
                           "pt": lrow["pt"], "pid": lrow["pid"], "live": lrow["live"],
                           "lock": rec["name"], "acquisitions": rec["acquisitions"],
                           "contended": rec["contended"], "spins": rec["spins"]})
+        elif rec.is_a("spawn") and config:	# no phases follow: the next config ends it
+            new_row(rec, bench="spawn", alloc=config["alloc"], pt=config["pt"],
+                    pid=config["pid"])
         elif rec.is_a("result") and config:
             row = new_row(rec, bench="fork", alloc=config["alloc"], pt=config["pt"],
                           pid=config["pid"])
@@ -146,6 +150,9 @@ def log_meta(records):
             # the user program's own empty rdtsc pair, taken off its samples
             meta.update(user_timer_overhead_min=rec["overhead_min"],
                         user_timer_overhead_p50=rec["overhead_p50"])
+        elif rec.is_a("spawn_unavailable"):	# a kernel without a call a spawn method needs
+            meta.setdefault("spawn_unavailable", {})[rec["op"]] = \
+                f"{rec['call']} {ERRNO_NAMES.get(rec['err'], rec['err'])}"
         elif rec.is_a("probe", "compiled_out"):
             meta["probe_overhead"] = "compiled out"
         elif rec.is_a("probe", "overhead"):

@@ -263,6 +263,9 @@ def cmd_run(argv):
         return bad.res.outcome.tool_status or 1
     print(f"forklab: {len(rows)} result rows in {os.path.relpath(out)} ({len(mine)} "
           f"part{'s' if len(mine) > 1 else ''}, -j {opts.jobs}, {meta['wall_s']:.0f} s)")
+    if not rows and meta.get("spawn_unavailable"):	# bench=spawn on a kernel without execve
+        print("forklab: " + summary.unavailable_line(meta["spawn_unavailable"]))
+        return 0
     if not opts.no_plots:
         plot.plot(out)
         report.report(out)

@@ -80,10 +80,32 @@ def summarize(rows, meta, cat):
             s["ops"].append({"op": f"kmem {op} pair, {size} B", "by_alloc": {
                 a: cell([r for r in alloc if r["op"] == op and r["alloc"] == a and
                          r["size"] == size]) for a in s["allocs"]}})
+    s["spawn"] = spawning([r for r in rows if r["bench"] == "spawn"], cat)
+    if meta.get("spawn_unavailable"):
+        s["spawn_unavailable"] = meta["spawn_unavailable"]
     s["scale"] = scaling([r for r in rows if r["bench"] == "scale"], s["unit"], cat)
     tlb = sorted((int(r["live"]), results.fnum(r, "p50")) for r in rows if r["bench"] == "tlb")
     s["tlb"] = [{"threads": t, "p50": v} for t, v in tlb]
     return s
+
+
+def spawning(spawn, cat):
+    """bench=spawn's methods until the child is reaped (the -wait rows, the
+    shown strategy set): p50 at the smallest and the largest resident size."""
+    if not spawn:
+        return {}
+    a0, t0, p0 = (plot.shown(spawn, f, cat) for f in catalog.FAMILIES)
+    rows = [r for r in spawn if (r["alloc"], r["pt"], r["pid"]) == (a0, t0, p0)]
+    sizes = sorted({int(r["rss_pages"]) for r in rows})
+    out = {"set": "/".join((a0, t0, p0)), "from": sizes[0], "to": sizes[-1], "by_op": []}
+    at = {(r["op"], int(r["rss_pages"])): results.fnum(r, "p50") for r in rows}
+    for op in plot.in_order(r["op"] for r in rows if r["op"].endswith("-wait")):
+        back = op[:-len("-wait")]
+        out["by_op"].append({"op": op, "first": at.get((op, sizes[0])),
+                             "last": at.get((op, sizes[-1])),
+                             "back_first": at.get((back, sizes[0])),
+                             "back_last": at.get((back, sizes[-1]))})
+    return out
 
 
 def scaling(scale, unit, cat):
@@ -124,6 +146,12 @@ def per_page(v):
     return group(round(v)) if abs(v) >= 100 else f"{v:.1f}" if abs(v) >= 10 else f"{v:.2g}"
 
 
+def unavailable_line(gone):
+    """The line for meta.json's spawn_unavailable @gone: method -> call and errno."""
+    return "spawn not measured, this kernel lacks: " + ", ".join(
+        f"{op} {why}" for op, why in gone.items())
+
+
 def findings(s):
     """The lines under the ops table: cost per resident page, fastest and
     slowest strategy set."""
@@ -141,6 +169,14 @@ def findings(s):
                      f"{group(round(fast['geomean']))}); slowest: "
                      f"{slow['set']} ({group(round(slow['geomean']))}, "
                      f"{slow['geomean'] / fast['geomean']:.1f}x)")
+    sp = s.get("spawn")
+    if sp:
+        lines.append(f"spawn until reaped (p50, {sp['set']}, {group(sp['from'])} -> "
+                     f"{group(sp['to'])} pages): " + ", ".join(
+                         f"{x['op'][:-len('-wait')]} {group(round(x['first'] or 0))} -> "
+                         f"{group(round(x['last'] or 0))}" for x in sp["by_op"]))
+    if s.get("spawn_unavailable"):
+        lines.append(unavailable_line(s["spawn_unavailable"]))
     sc = s.get("scale")
     if sc and sc["by_alloc"]:
         what = "instructions per op" if s["unit"] == "instructions" else "ops/s of all tasks"
