@@ -106,6 +106,12 @@ $(BUILD)/user/musl-fork: tests/programs/musl_fork.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# A threaded musl program (pthread_create/join, mutex, condition variables):
+# make check compares its lines on forklab with its lines on this host.
+$(BUILD)/user/musl-threads: tests/programs/musl_threads.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
+
 # The L1's /init of `forklab nested` (forklab under a genuine kvm_amd).
 $(BUILD)/nested/init: tools/nested/init.c
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@
 #include "mm/mm.h"
 #include "pid/pid.h"
 #include "kernel/task.h"
+#include "kernel/futex.h"
 #include "kernel/syscall.h"
 #include "x86/io.h"
 #include "mm/kmem.h"
@@ -245,6 +246,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	timer_init(kparams.hz != HZ_AUTO ? kparams.hz :
 		   kparams.mode == MODE_BENCH ? 0 : HZ_DEFAULT);
 	sched_init();
+	futex_init();
 	fpu_init();
 	syscall_init();
 	smp_boot_cpus(bi, (int)kparams.maxcpus);

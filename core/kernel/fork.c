@@ -350,6 +350,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	INIT_LIST_HEAD(&p->thread_node);
 	p->set_child_tid = (clone_flags & CLONE_CHILD_SETTID) ? args->child_tid : 0;
 	p->clear_child_tid = (clone_flags & CLONE_CHILD_CLEARTID) ? args->child_tid : 0;
+	p->robust_list = 0;
 
 	retval = copy_files(clone_flags, p);
 	if (retval)

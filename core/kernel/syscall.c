@@ -67,6 +67,7 @@ long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SC(__NR_write, sys_write),
 	SC(__NR_mmap, sys_mmap),
+	SC(__NR_mprotect, sys_mprotect),
 	SC(__NR_munmap, sys_munmap),
 	SC(__NR_brk, sys_brk),
 	SC(__NR_rt_sigaction, sys_rt_sigaction),
@@ -74,6 +75,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SC(__NR_ioctl, sys_ioctl),
 	SC(__NR_writev, sys_writev),
 	SC(__NR_sched_yield, sys_sched_yield),
+	SC(__NR_madvise, sys_madvise),
 	SC(__NR_getpid, sys_getpid),
 	SC(__NR_clone, sys_clone),
 	SC(__NR_fork, sys_fork),
@@ -86,10 +88,13 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	SC(__NR_prlimit64, sys_prlimit64),
 	SC(__NR_arch_prctl, sys_arch_prctl),
 	SC(__NR_gettid, sys_gettid),
+	SC(__NR_futex, sys_futex),
 	SC(__NR_sched_setaffinity, sys_sched_setaffinity),
 	SC(__NR_sched_getaffinity, sys_sched_getaffinity),
 	SC(__NR_set_tid_address, sys_set_tid_address),
 	SC(__NR_exit_group, sys_exit_group),
+	SC(__NR_set_robust_list, sys_set_robust_list),
+	SC(__NR_get_robust_list, sys_get_robust_list),
 	SC(__NR_getcpu, sys_getcpu),
 };
 

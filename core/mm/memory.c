@@ -82,7 +82,8 @@ static struct vm_area *expand_stack(struct mm_struct *mm, u64 addr)
 	return NULL;
 }
 
-int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+/* __handle_mm_fault - handle_mm_fault with @mm's page_table_lock held. */
+static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 {
 	struct vm_area *vma = find_vma(mm, addr);
 	u64 va = addr & PAGE_MASK, *pte;
@@ -91,7 +92,8 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 		vma = expand_stack(mm, addr);
 	if (!vma)
 		return -EFAULT;
-	if ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE))
+	/* PROT_NONE (a guard page): its PTEs, if any, are kernel-only */
+	if (!vma->prot || ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE)))
 		return -EFAULT;
 	pte = walk_pte(mm, va, true);
 	if (!pte)
@@ -105,6 +107,20 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 		return 0;
 	}
 	return -EFAULT;
+}
+
+/* handle_mm_fault - under @mm's page_table_lock when @mm has several
+ * users (mm_shared): its threads fault, map and unmap on several CPUs. */
+int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+{
+	int r;
+
+	if (unlikely(mm_shared(mm)))
+		spin_lock(&mm->page_table_lock);
+	r = __handle_mm_fault(mm, addr, error_code);
+	if (unlikely(held_by_current(&mm->page_table_lock)))
+		spin_unlock(&mm->page_table_lock);
+	return r;
 }
 
 void *user_page_address(struct mm_struct *mm, u64 va)

@@ -9,12 +9,14 @@
 #define __NR_write		1
 #define __NR_open		2
 #define __NR_mmap		9
+#define __NR_mprotect		10
 #define __NR_munmap		11
 #define __NR_brk		12
 #define __NR_rt_sigaction	13
 #define __NR_rt_sigprocmask	14
 #define __NR_ioctl		16
 #define __NR_writev		20
+#define __NR_madvise		28
 #define __NR_sched_yield	24
 #define __NR_getpid		39
 #define __NR_clone		56
@@ -29,10 +31,13 @@
 #define __NR_setrlimit		160
 #define __NR_mount		165
 #define __NR_gettid		186
+#define __NR_futex		202
 #define __NR_sched_setaffinity	203
 #define __NR_sched_getaffinity	204
 #define __NR_set_tid_address	218
 #define __NR_exit_group		231
+#define __NR_set_robust_list	273
+#define __NR_get_robust_list	274
 #define __NR_prlimit64		302
 #define __NR_getcpu		309
 
