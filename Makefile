@@ -112,6 +112,11 @@ $(BUILD)/user/musl-threads: tests/programs/musl_threads.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
 
+# pthread_create+join against the raw clone-thread (forklab threads).
+$(BUILD)/user/musl-pthread-bench: bench/musl/pthread_bench.c bench/tsc.h
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
+
 # The L1's /init of `forklab nested` (forklab under a genuine kvm_amd).
 $(BUILD)/nested/init: tools/nested/init.c
 	@mkdir -p $(dir $@)
