@@ -318,6 +318,6 @@ musl_threads_same() {
 }
 
 futex_same() {
-	FORKLAB_PROGRAM_ARGS=(-- args=futex)
-	(ulimit -c 0; on_forklab_and_here futex build/user/forklab-user futex)
+	FORKLAB_PROGRAM_ARGS=(--program build/user/forklab-futex)
+	(ulimit -c 0; on_forklab_and_here futex build/user/forklab-futex)
 }

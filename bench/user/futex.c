@@ -1,11 +1,11 @@
-/* bench/user/futex.c - the futex suite (forklab-user futex): futex(2)'s
- * errors, wake counts with many waiters asleep, a futex mutex contended by
- * threads on every CPU, CLONE_CHILD_CLEARTID waking a joiner, and the
- * mprotect guard pages threads are built with. The same lines on forklab
- * and on Linux, one check each (semantics.c's check). */
-#include "futex.h"
+/* bench/user/futex.c - forklab-futex, the futex suite: futex(2)'s errors,
+ * wake counts with many waiters asleep, a futex mutex contended by threads
+ * on every CPU, CLONE_CHILD_CLEARTID waking a joiner, and the mprotect
+ * guard pages threads are built with. The same lines on forklab and on
+ * Linux, one check each (check.c); exit 0 iff all passed. A program of its
+ * own, on the user program's raw system calls (sys.c, start.S). */
+#include "check.h"
 #include "out.h"
-#include "semantics.h"
 #include "sys.h"
 #include "types.h"
 #include "uapi/futex.h"
@@ -243,7 +243,7 @@ static void futex_guard_pages(void)
 	check(r == -12, "mprotect of an unmapped range is -ENOMEM", r);
 }
 
-int futex_suite(void)
+int main(void)
 {
 	futex_errors();
 	futex_waiters();

@@ -5,8 +5,6 @@
  *
  *   forklab-user semantics      fork/vfork/clone/wait4 checks; the same lines
  *                               on forklab and on Linux; exit 0 iff all ok
- *   forklab-user futex          futex, CLONE_CHILD_CLEARTID and mprotect
- *                               checks (futex.c), likewise
  *   forklab-user bench OP N [RSS]  time OP from user space N times (after a
  *                               warm-up) with RSS pages resident; OP: fork
  *                               vfork clone-thread clone-vm fork-exit-wait,
@@ -34,7 +32,6 @@
  *                               on other CPUs: the TLB shootdown (scale.c)
  */
 #include "bench.h"
-#include "futex.h"
 #include "kallsyms.h"
 #include "lib.h"
 #include "out.h"
@@ -57,8 +54,6 @@ int main(int argc, char **argv)
 {
 	if (argc < 2 || streq(argv[1], "semantics"))
 		return semantics();
-	if (streq(argv[1], "futex"))
-		return futex_suite();
 	want_samples = flag(argc, argv, "samples");
 	want_windows = flag(argc, argv, "windows");
 	if (streq(argv[1], "bench") && argc >= 4)

@@ -5,11 +5,5 @@
 /* semantics - fork/vfork/clone/wait4 checks, one line each and a summary
  * ("semantics: N ok, M failed"); 0 iff all passed, else 1. */
 int semantics(void);
-/* check - count and print one check: "ok @what", or "FAIL @what: got
- * @detail" (the other suites' checks too: futex.c). */
-void check(int cond, const char *what, long detail);
-/* check_summary - "@suite: N ok, M failed" for the checks so far; 0 iff
- * none failed, else 1. */
-int check_summary(const char *suite);
 
 #endif

@@ -92,17 +92,18 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 		vma = expand_stack(mm, addr);
 	if (!vma)
 		return -EFAULT;
-	/* PROT_NONE (a guard page): its PTEs, if any, are kernel-only */
-	if (!vma->prot || ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE)))
+	if ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE))
 		return -EFAULT;
 	pte = walk_pte(mm, va, true);
 	if (!pte)
 		return -ENOMEM;
+	/* PROT_NONE (a guard page): nothing is mapped for the user, and
+	 * what mprotect left mapped is kernel-only (no U bit) */
 	if (!(*pte & PTE_P))
-		return map_new_page(mm, va, vma->prot);
+		return vma->prot ? map_new_page(mm, va, vma->prot) : -EFAULT;
 	if ((error_code & PF_WRITE) && (*pte & PTE_COW))
 		return do_wp_page(mm, va, pte);
-	if (!(error_code & PF_WRITE) || (*pte & PTE_W)) {
+	if (vma->prot && (!(error_code & PF_WRITE) || (*pte & PTE_W))) {
 		invlpg(va);	/* a stale TLB entry: the PTE already allows it */
 		return 0;
 	}
