@@ -243,11 +243,86 @@ static void futex_guard_pages(void)
 	check(r == -12, "mprotect of an unmapped range is -ENOMEM", r);
 }
 
+/* in_child - @fn run in a forked child process, whose wait status this
+ * returns (its threads die with it) */
+static int in_child(int (*fn)(void))
+{
+	long pid = sys0(__NR_fork);
+
+	if (pid == 0)
+		sys_exit(fn());
+	return wait_child(pid);
+}
+
+static int forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		futex(&word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, 0, 0, 0);
+	return 0;
+}
+
+/* sleepers_then_exit_group - three threads asleep in FUTEX_WAIT for good,
+ * then exit_group(5) from the main thread */
+static int sleepers_then_exit_group(void)
+{
+	long moved = 0;
+
+	word = 0;
+	for (int i = 0; i < 3; i++)
+		start(&threads[i], forever, 0);
+	for (int i = 0; i < YIELD_LIMIT && moved < 3; i++) {
+		moved += futex(&word, FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG, 0, INT_MAX_, &word, 0);
+		sys0(__NR_sched_yield);
+	}
+	sys1(__NR_exit_group, moved == 3 ? 5 : 1);
+	return 1;
+}
+
+static volatile int *volatile target;
+static volatile long writes;
+
+static int writer(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		*target = (int)writes;
+		writes = writes + 1;
+	}
+	return 0;
+}
+
+/* write_protect_under_writer - a thread writes a page in a loop (on
+ * another CPU if there is one) while the main thread takes write access
+ * away: its next write must fault (every CPU's TLB flushed), and the fault
+ * ends the whole process with SIGSEGV before the main thread gives up */
+static int write_protect_under_writer(void)
+{
+	long map = sys6(__NR_mmap, 0, PAGE, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+
+	target = (volatile int *)map;
+	writes = 0;
+	start(&threads[0], writer, 0);
+	for (int i = 0; i < YIELD_LIMIT && writes < 1000; i++)
+		sys0(__NR_sched_yield);
+	if (writes < 1000)
+		return 2;
+	sys3(__NR_mprotect, map, PAGE, 1);
+	for (int i = 0; i < YIELD_LIMIT; i++)
+		sys0(__NR_sched_yield);
+	return 0;	/* the writer wrote on: a stale TLB entry somewhere */
+}
+
 int main(void)
 {
 	futex_errors();
 	futex_waiters();
 	futex_contended();
 	futex_guard_pages();
+	check(in_child(sleepers_then_exit_group) == 5 << 8,
+	      "exit_group ends threads asleep in FUTEX_WAIT (status 5)", 0);
+	check(in_child(write_protect_under_writer) == 11,
+	      "mprotect read-only under a writing thread: its next write is a SIGSEGV that ends "
+	      "the process", 0);
 	return check_summary("futex");
 }
