@@ -266,16 +266,17 @@ static int forever(void *arg)
  * then exit_group(5) from the main thread */
 static int sleepers_then_exit_group(void)
 {
-	long moved = 0;
+	long asleep = 0;
 
 	word = 0;
 	for (int i = 0; i < 3; i++)
 		start(&threads[i], forever, 0);
-	for (int i = 0; i < YIELD_LIMIT && moved < 3; i++) {
-		moved += futex(&word, FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG, 0, INT_MAX_, &word, 0);
+	/* a requeue onto the same word counts who sleeps there, moving nobody */
+	for (int i = 0; i < YIELD_LIMIT && asleep < 3; i++) {
+		asleep = futex(&word, FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG, 0, INT_MAX_, &word, 0);
 		sys0(__NR_sched_yield);
 	}
-	sys1(__NR_exit_group, moved == 3 ? 5 : 1);
+	sys1(__NR_exit_group, asleep == 3 ? 5 : 1);
 	return 1;
 }
 
