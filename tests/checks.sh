@@ -321,3 +321,25 @@ futex_same() {
 	FORKLAB_PROGRAM_ARGS=(--program build/user/forklab-futex)
 	(ulimit -c 0; on_forklab_and_here futex build/user/forklab-futex)
 }
+
+# forklab threads on both systems: every op has a row on each, and on each
+# pthread_create+join costs more than pthread_create alone and than the
+# raw clone+join, which costs more than the clone alone
+threads_bench() {
+	$FORKLAB threads --iters 5 --csv "$OUT/threads.csv" >"$OUT/threads.out" 2>&1 &&
+		awk -F, 'NR > 1 { p[$1 "/" $3] = $6; sys[$1] = 1 }
+		END {
+			n = 0
+			for (s in sys) {
+				n++
+				if (!(p[s "/clone-thread"] > 0 &&
+				      p[s "/clone-thread-join"] > p[s "/clone-thread"] &&
+				      p[s "/pthread-create"] > p[s "/clone-thread"] &&
+				      p[s "/pthread-create-join"] > p[s "/pthread-create"] &&
+				      p[s "/pthread-create-join"] > p[s "/clone-thread-join"])) {
+					print "threads: " s " out of order"; exit 1
+				}
+			}
+			if (n != 2) { print "threads: " n " systems, not 2"; exit 1 }
+		}' "$OUT/threads.csv"
+}
