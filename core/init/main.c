@@ -162,7 +162,9 @@ static __noreturn void run_program(const struct boot_info *bi, u64 free_before)
 		printk("forklab: after pid 1: %lu objects live, %ld pages unaccounted, %d tasks "
 		       "(%lu timer ticks, %lu preemptions)\n", live,
 		       (long)(free_before - nr_free_pages()), nr_threads, jiffies, nr_preemptions);
-		if (live || nr_free_pages() != free_before || nr_threads) {
+		if (futex_nr_waiting())
+			printk("forklab: %d futex waiters still queued\n", futex_nr_waiting());
+		if (live || nr_free_pages() != free_before || nr_threads || futex_nr_waiting()) {
 			printk("forklab: the fork path leaked; failing the run\n");
 			qemu_exit(FL_EXIT_FAIL);
 		}

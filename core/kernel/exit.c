@@ -107,6 +107,7 @@ __noreturn void do_group_exit(int exit_code)
 			if (t == current)
 				continue;
 			t->flags |= PF_GROUP_KILL;
+			smp_mb();	/* the flag before its state is read */
 			wake_up_process(t);
 		}
 	}

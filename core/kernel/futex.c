@@ -161,7 +161,17 @@ static long futex_wait(u64 uaddr, u32 val, bool shared)
 	list_add_tail(&q.list, &hb->chain);
 	atomic_inc(&futex_waiters);
 	for (;;) {
+		/* the state before the flag: exit_group sets the flag, then
+		 * wakes, so it either finds us asleep or we see the flag */
 		current->state = TASK_INTERRUPTIBLE;
+		smp_mb();
+		if (current->flags & PF_GROUP_KILL) {
+			current->state = TASK_RUNNING;
+			list_del(&q.list);
+			atomic_dec(&futex_waiters);
+			spin_unlock(q.lock_ptr);
+			return -EINTR;
+		}
 		spin_unlock(q.lock_ptr);
 		schedule();
 		/* woken, or asked to leave (exit_group), or moved */
@@ -174,13 +184,8 @@ static long futex_wait(u64 uaddr, u32 val, bool shared)
 				break;
 			spin_unlock(lock);	/* requeued meanwhile: its new bucket */
 		}
-		if (current->flags & PF_GROUP_KILL) {
-			list_del(&q.list);
-			atomic_dec(&futex_waiters);
-			spin_unlock(lock);
-			return -EINTR;
-		}
-		/* still queued: a spurious wake-up; sleep again under the lock */
+		/* still queued: exit_group, or a spurious wake-up (a child's
+		 * exit wakes its parent): look again under the lock */
 	}
 }
 
