@@ -1,8 +1,11 @@
 /* tests/programs/musl_threads.c - an ordinary threaded C program built with
  * musl-gcc -static: pthread_create, pthread_join, a mutex, condition
  * variables (signal and broadcast), a detached thread (musl unmaps its
- * stack while it runs on it, then exits). make check runs it as pid 1 on
+ * stack while it runs on it, then exits), and threads created until
+ * pthread_create fails or MAX_BLOCKED exist (forklab's VMA slots run out
+ * first: the failure path; Linux's do not). make check runs it as pid 1 on
  * forklab and on this Linux host and compares the lines; it exits 0. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 
 #define NR_WORKERS	6
 #define INCREMENTS	2000
+#define MAX_BLOCKED	40
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t started_cv = PTHREAD_COND_INITIALIZER;
@@ -74,6 +78,36 @@ static void *detached(void *arg)
 	return NULL;
 }
 
+/* blocked - waits for the mutex main holds */
+static void *blocked(void *arg)
+{
+	pthread_mutex_lock(&lock);
+	pthread_mutex_unlock(&lock);
+	return arg;
+}
+
+/* create_until_failure - threads that block until main lets them go, made
+ * until pthread_create fails (EAGAIN) or MAX_BLOCKED exist; all joined.
+ * The count is not printed: it differs between systems. */
+static int create_until_failure(void)
+{
+	pthread_t t[MAX_BLOCKED];
+	int n = 0, r = 0, joined = 0;
+
+	pthread_mutex_lock(&lock);
+	while (n < MAX_BLOCKED && !(r = pthread_create(&t[n], NULL, blocked, (void *)(long)n)))
+		n++;
+	pthread_mutex_unlock(&lock);
+	for (int i = 0; i < n; i++) {
+		void *res;
+
+		joined += !pthread_join(t[i], &res) && (long)res == i;
+	}
+	printf("threads: created until %s, every one joined\n",
+	       r == EAGAIN || n == MAX_BLOCKED ? "EAGAIN or the program's limit" : "another error");
+	return joined != n || n < 1;
+}
+
 int main(void)
 {
 	pthread_t tid[NR_WORKERS], d;
@@ -119,5 +153,6 @@ int main(void)
 	}
 	printf("threads: counter %d (expected %d)\n", counter, NR_WORKERS * INCREMENTS);
 	printf("threads: joined %d workers\n", NR_WORKERS);
+	failed |= create_until_failure();
 	return failed || counter != NR_WORKERS * INCREMENTS;
 }
