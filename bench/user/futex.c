@@ -243,6 +243,32 @@ static void futex_guard_pages(void)
 	check(r == -12, "mprotect of an unmapped range is -ENOMEM", r);
 }
 
+static volatile int settid_word;
+
+static int settid_child(void *arg)
+{
+	(void)arg;
+	return settid_word == (int)sys0(__NR_gettid) ? 0 : 1;
+}
+
+/* clone_child_settid - a forked child (no CLONE_VM) finds its tid in its
+ * own copy of the word, on a page the two share copy-on-write */
+static void clone_child_settid(void)
+{
+	long pid;
+	int status;
+
+	if (!threads[0].stack)
+		threads[0].stack = map_stack();
+	settid_word = 1;
+	pid = clone_thread(CLONE_CHILD_SETTID | SIGCHLD, threads[0].stack + STACK_SIZE, 0,
+			   (int *)&settid_word, 0, settid_child, 0);
+	status = wait_child(pid);
+	check(pid > 0 && status == 0 && settid_word == 1,
+	      "CLONE_CHILD_SETTID: the child's tid in its own copy of the word, ours untouched",
+	      status);
+}
+
 /* in_child - @fn run in a forked child process, whose wait status this
  * returns (its threads die with it) */
 static int in_child(int (*fn)(void))
@@ -320,6 +346,7 @@ int main(void)
 	futex_waiters();
 	futex_contended();
 	futex_guard_pages();
+	clone_child_settid();
 	check(in_child(sleepers_then_exit_group) == 5 << 8,
 	      "exit_group ends threads asleep in FUTEX_WAIT (status 5)", 0);
 	check(in_child(write_protect_under_writer) == 11,

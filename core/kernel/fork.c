@@ -450,14 +450,7 @@ long kernel_clone(struct kernel_clone_args *args)
 	nr = p->pid;
 	if (clone_flags & CLONE_PARENT_SETTID)
 		put_user_u32(nr, args->parent_tid);
-	if (p->set_child_tid) {
-		/* the child's own memory: for CLONE_VM the same as ours */
-		struct mm_struct *saved = current->mm;
-
-		switch_mm(p->mm);
-		put_user_u32(nr, p->set_child_tid);
-		switch_mm(saved);
-	}
+	/* CLONE_CHILD_SETTID: the child stores its tid itself (schedule_tail) */
 	if (clone_flags & CLONE_VFORK) {
 		p->vfork_done = &vfork;
 		init_completion(&vfork);
