@@ -113,6 +113,17 @@ $(BUILD)/user/musl-spawn: tests/programs/musl_spawn.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# A threaded musl program (pthread_create/join, mutex, condition variables):
+# make check compares its lines on forklab with its lines on this host.
+$(BUILD)/user/musl-threads: tests/programs/musl_threads.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
+
+# pthread_create+join against the raw clone-thread (forklab threads).
+$(BUILD)/user/musl-pthread-bench: bench/musl/pthread_bench.c bench/tsc.h
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
+
 # The L1's /init of `forklab nested` (forklab under a genuine kvm_amd).
 $(BUILD)/nested/init: tools/nested/init.c
 	@mkdir -p $(dir $@)

@@ -356,3 +356,62 @@ nested_linux() {
 		>"$OUT/run.out" 2>&1 && grep -q '"kvm_amd_params": "npt=1"' "$OUT/run/meta.json" &&
 		python3 tests/tools/checks.py linux-rows "$OUT/run/results.csv"
 }
+
+# on_forklab_and_here NAME PROGRAM ARGS... - PROGRAM's lines (those not from
+# the kernel) on forklab with 1, 2 and 4 CPUs under TCG and 2 and 4 under
+# icount equal its lines run on this host; every run exits 0 with nothing
+# leaked (forklab boot fails a run that leaks)
+on_forklab_and_here() {
+	local name=$1 prog=$2 m n
+	shift 2
+	"$prog" "$@" >"$OUT/$name-host.txt" || { echo "$name: fails on this host"; return 1; }
+	for m in tcg:1 tcg:2 tcg:4 icount:2 icount:4; do
+		n=${m#*:}
+		m=${m%:*}
+		if ! $FORKLAB boot --mode "$m" --smp "$n" --quiet --timeout 120 \
+			--log "$OUT/$name-$m-$n.log" "${FORKLAB_PROGRAM_ARGS[@]}" >/dev/null 2>&1; then
+			echo "$name: failed on forklab, $m, $n CPUs (see $OUT/$name-$m-$n.log)"
+			return 1
+		fi
+		sed -n '/^forklab: running /,/^forklab: after pid 1/p' "$OUT/$name-$m-$n.log" |
+			grep -v '^forklab' >"$OUT/$name-$m-$n.txt"
+		if ! cmp -s "$OUT/$name-host.txt" "$OUT/$name-$m-$n.txt"; then
+			echo "$name: forklab ($m, $n CPUs) printed other lines than this host:"
+			diff "$OUT/$name-host.txt" "$OUT/$name-$m-$n.txt" | head -5
+			return 1
+		fi
+	done
+	echo "$name: the same $(wc -l <"$OUT/$name-host.txt") lines on this host and on forklab"
+}
+
+musl_threads_same() {
+	FORKLAB_PROGRAM_ARGS=(--program build/user/musl-threads)
+	on_forklab_and_here musl-threads build/user/musl-threads
+}
+
+futex_same() {
+	FORKLAB_PROGRAM_ARGS=(--program build/user/forklab-futex)
+	(ulimit -c 0; on_forklab_and_here futex build/user/forklab-futex)
+}
+
+# forklab threads on both systems: every op has a row on each, and on each
+# pthread_create+join costs more than pthread_create alone and than the
+# raw clone+join, which costs more than the clone alone
+threads_bench() {
+	$FORKLAB threads --iters 5 --csv "$OUT/threads.csv" >"$OUT/threads.out" 2>&1 &&
+		awk -F, 'NR > 1 { p[$1 "/" $3] = $6; sys[$1] = 1 }
+		END {
+			n = 0
+			for (s in sys) {
+				n++
+				if (!(p[s "/clone-thread"] > 0 &&
+				      p[s "/clone-thread-join"] > p[s "/clone-thread"] &&
+				      p[s "/pthread-create"] > p[s "/clone-thread"] &&
+				      p[s "/pthread-create-join"] > p[s "/pthread-create"] &&
+				      p[s "/pthread-create-join"] > p[s "/clone-thread-join"])) {
+					print "threads: " s " out of order"; exit 1
+				}
+			}
+			if (n != 2) { print "threads: " n " systems, not 2"; exit 1 }
+		}' "$OUT/threads.csv"
+}

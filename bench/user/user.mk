@@ -5,10 +5,18 @@ USER_CFLAGS := -static -nostdlib -ffreestanding -fno-pie -no-pie -fno-stack-prot
 	       -Icore $(UEXTRA)	# -Icore: only core/uapi, the Linux ABI numbers shared with the kernel
 # One file per job; main.c dispatches. budget.h, fork_ops.h and ../tsc.h
 # are shared with the kernel.
-USER_SRCS := main.c out.c lib.c sys.c semantics.c bench.c stress.c kallsyms.c scale.c spawn.c start.S
-USER_HDRS := bench.h budget.h fork_ops.h kallsyms.h lib.h out.h scale.h scale_ops.h semantics.h spawn.h spawn_ops.h \
+USER_SRCS := main.c out.c lib.c sys.c check.c semantics.c bench.c stress.c kallsyms.c scale.c spawn.c start.S
+USER_HDRS := bench.h budget.h check.h fork_ops.h kallsyms.h lib.h out.h scale.h scale_ops.h semantics.h spawn.h spawn_ops.h \
 	     stress.h sys.h types.h ../tsc.h ../vpmu_marker.h
 $(BUILD)/user/forklab-user: $(addprefix bench/user/,$(USER_SRCS) $(USER_HDRS)) \
+		$(wildcard core/uapi/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)
+
+# The futex suite, a program of its own: forklab-user's pages stay as they
+# are (pt=copy copies every one of them at fork; the gate counts that).
+FUTEX_SRCS := futex.c check.c out.c lib.c sys.c start.S
+$(BUILD)/user/forklab-futex: $(addprefix bench/user/,$(FUTEX_SRCS) check.h out.h sys.h types.h) \
 		$(wildcard core/uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)

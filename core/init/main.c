@@ -9,6 +9,7 @@
 #include "pid/pid.h"
 #include "kernel/task.h"
 #include "fs/fs.h"
+#include "kernel/futex.h"
 #include "kernel/syscall.h"
 #include "x86/io.h"
 #include "mm/kmem.h"
@@ -163,7 +164,9 @@ static __noreturn void run_program(const struct boot_info *bi, u64 free_before)
 		printk("forklab: after pid 1: %lu objects live, %ld pages unaccounted, %d tasks "
 		       "(%lu timer ticks, %lu preemptions)\n", live,
 		       (long)(free_before - nr_free_pages()), nr_threads, jiffies, nr_preemptions);
-		if (live || nr_free_pages() != free_before || nr_threads) {
+		if (futex_nr_waiting())
+			printk("forklab: %d futex waiters still queued\n", futex_nr_waiting());
+		if (live || nr_free_pages() != free_before || nr_threads || futex_nr_waiting()) {
 			printk("forklab: the fork path leaked; failing the run\n");
 			qemu_exit(FL_EXIT_FAIL);
 		}
@@ -247,6 +250,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	timer_init(kparams.hz != HZ_AUTO ? kparams.hz :
 		   kparams.mode == MODE_BENCH ? 0 : HZ_DEFAULT);
 	sched_init();
+	futex_init();
 	fpu_init();
 	syscall_init();
 	smp_boot_cpus(bi, (int)kparams.maxcpus);

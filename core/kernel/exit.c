@@ -8,19 +8,19 @@
 #include "lib/printk.h"
 #include "lib/atomic.h"
 #include "kernel/smp.h"
+#include "kernel/futex.h"
 
 /* tasklist_lock - the task list, every parent/child and thread-group
  * linkage, nr_threads, and the exit states a parent waits for. */
 DEFINE_SPINLOCK(tasklist_lock);
 
 /* mm_release - what the parent of a vfork or a CLONE_CHILD_CLEARTID thread
- * waits for: the child is done with the memory it shared. */
+ * waits for: the child is done with the memory it shared (its tid word
+ * cleared and one futex waiter there woken: pthread_join's). */
 void mm_release(struct task_struct *tsk)
 {
-	if (tsk->clear_child_tid && tsk->mm) {
-		put_user_u32(0, tsk->clear_child_tid);	/* a futex wake would go here */
-		tsk->clear_child_tid = 0;
-	}
+	if (tsk->clear_child_tid && tsk->mm)
+		futex_exit_release(tsk);
 	if (tsk->vfork_done) {
 		complete(tsk->vfork_done);
 		tsk->vfork_done = NULL;
@@ -106,6 +106,7 @@ void group_kill(int exit_code)
 		sig->group_exit_code = exit_code;
 		list_for_each_entry(t, &sig->thread_head, thread_node) {
 			t->flags |= PF_GROUP_KILL;
+			smp_mb();	/* the flag before its state is read */
 			if (t != current)
 				wake_up_process(t);
 		}

@@ -369,6 +369,7 @@ struct task_struct *copy_process(struct kernel_clone_args *args)
 	INIT_LIST_HEAD(&p->thread_node);
 	p->set_child_tid = (clone_flags & CLONE_CHILD_SETTID) ? args->child_tid : 0;
 	p->clear_child_tid = (clone_flags & CLONE_CHILD_CLEARTID) ? args->child_tid : 0;
+	p->robust_list = 0;
 
 	retval = copy_files(clone_flags, p);
 	if (retval)
@@ -468,14 +469,7 @@ long kernel_clone(struct kernel_clone_args *args)
 	nr = p->pid;
 	if (clone_flags & CLONE_PARENT_SETTID)
 		put_user_u32(nr, args->parent_tid);
-	if (p->set_child_tid) {
-		/* the child's own memory: for CLONE_VM the same as ours */
-		struct mm_struct *saved = current->mm;
-
-		switch_mm(p->mm);
-		put_user_u32(nr, p->set_child_tid);
-		switch_mm(saved);
-	}
+	/* CLONE_CHILD_SETTID: the child stores its tid itself (schedule_tail) */
 	if (clone_flags & CLONE_VFORK) {
 		p->vfork_done = &vfork;
 		init_completion(&vfork);

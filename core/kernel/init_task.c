@@ -3,6 +3,7 @@
  * exec_into, and started in user mode. The idle task then reaps until
  * every user task is gone. */
 #include "kernel/task.h"
+#include "kernel/futex.h"
 #include "lib/printk.h"
 #include "mm/mm.h"
 #include "fs/fs.h"
@@ -116,7 +117,8 @@ int run_user_program(const void *image, u64 size, const char *const *argv)
 		 * wake anybody (active is read first: an exiting task is a
 		 * zombie before it stops being active) */
 		if (!sched_nr_active() && !has_zombie_child(&idle_task) && user_tasks_left()) {
-			printk("forklab: every user task is blocked (deadlock); giving up\n");
+			printk("forklab: every user task is blocked (deadlock: %d of them in "
+			       "FUTEX_WAIT); giving up\n", futex_nr_waiting());
 			return -EAGAIN;
 		}
 		if (!has_zombie_child(&idle_task))

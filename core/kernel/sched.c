@@ -20,6 +20,7 @@
 #include "kernel/probe.h"
 #include "x86/sections.h"
 #include "x86/smp.h"
+#include "x86/uaccess.h"
 
 LIST_HEAD(task_list);
 
@@ -292,12 +293,17 @@ static __attribute__((always_inline)) inline void finish_task_switch(struct task
 		release_task(prev);
 }
 
-/* schedule_tail - first code a new task runs (from ret_from_fork). */
+/* schedule_tail - first code a new task runs (from ret_from_fork); a
+ * CLONE_CHILD_SETTID child stores its tid in its own memory here, as in
+ * Linux (from the parent, a fault on the child's copy-on-write page would
+ * be resolved against the parent's mm). */
 void schedule_tail(struct task_struct *prev)
 {
 	finish_task_switch(prev);
 	fork_probe_child_run(current->probe_row);
 	current->probe_row = -1;
+	if (unlikely(current->set_child_tid))
+		put_user_u32(current->pid, current->set_child_tid);
 }
 
 static void context_switch(struct runqueue *rq, struct task_struct *prev,

@@ -115,6 +115,7 @@ struct task_struct {
 	u64 cpus_allowed;		/* affinity: bit n, CPU n (sched_setaffinity) */
 	long probe_row;			/* fork probe log row of the call that made it, or -1 */
 	u64 set_child_tid, clear_child_tid;	/* user addresses */
+	u64 robust_list;		/* set_robust_list's head (stored, not walked) */
 	struct thread_struct thread;
 	char comm[TASK_COMM_LEN];
 	/* padding up to tasksize= follows the struct in the same object */

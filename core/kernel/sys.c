@@ -2,7 +2,7 @@
  * ids, yielding, its TLS base (arch_prctl), its clear-tid address, and the
  * thread group's resource limits (getrlimit, setrlimit, prlimit64), and
  * which CPUs it may run on (sched_setaffinity, sched_getaffinity) and which
- * it runs on (getcpu). */
+ * it runs on (getcpu), and its robust-futex list (set/get_robust_list). */
 #include "kernel/syscalls.h"
 #include "kernel/task.h"
 #include "pid/pid.h"
@@ -10,6 +10,7 @@
 #include "x86/io.h"
 #include "x86/layout.h"
 #include "x86/uaccess.h"
+#include "uapi/futex.h"
 
 #define ARCH_SET_FS	0x1002
 #define ARCH_GET_FS	0x1003
@@ -136,6 +137,31 @@ long sys_getcpu(u64 ucpu, u64 unode, u64 unused)
 	if (ucpu && put_user_u32(smp_processor_id(), ucpu))
 		return -EFAULT;
 	if (unode && put_user_u32(0, unode))
+		return -EFAULT;
+	return 0;
+}
+
+/* sys_set_robust_list - remember the caller's robust-futex list head;
+ * 0, or -EINVAL for a size that is not the x86-64 head's. The list is not
+ * walked at exit (musl walks its own in pthread_exit; a process killed with
+ * robust mutexes held leaves their owners' bits set). */
+long sys_set_robust_list(u64 head, u64 len)
+{
+	if (len != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	current->robust_list = head;
+	return 0;
+}
+
+/* sys_get_robust_list - the head of @pid's list (0: the caller) into
+ * *@uhead and its size into *@ulen; 0, -ESRCH, -EFAULT. */
+long sys_get_robust_list(u64 pid, u64 uhead, u64 ulen)
+{
+	struct task_struct *t = affinity_task(pid);
+
+	if (!t)
+		return -ESRCH;
+	if (put_user_u64(t->robust_list, uhead) || put_user_u64(ROBUST_LIST_HEAD_SIZE, ulen))
 		return -EFAULT;
 	return 0;
 }

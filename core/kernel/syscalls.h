@@ -27,6 +27,10 @@ long sys_prlimit64(u64 pid, u64 resource, u64 unew, u64 uold);
 long sys_sched_setaffinity(u64 pid, u64 len, u64 umask);
 long sys_sched_getaffinity(u64 pid, u64 len, u64 umask);
 long sys_getcpu(u64 ucpu, u64 unode, u64 unused);
+long sys_set_robust_list(u64 head, u64 len);
+long sys_get_robust_list(u64 pid, u64 uhead, u64 ulen);
+/* kernel/futex.c */
+long sys_futex(u64 uaddr, u64 op, u64 val, u64 utime, u64 uaddr2, u64 val3);
 /* kernel/signal.c: accepted and ignored */
 long sys_rt_sigaction(u64 sig, u64 act, u64 oact, u64 size);
 long sys_rt_sigprocmask(u64 how, u64 set, u64 oset, u64 size);
@@ -57,5 +61,8 @@ long sys_pipe2(u64 ufds, u64 flags);
 long sys_brk(u64 brk);
 long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off);
 long sys_munmap(u64 addr, u64 len);
+long sys_madvise(u64 start, u64 len, u64 advice);
+/* mm/mprotect.c */
+long sys_mprotect(u64 start, u64 len, u64 prot);
 
 #endif

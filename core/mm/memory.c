@@ -103,7 +103,8 @@ static struct vm_area *expand_stack(struct mm_struct *mm, u64 addr)
 	return NULL;
 }
 
-int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+/* __handle_mm_fault - handle_mm_fault with @mm's page_table_lock held. */
+static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 {
 	struct vm_area *vma = find_vma(mm, addr);
 	u64 va = addr & PAGE_MASK, *pte;
@@ -117,15 +118,31 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 	pte = walk_pte(mm, va, true);
 	if (!pte)
 		return -ENOMEM;
+	/* PROT_NONE (a guard page): nothing is mapped for the user, and
+	 * what mprotect left mapped is kernel-only (no U bit) */
 	if (!(*pte & PTE_P))
-		return map_new_page(mm, va, vma->prot);
+		return vma->prot ? map_new_page(mm, va, vma->prot) : -EFAULT;
 	if ((error_code & PF_WRITE) && (*pte & PTE_COW))
 		return do_wp_page(mm, va, pte);
-	if (!(error_code & PF_WRITE) || (*pte & PTE_W)) {
+	if (vma->prot && (!(error_code & PF_WRITE) || (*pte & PTE_W))) {
 		invlpg(va);	/* a stale TLB entry: the PTE already allows it */
 		return 0;
 	}
 	return -EFAULT;
+}
+
+/* handle_mm_fault - under @mm's page_table_lock when @mm has several
+ * users (mm_shared): its threads fault, map and unmap on several CPUs. */
+int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+{
+	int r;
+
+	if (unlikely(mm_shared(mm)))
+		spin_lock(&mm->page_table_lock);
+	r = __handle_mm_fault(mm, addr, error_code);
+	if (unlikely(held_by_current(&mm->page_table_lock)))
+		spin_unlock(&mm->page_table_lock);
+	return r;
 }
 
 void *user_page_address(struct mm_struct *mm, u64 va)

@@ -209,15 +209,22 @@ void mmput(struct mm_struct *mm)
 struct mm_struct *dup_mm(struct mm_struct *old)
 {
 	struct mm_struct *mm = mm_alloc();
+	int r;
 
 	if (!mm)
 		return NULL;
+	/* the parent's other threads, if any, wait (see mm_shared) */
+	if (unlikely(mm_shared(old)))
+		spin_lock(&old->page_table_lock);
 	memcpy(mm->vma, old->vma, old->nr_vmas * sizeof(mm->vma[0]));
 	mm->nr_vmas = old->nr_vmas;
 	mm->start_brk = old->start_brk;
 	mm->brk = old->brk;
 	mm->mmap_top = old->mmap_top;
-	if (pt_ops_current->copy_page_range(mm, old)) {
+	r = pt_ops_current->copy_page_range(mm, old);
+	if (unlikely(held_by_current(&old->page_table_lock)))
+		spin_unlock(&old->page_table_lock);
+	if (r) {
 		exit_mmap(mm);
 		return NULL;
 	}

@@ -114,12 +114,24 @@ static inline void switch_mm(struct mm_struct *mm)
 }
 
 
+/* mm_shared - whether another task uses @mm too. A task alone in its mm
+ * is its only writer (only its own clone could add a user meanwhile), so
+ * a single-threaded process's faults and forks skip the page_table_lock
+ * and pay a compare (the system calls that change VMAs always lock). */
+static inline bool mm_shared(const struct mm_struct *mm)
+{
+	return *(const volatile int *)&mm->mm_users != 1;
+}
+
 /* vma_add - add [start, end) with @prot; returns 0, -EINVAL or -ENOMEM. */
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot);
 /* vma_resize - move the end of the VMA at @start from @old_end to @new_end
  * (creating it if @old_end == @start, removing it if @new_end == @start);
  * 0, -EINVAL (overlap) or -ENOMEM. */
 int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end);
+/* vma_split - cut @vma in two at @addr (the upper part a new VMA): 0
+ * (also when @addr is not inside it), or -ENOMEM when no slot is left. */
+int vma_split(struct mm_struct *mm, struct vm_area *vma, u64 addr);
 /* vma_remove - unmap [start, end) (whole VMAs only); returns 0 or -EINVAL. */
 int vma_remove(struct mm_struct *mm, u64 start, u64 end);
 /* find_vma - the VMA holding @addr, or NULL. Inline: the fault path asks. */

@@ -1,5 +1,6 @@
 /* core/mm/mmap.c - the VMAs of an address space and the system calls that
- * change them: brk, mmap (private anonymous memory) and munmap. */
+ * change them: brk, mmap (private anonymous memory), munmap and madvise
+ * (mprotect is in mprotect.c). */
 #include "mm/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/syscalls.h"
@@ -8,6 +9,10 @@
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
 #define BRK_MAX		(1UL << 30)	/* heap limit */
+#define MADV_NORMAL	0
+#define MADV_WILLNEED	3
+#define MADV_DONTNEED	4
+#define MADV_FREE	8
 
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 {
@@ -40,6 +45,47 @@ static void unmap_range(struct mm_struct *mm, u64 start, u64 end)
 	}
 	if (unmapped)
 		flush_tlb_mm(mm);	/* the other CPUs running this mm */
+}
+
+int vma_split(struct mm_struct *mm, struct vm_area *vma, u64 addr)
+{
+	if (addr <= vma->start || addr >= vma->end || !IS_ALIGNED(addr, PAGE_SIZE))
+		return 0;
+	if (mm->nr_vmas >= MM_MAX_VMAS)
+		return -ENOMEM;
+	mm->vma[mm->nr_vmas] = *vma;
+	mm->vma[mm->nr_vmas++].start = addr;
+	vma->end = addr;
+	return 0;
+}
+
+/* do_munmap - unmap [start, end), page-aligned, whatever it covers: VMAs
+ * inside go, VMAs across its ends are split first (Linux's do_vmi_munmap);
+ * 0, or -ENOMEM when a split finds no free VMA slot (nothing changed). */
+static int do_munmap(struct mm_struct *mm, u64 start, u64 end)
+{
+	int splits = 0;
+
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		const struct vm_area *v = &mm->vma[i];
+
+		splits += (v->start < start && v->end > start) + (v->start < end && v->end > end);
+	}
+	if (mm->nr_vmas + splits > MM_MAX_VMAS)
+		return -ENOMEM;
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		vma_split(mm, &mm->vma[i], start);
+		vma_split(mm, &mm->vma[i], end);
+	}
+	for (int i = 0; i < mm->nr_vmas;) {
+		struct vm_area *v = &mm->vma[i];
+
+		if (v->start >= start && v->end <= end)
+			vma_remove(mm, v->start, v->end);	/* moves the last one here */
+		else
+			i++;
+	}
+	return 0;
 }
 
 int vma_remove(struct mm_struct *mm, u64 start, u64 end)
@@ -78,31 +124,31 @@ int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end)
 }
 
 /* sys_brk - move the end of the heap; returns the new break, or the old
- * one when the move is refused (Linux's convention). */
+ * one when the move is refused (Linux's convention). The system calls here
+ * hold the mm's page_table_lock: its other threads may fault meanwhile. */
 long sys_brk(u64 brk)
 {
 	struct mm_struct *mm = current->mm;
-	u64 old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(brk, PAGE_SIZE);
+	u64 old_end, new_end;
+	long r = brk;
 
-	if (brk < mm->start_brk || brk > mm->start_brk + BRK_MAX)
-		return mm->brk;
-	if (new_end != old_end && vma_resize(mm, mm->start_brk, old_end, new_end))
-		return mm->brk;
-	mm->brk = brk;
-	return brk;
+	spin_lock(&mm->page_table_lock);
+	old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
+	new_end = ALIGN_UP(brk, PAGE_SIZE);
+	if (brk < mm->start_brk || brk > mm->start_brk + BRK_MAX ||
+	    (new_end != old_end && vma_resize(mm, mm->start_brk, old_end, new_end)))
+		r = mm->brk;
+	mm->brk = r;
+	spin_unlock(&mm->page_table_lock);
+	return r;
 }
 
-/* sys_mmap - private anonymous memory only, placed top-down. */
-long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+/* __mmap - sys_mmap's placement with the lock held. */
+static long __mmap(struct mm_struct *mm, u64 addr, u64 size, u64 prot, u64 flags)
 {
-	struct mm_struct *mm = current->mm;
-	u64 size = ALIGN_UP(len, PAGE_SIZE), start;
+	u64 start;
 	int r;
 
-	(void)off;
-	if (!len || size < len || !(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE) ||
-	    (long)fd != -1 || (prot & ~7UL))
-		return -EINVAL;
 	if (flags & MAP_FIXED) {
 		start = addr;
 	} else {
@@ -118,7 +164,67 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	return start;
 }
 
+/* sys_mmap - private anonymous memory only, placed top-down. */
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
+{
+	struct mm_struct *mm = current->mm;
+	u64 size = ALIGN_UP(len, PAGE_SIZE);
+	long r;
+
+	(void)off;
+	if (!len || size < len || !(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE) ||
+	    (long)fd != -1 || (prot & ~7UL))
+		return -EINVAL;
+	spin_lock(&mm->page_table_lock);
+	r = __mmap(mm, addr, size, prot, flags);
+	spin_unlock(&mm->page_table_lock);
+	return r;
+}
+
+/* sys_munmap - unmap [addr, addr + len) whatever it covers (a thread's
+ * guard page and stack in one call, or part of one mapping); 0, -EINVAL
+ * (unaligned, empty, outside user space), -ENOMEM (no VMA slot to split). */
 long sys_munmap(u64 addr, u64 len)
 {
-	return vma_remove(current->mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
+	struct mm_struct *mm = current->mm;
+	u64 end = addr + ALIGN_UP(len, PAGE_SIZE);
+	int r;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || end <= addr || end > USER_SPACE_END)
+		return -EINVAL;
+	spin_lock(&mm->page_table_lock);
+	r = do_munmap(mm, addr, end);
+	spin_unlock(&mm->page_table_lock);
+	return r;
+}
+
+/* sys_madvise - MADV_NORMAL..MADV_WILLNEED are hints (0); MADV_DONTNEED
+ * and MADV_FREE (musl's free of a large chunk) drop the pages of the range
+ * now: anonymous memory reads back as zeros, which both allow. 0, -EINVAL
+ * (unaligned, unknown advice), -ENOMEM (a hole in the range). */
+long sys_madvise(u64 start, u64 len, u64 advice)
+{
+	struct mm_struct *mm = current->mm;
+	u64 end = start + ALIGN_UP(len, PAGE_SIZE);
+	long r = 0;
+
+	if (!IS_ALIGNED(start, PAGE_SIZE) || end < start || end > USER_SPACE_END)
+		return -EINVAL;
+	if (advice <= MADV_WILLNEED)
+		return 0;
+	if (advice != MADV_DONTNEED && advice != MADV_FREE)
+		return -EINVAL;
+	spin_lock(&mm->page_table_lock);
+	for (u64 va = start; va < end && !r;) {
+		struct vm_area *vma = find_vma(mm, va);
+
+		if (!vma) {
+			r = -ENOMEM;
+			break;
+		}
+		unmap_range(mm, va, MIN(end, vma->end));
+		va = vma->end;
+	}
+	spin_unlock(&mm->page_table_lock);
+	return r;
 }

@@ -15,6 +15,7 @@
 #define __NR_lstat		6
 #define __NR_lseek		8
 #define __NR_mmap		9
+#define __NR_mprotect		10
 #define __NR_munmap		11
 #define __NR_brk		12
 #define __NR_rt_sigaction	13
@@ -24,6 +25,7 @@
 #define __NR_writev		20
 #define __NR_pipe		22
 #define __NR_sched_yield	24
+#define __NR_madvise		28
 #define __NR_dup		32
 #define __NR_dup2		33
 #define __NR_getpid		39
@@ -41,12 +43,15 @@
 #define __NR_setrlimit		160
 #define __NR_mount		165
 #define __NR_gettid		186
+#define __NR_futex		202
 #define __NR_sched_setaffinity	203
 #define __NR_sched_getaffinity	204
 #define __NR_set_tid_address	218
 #define __NR_exit_group		231
 #define __NR_openat		257
 #define __NR_newfstatat		262
+#define __NR_set_robust_list	273
+#define __NR_get_robust_list	274
 #define __NR_dup3		292
 #define __NR_pipe2		293
 #define __NR_prlimit64		302

@@ -28,15 +28,16 @@ static int signal_for_trap(u64 vector)
 	}
 }
 
-/* kill_current - the task took a fatal trap: report it and exit as if
- * killed by the signal (wait status = signal number). */
+/* kill_current - the task took a fatal trap: report it and end its whole
+ * thread group as if killed by the signal (wait status = signal number),
+ * as a fatal signal's default action does on Linux. */
 __noreturn void kill_current(struct pt_regs *regs, u64 addr)
 {
 	int sig = signal_for_trap(regs->vector);
 
 	printk("forklab: pid %d killed by signal %d: trap %lu at rip %lx, addr %lx, error 0x%lx\n",
 	       current->pid, sig, regs->vector, regs->rip, addr, regs->error_code);
-	do_exit(sig);
+	do_group_exit(sig);
 }
 
 u64 syscalls_via_fault;

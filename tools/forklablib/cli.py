@@ -4,7 +4,7 @@ import os
 import sys
 
 from . import (catalog, compare, exitcodes, gate, linuxref, merge, nestedcmd, plot, profile, protocol,
-               qemu, report, run)
+               qemu, report, run, threads)
 from .ui import warn
 
 BOOT_EPILOG = """exit status:
@@ -147,7 +147,7 @@ def cmd_list(argv):
 
 
 COMMANDS = {"boot": cmd_boot, "test": cmd_test, "expect": cmd_expect, "list": cmd_list}
-for module in (run, merge, plot, report, compare, gate, linuxref, profile, nestedcmd):
+for module in (run, merge, plot, report, compare, gate, linuxref, profile, nestedcmd, threads):
     COMMANDS.update(module.COMMANDS)
 
 
