@@ -111,7 +111,7 @@ $(BUILD)/user/musl-fork: tests/programs/musl_fork.c
 # on Linux and on forklab.
 $(BUILD)/user/musl-spawn: tests/programs/musl_spawn.c
 	@mkdir -p $(dir $@)
-	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
 
 # A threaded musl program (pthread_create/join, mutex, condition variables):
 # make check compares its lines on forklab with its lines on this host.

@@ -1,7 +1,8 @@
 /* tests/programs/musl_spawn.c - what fork is used for, through musl's own
  * functions (built with musl-gcc -static): posix_spawn, fork+execve,
  * vfork+execve, pipes, dup2/dup3/fcntl, close-on-exec, close_range,
- * waitpid, SIGPIPE, exec's errors, and reading a file. It prints the same
+ * waitpid, SIGPIPE, exec's errors, reading a file, and threads that spawn
+ * and fork+exec while their siblings run (pthread_create/join). It prints the same
  * lines on Linux and on forklab (make check compares them), one "ok WHAT"
  * or "FAIL WHAT: got N" per check, then a summary; exit 0 iff all ok.
  *
@@ -15,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #define BIG_ARG		(200 * 1024)	/* over Linux's MAX_ARG_STRLEN (128 KiB) */
+#define SPAWN_THREADS	4		/* threads that each start a program */
 #define PIPE_BYTES	(100 * 1024)	/* through a pipe of 4 KiB (forklab) or 64 KiB */
 
 extern char **environ;
@@ -314,6 +317,49 @@ static int child_mode(int argc, char **argv)
 	return -1;
 }
 
+/* spawn_thread - thread @arg starts "self exit 10+i" (posix_spawn for even
+ * i, fork+execve for odd) and returns its wait status */
+static void *spawn_thread(void *arg)
+{
+	long i = (long)arg;
+	char code[24];
+	char *argv[] = { (char *)self, "exit", code, NULL };
+	pid_t pid;
+
+	snprintf(code, sizeof(code), "%ld", 10 + i);
+	if (i % 2 == 0) {
+		if (posix_spawn(&pid, self, NULL, NULL, argv, environ))
+			return (void *)-1L;
+	} else {
+		pid = fork();
+		if (pid == 0) {
+			execve(self, argv, environ);
+			_exit(127);
+		}
+		if (pid < 0)
+			return (void *)-1L;
+	}
+	return (void *)(long)wait_for(pid);
+}
+
+static void check_threads(void)
+{
+	pthread_t t[SPAWN_THREADS];
+	int created = 0, right = 0;
+
+	for (long i = 0; i < SPAWN_THREADS; i++)
+		created += pthread_create(&t[i], NULL, spawn_thread, (void *)i) == 0;
+	check(created == SPAWN_THREADS, "pthread_create: 4 threads", created);
+	for (long i = 0; i < created; i++) {
+		void *status = NULL;
+
+		if (pthread_join(t[i], &status) == 0 && (long)status == (10 + i) << 8)
+			right++;
+	}
+	check(right == SPAWN_THREADS,
+	      "pthread_join: each thread's posix_spawn or fork+execve child exited 10+i", right);
+}
+
 int main(int argc, char **argv)
 {
 	int r;
@@ -339,6 +385,7 @@ int main(int argc, char **argv)
 	check_spawn();
 	check_exec_errors();
 	check_pipes();
+	check_threads();
 	printf("musl_spawn: %d ok, %d failed\n", nr_ok, nr_failed);
 	return nr_failed ? 1 : 0;
 }
