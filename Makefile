@@ -63,11 +63,13 @@ $(BUILD)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
 
-# The user program is embedded in the kernel image (bench/embed.S).
+# The user programs are embedded in the kernel image (bench/embed.S).
 USER_PROG := $(BUILD)/user/forklab-user
-$(BUILD)/k/bench/embed.S.o: bench/embed.S $(USER_PROG)
+PARENT_PROG := $(BUILD)/user/forklab-parent
+$(BUILD)/k/bench/embed.S.o: bench/embed.S $(USER_PROG) $(PARENT_PROG)
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DUSER_PROGRAM='"$(USER_PROG)"' -c $< -o $@
+	$(CC) $(KASFLAGS) -DUSER_PROGRAM='"$(USER_PROG)"' -DPARENT_PROGRAM='"$(PARENT_PROG)"' \
+		-c $< -o $@
 
 $(BUILD)/forklab.elf: $(KOBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJS)

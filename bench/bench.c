@@ -20,6 +20,7 @@
 #include "pmu.h"
 #include "stats.h"
 #include "scale_bench.h"
+#include "parent_bench.h"
 #include "x86/sections.h"
 #include "lib/qemu_exit.h"
 
@@ -295,6 +296,8 @@ const struct bench benchmarks[] = {
 	  bench_scale, bench_scale_plan },
 	{ "tlb", "fork with 0..N-1 threads busy on other CPUs (TLB shootdowns)", "-", bench_tlb,
 	  bench_tlb_plan },
+	{ "parent", "fork against the parent's state: dirty, clean and 2 MiB pages, first writes, "
+	  "VMAs, threads", "pt", bench_parent, bench_parent_plan },
 };
 const int nr_benchmarks = ARRAY_SIZE(benchmarks);
 

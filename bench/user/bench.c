@@ -19,9 +19,7 @@
 
 #define MAX_SAMPLES		262144	/* measured calls per configuration, at most */
 
-/* timer_overhead - what an empty tsc_open/tsc_close pair reads, min over
- * many pairs; each sample has it taken off (measure_timer sets it). */
-static u64 timer_overhead;
+u64 timer_overhead;		/* see bench.h */
 static int timer_measured;
 
 /* the clone-thread op's thread words: ptid, ctid and a TLS block whose
@@ -29,13 +27,14 @@ static int timer_measured;
 static int thread_ptid, thread_ctid;
 static u64 tls_block[4];
 
-/* measure_timer - min and p50 of TIMER_PAIRS empty pairs, printed as a
- * "user_timer" line; the min becomes timer_overhead. */
 #define TIMER_PAIRS 256
-static void measure_timer(void)
+void measure_timer(void)
 {
 	u64 v[TIMER_PAIRS];
 
+	if (timer_measured)
+		return;
+	timer_measured = 1;
 	for (int i = 0; i < TIMER_PAIRS; i++) {
 		u64 t0 = tsc_open();
 
@@ -50,14 +49,6 @@ static void measure_timer(void)
 	putu(v[TIMER_PAIRS / 2 - 1]);
 	puts_(",cycles\n");
 	flush();
-}
-
-/* tsc_delta - @t1 - @t0 less the timer's own cost (never below 0). */
-static inline u64 tsc_delta(u64 t0, u64 t1)
-{
-	u64 d = t1 - t0;
-
-	return d > timer_overhead ? d - timer_overhead : 0;
 }
 
 /* samples - the measurements, on the heap (brk) at the size a run needs
@@ -154,9 +145,7 @@ static int touch_pages(u64 pages)
 	return 0;
 }
 
-/* print_result - sort @v[0..@n) and print it as the line
- * "result,OP,RSS,n,min,p50,p90,p99,max,mean,cycles". */
-static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
+void print_stats(const char *record, const char *op, u64 rss_pages, long live, u64 *v, u64 n)
 {
 	u64 sum = 0;
 
@@ -164,10 +153,15 @@ static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
 	sort(v, n);
 	for (u64 i = 0; i < n; i++)
 		sum += v[i];
-	puts_("result,");
+	puts_(record);
+	putc_(',');
 	puts_(op);
 	putc_(',');
 	putu(rss_pages);
+	if (live >= 0) {
+		putc_(',');
+		putu(live);
+	}
 	putc_(',');
 	putu(n);
 	putc_(',');
@@ -184,6 +178,12 @@ static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
 	putu(sum / n);
 	puts_(",cycles\n");
 	flush();
+}
+
+/* print_result - the "result" line of @op's @n samples @v. */
+static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
+{
+	print_stats("result", op, rss_pages, -1, v, n);
 }
 
 /* cow_write - fork once; the child times its first write to each resident
@@ -272,10 +272,7 @@ int bench(const char *op, u64 n, u64 rss_pages)
 
 	if (n > MAX_SAMPLES)
 		n = MAX_SAMPLES;
-	if (!timer_measured) {
-		measure_timer();
-		timer_measured = 1;
-	}
+	measure_timer();
 	if (!stack)
 		stack = map_stack();
 	if (!stack || !n)

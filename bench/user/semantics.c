@@ -8,8 +8,7 @@
 
 static int nr_ok, nr_failed;		/* checks so far, by outcome */
 
-/* check - count and print one check: "ok @what", or "FAIL @what: got @detail". */
-static void check(int cond, const char *what, long detail)
+void check(int cond, const char *what, long detail)
 {
 	if (cond) {
 		nr_ok++;
@@ -342,7 +341,13 @@ int semantics(void)
 	semantics_orphan();
 	semantics_memory();
 	semantics_affinity();
-	puts_("semantics: ");
+	return check_summary("semantics");
+}
+
+int check_summary(const char *name)
+{
+	puts_(name);
+	puts_(": ");
 	putu(nr_ok);
 	puts_(" ok, ");
 	putu(nr_failed);

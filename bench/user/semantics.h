@@ -6,4 +6,9 @@
  * ("semantics: N ok, M failed"); 0 iff all passed, else 1. */
 int semantics(void);
 
+/* check - count and print one check: "ok @what", or "FAIL @what: got @detail". */
+void check(int cond, const char *what, long detail);
+/* check_summary - "@name: N ok, M failed"; 0 iff none failed. */
+int check_summary(const char *name);
+
 #endif

@@ -12,3 +12,15 @@ $(BUILD)/user/forklab-user: $(addprefix bench/user/,$(USER_SRCS) $(USER_HDRS)) \
 		$(wildcard core/uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)
+
+# forklab-parent (parent.c): fork against the parent's state, a program of
+# its own so that forklab-user's pages, which every fork benchmark copies,
+# stay what they were. It shares the library files, semantics.c's checks
+# and bench.c's timing.
+PARENT_SRCS := parent_main.c parent.c semantics.c bench.c out.c lib.c sys.c start.S
+PARENT_HDRS := parent.h parent_ops.h semantics.h bench.h budget.h fork_ops.h lib.h out.h sys.h types.h \
+	       ../tsc.h ../vpmu_marker.h
+$(BUILD)/user/forklab-parent: $(addprefix bench/user/,$(PARENT_SRCS) $(PARENT_HDRS)) \
+		$(wildcard core/uapi/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)

@@ -173,7 +173,9 @@ static __attribute__((always_inline)) inline void free_pgtables(struct mm_struct
 	}
 }
 
-void exit_mmap(struct mm_struct *mm)
+/* exit_mmap_4k - exit_mmap while no VMA is VM_HUGEPAGE (exit_mmap_thp,
+ * huge_memory.c, zaps the huge entries and then calls it). */
+void exit_mmap_4k(struct mm_struct *mm)
 {
 	/* CPUs that keep it loaded lazily (this one too) leave it first */
 	if (mm->cpu_mask)
@@ -189,6 +191,10 @@ void exit_mmap(struct mm_struct *mm)
 		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
 	kmem_cache_free(mm_cachep, mm);
 }
+
+/* 4 KiB only until the first VM_HUGEPAGE VMA (thp_static_enable): a
+ * tail call through a pointer costs what a direct one does */
+void (*exit_mmap)(struct mm_struct *mm) = exit_mmap_4k;
 
 void pt_tree_free(u64 *pgd, u64 pages)
 {

@@ -33,6 +33,7 @@ struct vm_area {
 	u32 flags;			/* VM_GROWSDOWN */
 };
 #define VM_GROWSDOWN	1		/* the stack: a fault below extends it (expand_stack) */
+#define VM_HUGEPAGE	2		/* anonymous mmap under thp=always: 2 MiB pages where they fit */
 
 struct mm_struct {
 	u64 *pgd;			/* the PML4, through the direct map */
@@ -57,6 +58,9 @@ struct pt_ops {
 	 * Returns 0 or -ENOMEM; on failure @dst holds what was copied so far
 	 * and exit_mmap(@dst) releases it. */
 	int (*copy_page_range)(struct mm_struct *dst, struct mm_struct *src);
+	/* copy_huge_pmd - give @dst's empty PD entry @dpmd a copy of @src's
+	 * huge one @spmd (2 MiB, thp=); 0 or -ENOMEM (mm/huge_memory.c). */
+	int (*copy_huge_pmd)(struct mm_struct *dst, u64 *dpmd, u64 *spmd);
 };
 
 /* The family (pt=): its members in listing order, cow the default. */
@@ -76,6 +80,25 @@ extern u32 pt_quicklist_mode;
 /* pt_trees_kept - how many trees wait now (for the tests). */
 int pt_trees_kept(void);
 
+/* thp= and thp_cow= (params.c, mm/huge_memory.c): whether anonymous mmaps
+ * get 2 MiB pages (THP_NEVER, the default; THP_ALWAYS), and what the first
+ * write to a huge page shared at fork does: THP_COW_COPY copies the 2 MiB,
+ * THP_COW_SPLIT splits the PD entry into 512 PTEs and copies 4 KiB (Linux's
+ * do_huge_pmd_wp_page). Read when a VMA is made and at each such fault. */
+enum { THP_NEVER, THP_ALWAYS };
+enum { THP_COW_COPY, THP_COW_SPLIT };
+extern u32 thp_mode, thp_cow;
+extern const char *const thp_mode_names[], *const thp_cow_names[];
+/* What THP did (Linux's thp_* vmstat events), for the tests and the curious. */
+struct thp_stats {
+	u64 fault_alloc;		/* 2 MiB pages mapped at a fault */
+	u64 fault_fallback;		/* faults that found no 2 MiB block free */
+	u64 fork_shared;		/* huge entries shared copy-on-write at fork */
+	u64 cow_copy;			/* first writes that copied 2 MiB */
+	u64 split_pmd;			/* huge entries split into 512 PTEs */
+};
+extern struct thp_stats thp_stats;
+
 /* tlb_ceiling= (params.c, mm/tlb.c): pages a fork flushes one by one in
  * the parent before it reloads CR3 instead; 0, the default, always reloads. */
 #define TLB_CEILING_MAX	64
@@ -93,7 +116,7 @@ struct mm_struct *dup_mm(struct mm_struct *old);
 /* mmput - drop one user; the last one tears everything down. */
 void mmput(struct mm_struct *mm);
 /* exit_mmap - free every user page and page-table page, and the mm. */
-void exit_mmap(struct mm_struct *mm);
+extern void (*exit_mmap)(struct mm_struct *mm);
 
 /* load_cr3 - write CR3 and remember what it holds, so that nobody has to
  * read it back (a CR3 read exits to the hypervisor under shadow paging). */
@@ -120,7 +143,8 @@ int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot);
  * (creating it if @old_end == @start, removing it if @new_end == @start);
  * 0, -EINVAL (overlap) or -ENOMEM. */
 int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end);
-/* vma_remove - unmap [start, end) (whole VMAs only); returns 0 or -EINVAL. */
+/* vma_remove - unmap [start, end), whole VMAs and parts of them, holes
+ * included (munmap); returns 0, -EINVAL (a bad range) or -ENOMEM. */
 int vma_remove(struct mm_struct *mm, u64 start, u64 end);
 /* find_vma - the VMA holding @addr, or NULL. Inline: the fault path asks. */
 static inline struct vm_area *find_vma(struct mm_struct *mm, u64 addr)
@@ -136,6 +160,10 @@ int map_new_page(struct mm_struct *mm, u64 va, u32 prot);
 /* user_page_address - the kernel's address of the page mapped at @va, or NULL. */
 void *user_page_address(struct mm_struct *mm, u64 va);
 /* handle_mm_fault - resolve a user-address fault; 0, or -EFAULT/-ENOMEM. */
-int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code);
+extern int (*handle_mm_fault_fn)(struct mm_struct *mm, u64 addr, u64 error_code);
+static inline int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+{
+	return handle_mm_fault_fn(mm, addr, error_code);	/* 4 KiB only, or THP too */
+}
 
 #endif

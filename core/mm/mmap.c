@@ -22,10 +22,15 @@ int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 	return 0;
 }
 
-/* unmap_range - drop the pages mapped in [start, end). */
-static void unmap_range(struct mm_struct *mm, u64 start, u64 end)
+/* unmap_range - drop the pages mapped in [start, end) of @vma's; 0, or
+ * -ENOMEM when a huge page it cuts cannot be split (the huge pages before
+ * it are unmapped then, nothing else). */
+static int unmap_range(struct mm_struct *mm, struct vm_area *vma, u64 start, u64 end)
 {
 	bool unmapped = false;
+
+	if (unlikely(vma->flags & VM_HUGEPAGE) && thp_unmap_range(mm, start, end))
+		return -ENOMEM;
 
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		u64 *pte = __walk_pte(mm, va, false, true);
@@ -40,18 +45,43 @@ static void unmap_range(struct mm_struct *mm, u64 start, u64 end)
 	}
 	if (unmapped)
 		flush_tlb_mm(mm);	/* the other CPUs running this mm */
+	return 0;
 }
 
 int vma_remove(struct mm_struct *mm, u64 start, u64 end)
 {
-	for (int i = 0; i < mm->nr_vmas; i++) {
-		if (mm->vma[i].start != start || mm->vma[i].end != end)
+	if (!IS_ALIGNED(start | end, PAGE_SIZE) || end <= start || end > USER_SPACE_END)
+		return -EINVAL;
+	for (int i = 0; i < mm->nr_vmas;) {
+		struct vm_area *vma = &mm->vma[i];
+		u64 lo = MAX(start, vma->start), hi = MIN(end, vma->end);
+		int r;
+
+		if (lo >= hi) {
+			i++;
 			continue;
-		unmap_range(mm, start, end);
-		mm->vma[i] = mm->vma[--mm->nr_vmas];
-		return 0;
+		}
+		/* a hole in the middle needs a second VMA for the part above it */
+		if (lo > vma->start && hi < vma->end && mm->nr_vmas >= MM_MAX_VMAS)
+			return -ENOMEM;
+		r = unmap_range(mm, vma, lo, hi);
+		if (r)
+			return r;
+		if (lo > vma->start && hi < vma->end) {
+			mm->vma[mm->nr_vmas] = *vma;
+			mm->vma[mm->nr_vmas++].start = hi;
+			vma->end = lo;
+		} else if (lo > vma->start) {
+			vma->end = lo;
+		} else if (hi < vma->end) {
+			vma->start = hi;
+		} else {
+			*vma = mm->vma[--mm->nr_vmas];
+			continue;	/* another VMA is at @i now */
+		}
+		i++;
 	}
-	return -EINVAL;
+	return 0;
 }
 
 int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end)
@@ -66,7 +96,10 @@ int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end)
 	if (!vma || vma->start != start || vma->end != old_end)
 		return -EINVAL;
 	if (new_end < old_end) {
-		unmap_range(mm, new_end, old_end);
+		int r = unmap_range(mm, vma, new_end, old_end);
+
+		if (r)
+			return r;
 	} else {
 		for (int i = 0; i < mm->nr_vmas; i++)
 			if (&mm->vma[i] != vma && mm->vma[i].start < new_end &&
@@ -113,6 +146,10 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 	r = vma_add(mm, start, start + size, prot);
 	if (r)
 		return r == -EINVAL && !(flags & MAP_FIXED) ? -ENOMEM : r;
+	if (thp_mode == THP_ALWAYS) {
+		thp_static_enable();
+		mm->vma[mm->nr_vmas - 1].flags |= VM_HUGEPAGE;
+	}
 	if (!(flags & MAP_FIXED))
 		mm->mmap_top = start;
 	return start;

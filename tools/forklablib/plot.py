@@ -178,6 +178,32 @@ def plot_tlb(out, tlb, mode):
                    + n_range(tlb))
 
 
+PARENT_RSS_OPS = ("fork-dirty", "fork-clean", "fork-thp")	# parent_rss's lines
+PARENT_LIVE_OPS = ("fork-vmas", "fork-threads")		# parent_live's panels
+
+
+def plot_parent(out, parent, mode, cat):
+    """bench=parent: fork against resident size (4 KiB dirty, clean, 2 MiB
+    pages) and against VMAs and threads, at the default pt (or the first)."""
+    t0 = shown(parent, "pt", cat)
+    rows = [r for r in parent if r["pt"] == t0]
+    sub = f"{mode}, alloc={rows[0]['alloc']} pt={t0} pid={rows[0]['pid']}, {n_range(rows)}"
+    made = []
+    ops = [o for o in PARENT_RSS_OPS if any(r["op"] == o for r in rows)]
+    for op in ops:
+        write_dat(os.path.join(out, f"parent-{op}.dat"), "rss_kib p50",
+                  sorted((int(r["rss_pages"]) * 4, r["p50"]) for r in rows if r["op"] == op))
+    if ops:
+        made += gnuplot("parent_rss.gp", out, series=" ".join(ops), subtitle=sub)
+    ops = [o for o in PARENT_LIVE_OPS if any(r["op"] == o for r in rows)]
+    for op in ops:
+        write_dat(os.path.join(out, f"parent-{op}.dat"), "live p50",
+                  sorted((int(r["live"]), r["p50"]) for r in rows if r["op"] == op))
+    if ops:
+        made += gnuplot("parent_live.gp", out, series=" ".join(ops), subtitle=sub)
+    return made
+
+
 def plot(out, linux=None):
     """Write the data files and run the gnuplot scripts in plot/; with
     @linux (a `forklab linux` run), Linux's fork curve joins fork_rss."""
@@ -211,6 +237,9 @@ def plot(out, linux=None):
     tlb = [r for r in rows if r["bench"] == "tlb"]
     if tlb:
         made += plot_tlb(out, tlb, mode)
+    parent = [r for r in rows if r["bench"] == "parent"]
+    if parent:
+        made += plot_parent(out, parent, mode, catalog.of_run(out))
     return made + vpmu_plot.plot(out, mode, shown_set, linux)
 
 

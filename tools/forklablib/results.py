@@ -107,6 +107,9 @@ def parse_log_locks(lines, phases=None):
                           "pt": lrow["pt"], "pid": lrow["pid"], "live": lrow["live"],
                           "lock": rec["name"], "acquisitions": rec["acquisitions"],
                           "contended": rec["contended"], "spins": rec["spins"]})
+        elif rec.is_a("parent") and config:	# bench=parent: the config names the op
+            new_row(rec, bench="parent", op=config["op"], alloc=config["alloc"],
+                    pt=config["pt"], pid=config["pid"])
         elif rec.is_a("result") and config:
             row = new_row(rec, bench="fork", alloc=config["alloc"], pt=config["pt"],
                           pid=config["pid"])
