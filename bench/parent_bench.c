@@ -66,7 +66,7 @@ static int sweep_points(const struct parent_op *op, u64 rss[SWEEP_MAX], u64 live
 			rss[n++] = kparams.rss_max;
 		break;
 	case SWEEP_VMAS:
-		for (size_t i = 0; i < ARRAY_SIZE(vma_counts) && vma_counts[i] <= MM_MAX_VMAS / 2; i++)
+		for (size_t i = 0; i < ARRAY_SIZE(vma_counts) && vma_counts[i] + 64 <= MM_MAX_VMAS; i++)
 			rss[n] = 1, live[n++] = vma_counts[i];
 		return n;
 	case SWEEP_THREADS:

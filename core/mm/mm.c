@@ -93,6 +93,8 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->pgd_phys = __pa(mm->pgd);
+	mm->vma = mm->vma_inline;
+	mm->max_vmas = MM_INLINE_VMAS;
 	mm->mm_users = 1;
 	spin_lock_init(&mm->page_table_lock, "page_table_lock");
 	mm->mmap_top = USER_MMAP_BASE;
@@ -180,8 +182,8 @@ void exit_mmap_4k(struct mm_struct *mm)
 	/* CPUs that keep it loaded lazily (this one too) leave it first */
 	if (mm->cpu_mask)
 		tlb_leave_everywhere(mm);
-	for (int v = 0; v < mm->nr_vmas; v++)
-		zap_range(mm, mm->vma[v].start, mm->vma[v].end);
+	for (const struct vm_area *vma = mm->vma, *end = vma + mm->nr_vmas; vma < end; vma++)
+		zap_range(mm, vma->start, vma->end);
 	/* quicklist=trees: the tree may wait whole for the next mm */
 	if (likely(pt_quicklist_mode != PT_QUICKLIST_TREES) || !pt_tree_push(mm)) {
 		free_pgtables(mm);
@@ -189,6 +191,8 @@ void exit_mmap_4k(struct mm_struct *mm)
 	}
 	if (mm->pt_pages)
 		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
+	if (unlikely(mm->max_vmas > MM_INLINE_VMAS))
+		vma_free(mm);
 	kmem_cache_free(mm_cachep, mm);
 }
 
@@ -218,6 +222,10 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 
 	if (!mm)
 		return NULL;
+	if (unlikely(old->nr_vmas > MM_INLINE_VMAS) && vma_grow(mm, old->nr_vmas)) {
+		exit_mmap(mm);
+		return NULL;
+	}
 	memcpy(mm->vma, old->vma, old->nr_vmas * sizeof(mm->vma[0]));
 	mm->nr_vmas = old->nr_vmas;
 	mm->start_brk = old->start_brk;

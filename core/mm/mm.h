@@ -21,7 +21,8 @@
 #define PF_WRITE	(1 << 1)
 #define PF_USER		(1 << 2)
 
-#define MM_MAX_VMAS	32
+#define MM_INLINE_VMAS	32		/* in the mm_struct; more in an array of pages (mmap.c) */
+#define MM_MAX_VMAS	16384		/* Linux's vm.max_map_count is 65 530 */
 #define USER_STACK_TOP	0x00007ffffffff000UL
 #define USER_STACK_SIZE	(1UL << 20)	/* grows on demand up to this (RLIMIT_STACK) */
 #define USER_STACK_INIT	(128UL << 10)	/* the VMA at exec, as Linux's stack_expand */
@@ -39,8 +40,9 @@ struct mm_struct {
 	u64 *pgd;			/* the PML4, through the direct map */
 	u64 pgd_phys;			/* its physical address: what CR3 holds */
 	int mm_users;			/* tasks using this address space */
-	int nr_vmas;
-	struct vm_area vma[MM_MAX_VMAS];
+	int nr_vmas, max_vmas;		/* in use; room at vma */
+	struct vm_area *vma;		/* vma_inline, or pages of vma_grow's */
+	struct vm_area vma_inline[MM_INLINE_VMAS];
 	u64 start_brk, brk;
 	u64 mmap_top;			/* next anonymous mmap ends here (top-down) */
 	u64 rss_pages;			/* user pages mapped through tables this mm owns alone */
@@ -137,6 +139,11 @@ static inline void switch_mm(struct mm_struct *mm)
 }
 
 
+/* vma_grow - room for @n VMAs in @mm (an array of pages once past
+ * MM_INLINE_VMAS); 0, or -ENOMEM (beyond MM_MAX_VMAS too). vma_free -
+ * that array back (exit_mmap). */
+int vma_grow(struct mm_struct *mm, int n);
+void vma_free(struct mm_struct *mm);
 /* vma_add - add [start, end) with @prot; returns 0, -EINVAL or -ENOMEM. */
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot);
 /* vma_resize - move the end of the VMA at @start from @old_end to @new_end

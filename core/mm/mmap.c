@@ -3,11 +3,49 @@
 #include "mm/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/syscalls.h"
+#include "mm/kmem.h"
+#include "lib/string.h"
 
 #define MAP_PRIVATE	0x02
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
 #define BRK_MAX		(1UL << 30)	/* heap limit */
+
+/* vma_order - the page order of an array of @max VMAs. */
+static unsigned int vma_order(int max)
+{
+	return kmem_order_for(max * sizeof(struct vm_area));
+}
+
+int vma_grow(struct mm_struct *mm, int n)
+{
+	int max = mm->max_vmas;
+	struct page *page;
+
+	if (n <= max)
+		return 0;
+	if (n > MM_MAX_VMAS)
+		return -ENOMEM;
+	while (max < n)
+		max *= 2;
+	max = MIN(max, MM_MAX_VMAS);
+	page = alloc_pages(vma_order(max));
+	if (!page)
+		return -ENOMEM;
+	memcpy(page_address(page), mm->vma, mm->nr_vmas * sizeof(struct vm_area));
+	vma_free(mm);
+	mm->vma = page_address(page);
+	mm->max_vmas = (PAGE_SIZE << vma_order(max)) / sizeof(struct vm_area);
+	return 0;
+}
+
+void vma_free(struct mm_struct *mm)
+{
+	if (mm->vma != mm->vma_inline)
+		__free_pages(virt_to_page(mm->vma), vma_order(mm->max_vmas));
+	mm->vma = mm->vma_inline;
+	mm->max_vmas = MM_INLINE_VMAS;
+}
 
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 {
@@ -16,7 +54,7 @@ int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 	for (int i = 0; i < mm->nr_vmas; i++)
 		if (start < mm->vma[i].end && end > mm->vma[i].start)
 			return -EINVAL;
-	if (mm->nr_vmas >= MM_MAX_VMAS)
+	if (mm->nr_vmas >= mm->max_vmas && vma_grow(mm, mm->nr_vmas + 1))
 		return -ENOMEM;
 	mm->vma[mm->nr_vmas++] = (struct vm_area){ start, end, prot, 0 };
 	return 0;
@@ -62,8 +100,11 @@ int vma_remove(struct mm_struct *mm, u64 start, u64 end)
 			continue;
 		}
 		/* a hole in the middle needs a second VMA for the part above it */
-		if (lo > vma->start && hi < vma->end && mm->nr_vmas >= MM_MAX_VMAS)
-			return -ENOMEM;
+		if (lo > vma->start && hi < vma->end && mm->nr_vmas >= mm->max_vmas) {
+			if (vma_grow(mm, mm->nr_vmas + 1))
+				return -ENOMEM;
+			vma = &mm->vma[i];	/* the array may have moved */
+		}
 		r = unmap_range(mm, vma, lo, hi);
 		if (r)
 			return r;
