@@ -94,7 +94,6 @@ struct mm_struct *mm_alloc(void)
 	}
 	mm->pgd_phys = __pa(mm->pgd);
 	mm->vma = mm->vma_inline;
-	mm->max_vmas = MM_INLINE_VMAS;
 	mm->mm_users = 1;
 	spin_lock_init(&mm->page_table_lock, "page_table_lock");
 	mm->mmap_top = USER_MMAP_BASE;
@@ -191,7 +190,7 @@ void exit_mmap_4k(struct mm_struct *mm)
 	}
 	if (mm->pt_pages)
 		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
-	if (unlikely(mm->max_vmas > MM_INLINE_VMAS))
+	if (unlikely(mm->max_vmas))
 		vma_free(mm);
 	kmem_cache_free(mm_cachep, mm);
 }

@@ -21,7 +21,7 @@
 #define PF_WRITE	(1 << 1)
 #define PF_USER		(1 << 2)
 
-#define MM_INLINE_VMAS	32		/* in the mm_struct; more in an array of pages (mmap.c) */
+#define MM_INLINE_VMAS	31		/* in the mm_struct (it stays 1 KiB); more in pages (mmap.c) */
 #define MM_MAX_VMAS	16384		/* Linux's vm.max_map_count is 65 530 */
 #define USER_STACK_TOP	0x00007ffffffff000UL
 #define USER_STACK_SIZE	(1UL << 20)	/* grows on demand up to this (RLIMIT_STACK) */
@@ -40,7 +40,7 @@ struct mm_struct {
 	u64 *pgd;			/* the PML4, through the direct map */
 	u64 pgd_phys;			/* its physical address: what CR3 holds */
 	int mm_users;			/* tasks using this address space */
-	int nr_vmas, max_vmas;		/* in use; room at vma */
+	int nr_vmas, max_vmas;		/* in use; room at vma once grown, 0 while inline */
 	struct vm_area *vma;		/* vma_inline, or pages of vma_grow's */
 	struct vm_area vma_inline[MM_INLINE_VMAS];
 	u64 start_brk, brk;
@@ -143,6 +143,10 @@ static inline void switch_mm(struct mm_struct *mm)
  * MM_INLINE_VMAS); 0, or -ENOMEM (beyond MM_MAX_VMAS too). vma_free -
  * that array back (exit_mmap). */
 int vma_grow(struct mm_struct *mm, int n);
+static inline int vma_room(const struct mm_struct *mm)
+{
+	return mm->max_vmas ? mm->max_vmas : MM_INLINE_VMAS;
+}
 void vma_free(struct mm_struct *mm);
 /* vma_add - add [start, end) with @prot; returns 0, -EINVAL or -ENOMEM. */
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot);

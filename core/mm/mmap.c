@@ -19,7 +19,7 @@ static unsigned int vma_order(int max)
 
 int vma_grow(struct mm_struct *mm, int n)
 {
-	int max = mm->max_vmas;
+	int max = vma_room(mm);
 	struct page *page;
 
 	if (n <= max)
@@ -41,10 +41,10 @@ int vma_grow(struct mm_struct *mm, int n)
 
 void vma_free(struct mm_struct *mm)
 {
-	if (mm->vma != mm->vma_inline)
+	if (mm->max_vmas)
 		__free_pages(virt_to_page(mm->vma), vma_order(mm->max_vmas));
 	mm->vma = mm->vma_inline;
-	mm->max_vmas = MM_INLINE_VMAS;
+	mm->max_vmas = 0;
 }
 
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
@@ -54,7 +54,7 @@ int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 	for (int i = 0; i < mm->nr_vmas; i++)
 		if (start < mm->vma[i].end && end > mm->vma[i].start)
 			return -EINVAL;
-	if (mm->nr_vmas >= mm->max_vmas && vma_grow(mm, mm->nr_vmas + 1))
+	if (mm->nr_vmas >= vma_room(mm) && vma_grow(mm, mm->nr_vmas + 1))
 		return -ENOMEM;
 	mm->vma[mm->nr_vmas++] = (struct vm_area){ start, end, prot, 0 };
 	return 0;
@@ -100,7 +100,7 @@ int vma_remove(struct mm_struct *mm, u64 start, u64 end)
 			continue;
 		}
 		/* a hole in the middle needs a second VMA for the part above it */
-		if (lo > vma->start && hi < vma->end && mm->nr_vmas >= mm->max_vmas) {
+		if (lo > vma->start && hi < vma->end && mm->nr_vmas >= vma_room(mm)) {
 			if (vma_grow(mm, mm->nr_vmas + 1))
 				return -ENOMEM;
 			vma = &mm->vma[i];	/* the array may have moved */
