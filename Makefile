@@ -36,7 +36,7 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all kernel iso check bench soak baseline deps clean host-tests report-check vpmu nested FORCE
+.PHONY: all kernel iso check bench bench-parent soak baseline deps clean host-tests report-check vpmu nested FORCE
 all: kernel $(BUILD)/pfm-encode vpmu
 
 # tools/pfm-encode: libpfm4 event names to raw IA32_PERFEVTSELx codes.
@@ -125,6 +125,14 @@ check: deps
 # forces a mode, BENCH_ARGS adds forklab run options.
 bench: deps kernel
 	@tools/forklab run $(BENCH_ARGS)
+
+# bench-parent - bench=parent's whole sweep under icount: fork against a
+# parent of 1 page to 1 GiB in 4 KiB pages (dirty, clean) and 2 MiB pages
+# (thp=always), the first writes after it (2 MiB copied or split), 1 to
+# 10 000 VMAs, 0 to 64 threads, under every pt= (~2 min; 3 GiB guest).
+bench-parent: deps kernel
+	@tools/forklab run --mode icount --bench parent --iters 50 --rss-max 262144 --mem 3072 \
+		--timeout 1500 $(BENCH_ARGS)
 
 # baseline - regenerate the icount regression baseline on purpose.
 baseline: deps kernel

@@ -1,6 +1,6 @@
 # plot/parent_live.gp - bench=parent: fork (p50) against the parent's VMAs
 # (left) and its other threads (right). Callers set: series (the ops
-# present: fork-vmas, fork-threads), subtitle; data in parent-OP.dat: live p50.
+# present: fork-vmas, fork-threads), subtitle; data in parent-OP.dat: VMAs or threads, p50.
 name = 'parent_live'
 load 'plot/common.gp'
 set multiplot layout 1, words(series) title sprintf("fork against the parent's VMAs and threads (%s)", subtitle)

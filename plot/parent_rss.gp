@@ -1,6 +1,6 @@
 # plot/parent_rss.gp - bench=parent: fork (p50) against the parent's
 # resident memory: 4 KiB pages dirty, clean (the zero page), 2 MiB pages.
-# Callers set: series (ops), subtitle; data in parent-OP.dat: rss_kib p50.
+# Callers set: series (ops), subtitle; data in parent-OP.dat: KiB resident, p50.
 name = 'parent_rss'
 load 'plot/common.gp'
 set title sprintf("fork against the parent's resident memory (%s)", subtitle)

@@ -187,20 +187,19 @@ def plot_parent(out, parent, mode, cat):
     pages) and against VMAs and threads, at the default pt (or the first)."""
     t0 = shown(parent, "pt", cat)
     rows = [r for r in parent if r["pt"] == t0]
-    sub = f"{mode}, alloc={rows[0]['alloc']} pt={t0} pid={rows[0]['pid']}, {n_range(rows)}"
     made = []
-    ops = [o for o in PARENT_RSS_OPS if any(r["op"] == o for r in rows)]
-    for op in ops:
-        write_dat(os.path.join(out, f"parent-{op}.dat"), "rss_kib p50",
-                  sorted((int(r["rss_pages"]) * 4, r["p50"]) for r in rows if r["op"] == op))
-    if ops:
-        made += gnuplot("parent_rss.gp", out, series=" ".join(ops), subtitle=sub)
-    ops = [o for o in PARENT_LIVE_OPS if any(r["op"] == o for r in rows)]
-    for op in ops:
-        write_dat(os.path.join(out, f"parent-{op}.dat"), "live p50",
-                  sorted((int(r["live"]), r["p50"]) for r in rows if r["op"] == op))
-    if ops:
-        made += gnuplot("parent_live.gp", out, series=" ".join(ops), subtitle=sub)
+    for script, names, x in (("parent_rss.gp", PARENT_RSS_OPS, "rss_pages"),
+                             ("parent_live.gp", PARENT_LIVE_OPS, "live")):
+        ops = [o for o in names if any(r["op"] == o for r in rows)]
+        for op in ops:
+            write_dat(os.path.join(out, f"parent-{op}.dat"), "x p50",
+                      sorted((int(r[x]) * (4 if x == "rss_pages" else 1), r["p50"])
+                             for r in rows if r["op"] == op))
+        if ops:
+            drawn = [r for r in rows if r["op"] in ops]
+            made += gnuplot(script, out, series=" ".join(ops),
+                            subtitle=f"{mode}, alloc={rows[0]['alloc']} pt={t0} "
+                                     f"pid={rows[0]['pid']}, {n_range(drawn)}")
     return made
 
 

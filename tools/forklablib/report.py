@@ -124,6 +124,16 @@ def summary_html(s):
                          f"</td><td>{esc(group(round(x['all'])))}</td>" +
                          ("" if icount else f"<td>{x['x_linear']:.2f}</td>") + "</tr>")
         parts.append("</table>")
+    pa = s.get("parent")
+    if pa and pa.get("sizes"):
+        parts.append(f"<p>bench=parent, pt={esc(pa['pt'])}: p50 {esc(s['unit'])} of one fork "
+                     f"against the parent's resident pages:</p><table><tr><th>pages</th>" +
+                     "".join(f"<th>{esc(o)}</th>" for o in pa["ops"]) + "</tr>")
+        for z in pa["sizes"]:
+            parts.append(f"<tr><td>{esc(group(z['pages']))}</td>" + "".join(
+                f"<td>{esc(group(round(v)) if v is not None else '-')}</td>" for v in z["p50"])
+                + "</tr>")
+        parts.append("</table>")
     parts += [f"<p>{esc(line)}</p>" for line in summary.findings(s)]
     return "\n".join(parts)
 

@@ -99,7 +99,11 @@ def parent_facts(parent, cat):
     def at(op, key, pick=max):
         got = [r for r in rows if r["op"] == op]
         return pick(got, key=lambda r: int(r[key])) if got else None
-    out = {"pt": t0}
+    out = {"pt": t0, "ops": [o for o in plot.PARENT_RSS_OPS if any(r["op"] == o for r in rows)]}
+    by = {(r["op"], int(r["rss_pages"])): results.fnum(r, "p50") for r in rows
+          if r["op"] in out["ops"]}
+    out["sizes"] = [{"pages": n, "p50": [by.get((o, n)) for o in out["ops"]]}
+                    for n in sorted({n for _, n in by})]
     dirty, thp = at("fork-dirty", "rss_pages"), at("fork-thp", "rss_pages")
     if dirty and thp and dirty["rss_pages"] == thp["rss_pages"]:
         clean = at("fork-clean", "rss_pages")
