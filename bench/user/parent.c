@@ -7,6 +7,9 @@
  *                              are private both ways, munmap of part of a
  *                              2 MiB page splits it, clean pages read 0;
  *                              "ok"/"FAIL" lines, exit 0 iff all ok
+ *   forklab-parent fork-once   fork once with 8 MiB in 2 MiB pages (under
+ *                              thp=always) and 64 more VMAs: stress.c's
+ *                              fork_once status (fault injection)
  *   forklab-parent OP N RSS LIVE  time OP (PARENT_OP_TABLE) N times with RSS
  *                              pages and LIVE VMAs or threads; prints
  *                              "parent,OP,RSS,LIVE,n,min,p50,p90,p99,max,mean,cycles"
@@ -17,6 +20,7 @@
 #include "lib.h"
 #include "out.h"
 #include "semantics.h"
+#include "stress.h"
 #include "sys.h"
 #include "types.h"
 #include "../tsc.h"
@@ -25,6 +29,7 @@
 #define MAX_SAMPLES	262144
 #define MAX_THREADS	64
 #define VMA_BASE	0x0000100000000000UL	/* where fork-vmas maps, each page in a gap */
+#define MM_INLINE_VMAS_HINT 32			/* forklab's mm holds 31 VMAs inline */
 
 static long mmap_anon(u64 len)
 {
@@ -318,4 +323,14 @@ int parent_bench(const char *op, u64 n, u64 rss, u64 live)
 	if (streq(op, PARENT_OP_THREADS))
 		stop_threads(live);
 	return 0;
+}
+
+int parent_fork_once(void)
+{
+	char *mem, *none;
+
+	if (make_state(PARENT_OP_DIRTY, 4 * HPAGE / PAGE, 0, &mem) ||
+	    make_state(PARENT_OP_VMAS, 1, 2 * MM_INLINE_VMAS_HINT, &none))
+		return 98;
+	return fork_once();
 }

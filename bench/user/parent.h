@@ -12,4 +12,8 @@ int parent_semantics(void);
  * line; 0, 1 if a cow-write child failed, 2 if the op or its state did. */
 int parent_bench(const char *op, u64 n, u64 rss, u64 live);
 
+/* parent_fork_once - fork_once (stress.h) from a parent with four 2 MiB
+ * pages' worth of memory and 64 more VMAs; 98 if that state failed. */
+int parent_fork_once(void);
+
 #endif

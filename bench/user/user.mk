@@ -17,8 +17,8 @@ $(BUILD)/user/forklab-user: $(addprefix bench/user/,$(USER_SRCS) $(USER_HDRS)) \
 # its own so that forklab-user's pages, which every fork benchmark copies,
 # stay what they were. It shares the library files, semantics.c's checks
 # and bench.c's timing.
-PARENT_SRCS := parent_main.c parent.c semantics.c bench.c out.c lib.c sys.c start.S
-PARENT_HDRS := parent.h parent_ops.h semantics.h bench.h budget.h fork_ops.h lib.h out.h sys.h types.h \
+PARENT_SRCS := parent_main.c parent.c semantics.c stress.c bench.c out.c lib.c sys.c start.S
+PARENT_HDRS := parent.h parent_ops.h semantics.h stress.h bench.h budget.h fork_ops.h lib.h out.h sys.h types.h \
 	       ../tsc.h ../vpmu_marker.h
 $(BUILD)/user/forklab-parent: $(addprefix bench/user/,$(PARENT_SRCS) $(PARENT_HDRS)) \
 		$(wildcard core/uapi/*.h)

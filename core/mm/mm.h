@@ -95,7 +95,6 @@ extern const char *const thp_mode_names[], *const thp_cow_names[];
 struct thp_stats {
 	u64 fault_alloc;		/* 2 MiB pages mapped at a fault */
 	u64 fault_fallback;		/* faults that found no 2 MiB block free */
-	u64 fork_shared;		/* huge entries shared copy-on-write at fork */
 	u64 cow_copy;			/* first writes that copied 2 MiB */
 	u64 split_pmd;			/* huge entries split into 512 PTEs */
 };

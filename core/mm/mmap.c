@@ -4,6 +4,7 @@
 #include "kernel/sched.h"
 #include "kernel/syscalls.h"
 #include "mm/kmem.h"
+#include "kernel/failslab.h"
 #include "lib/string.h"
 
 #define MAP_PRIVATE	0x02
@@ -29,7 +30,7 @@ int vma_grow(struct mm_struct *mm, int n)
 	while (max < n)
 		max *= 2;
 	max = MIN(max, MM_MAX_VMAS);
-	page = alloc_pages(vma_order(max));
+	page = should_fail(FAIL_MM) ? NULL : alloc_pages(vma_order(max));
 	if (!page)
 		return -ENOMEM;
 	memcpy(page_address(page), mm->vma, mm->nr_vmas * sizeof(struct vm_area));

@@ -39,9 +39,8 @@ static void thp_case(const struct pt_ops *pt, u32 mode, u32 cow)
 	strategies_teardown();
 	if (mode == THP_NEVER)
 		huge_ran = thp_stats.fault_alloc == st0.fault_alloc;
-	else		/* faults, fork's shares (none under pt=copy), first writes, splits */
+	else		/* faults, first writes that copied 2 MiB, splits */
 		huge_ran = thp_stats.fault_alloc > st0.fault_alloc &&
-			   (pt == &pt_copy_ops || thp_stats.fork_shared > st0.fork_shared) &&
 			   thp_stats.split_pmd > st0.split_pmd &&
 			   (pt == &pt_copy_ops || cow == THP_COW_SPLIT ||
 			    thp_stats.cow_copy > st0.cow_copy);
@@ -49,10 +48,10 @@ static void thp_case(const struct pt_ops *pt, u32 mode, u32 cow)
 	report(status == 0 && huge_ran && zero_page_faults - zf0 >= 64 &&
 	       nr_free_pages() == free0 && page_count(zero) == zero0,
 	       "thp=%s thp_cow=%s pt=%s: semantics pass (status 0x%x); 2 MiB faults +%lu, "
-	       "shared at fork +%lu, copied +%lu, split +%lu; zero-page faults +%lu; %ld pages "
-	       "unaccounted, zero page count %d -> %d", thp_mode_names[mode], thp_cow_names[cow],
+	       "copied +%lu, split +%lu; zero-page faults +%lu; %ld pages unaccounted, zero "
+	       "page count %d -> %d", thp_mode_names[mode], thp_cow_names[cow],
 	       pt->name, status, thp_stats.fault_alloc - st0.fault_alloc,
-	       thp_stats.fork_shared - st0.fork_shared, thp_stats.cow_copy - st0.cow_copy,
+	       thp_stats.cow_copy - st0.cow_copy,
 	       thp_stats.split_pmd - st0.split_pmd, zero_page_faults - zf0,
 	       (long)(free0 - nr_free_pages()), zero0, page_count(zero));
 }
