@@ -36,7 +36,9 @@ int vma_grow(struct mm_struct *mm, int n)
 	memcpy(page_address(page), mm->vma, mm->nr_vmas * sizeof(struct vm_area));
 	vma_free(mm);
 	mm->vma = page_address(page);
-	mm->max_vmas = (PAGE_SIZE << vma_order(max)) / sizeof(struct vm_area);
+	/* what the pages hold, but no more than the limit (the same order) */
+	mm->max_vmas = MIN((int)((PAGE_SIZE << vma_order(max)) / sizeof(struct vm_area)),
+			   MM_MAX_VMAS);
 	return 0;
 }
 
