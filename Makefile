@@ -37,7 +37,7 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all kernel iso check bench spawn soak baseline deps clean host-tests report-check vpmu nested FORCE
+.PHONY: all kernel iso check bench spawn bench-parent soak baseline deps clean host-tests report-check vpmu nested FORCE
 all: kernel $(BUILD)/pfm-encode vpmu
 
 # tools/pfm-encode: libpfm4 event names to raw IA32_PERFEVTSELx codes.
@@ -64,11 +64,13 @@ $(BUILD)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
 
-# The user program is embedded in the kernel image (bench/embed.S).
+# The user programs are embedded in the kernel image (bench/embed.S).
 USER_PROG := $(BUILD)/user/forklab-user
-$(BUILD)/k/bench/embed.S.o: bench/embed.S $(USER_PROG)
+PARENT_PROG := $(BUILD)/user/forklab-parent
+$(BUILD)/k/bench/embed.S.o: bench/embed.S $(USER_PROG) $(PARENT_PROG)
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DUSER_PROGRAM='"$(USER_PROG)"' -c $< -o $@
+	$(CC) $(KASFLAGS) -DUSER_PROGRAM='"$(USER_PROG)"' -DPARENT_PROGRAM='"$(PARENT_PROG)"' \
+		-c $< -o $@
 
 $(BUILD)/forklab.elf: $(KOBJS) boot/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJS)
@@ -154,6 +156,14 @@ spawn: deps kernel
 	@tools/forklab run --mode icount --bench spawn --rss-max 262144 --out $(BUILD)/spawn/forklab
 	@if [ -f $(BUILD)/spawn/forklab/report.html ]; then \
 		tools/forklab report $(BUILD)/spawn/forklab --linux $(BUILD)/spawn/linux; fi
+
+# bench-parent - bench=parent's whole sweep under icount: fork against a
+# parent of 1 page to 1 GiB in 4 KiB pages (dirty, clean) and 2 MiB pages
+# (thp=always), the first writes after it (2 MiB copied or split), 1 to
+# 10 000 VMAs, 0 to 64 threads, under every pt= (~2 min; 3 GiB guest).
+bench-parent: deps kernel
+	@tools/forklab run --mode icount --bench parent --iters 50 --rss-max 262144 --mem 3072 \
+		--timeout 1500 $(BENCH_ARGS)
 
 # baseline - regenerate the icount regression baseline on purpose.
 baseline: deps kernel

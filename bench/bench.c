@@ -21,6 +21,7 @@
 #include "stats.h"
 #include "scale_bench.h"
 #include "spawn_bench.h"
+#include "parent_bench.h"
 #include "x86/sections.h"
 #include "lib/qemu_exit.h"
 
@@ -298,6 +299,8 @@ const struct bench benchmarks[] = {
 	  bench_tlb_plan },
 	{ "spawn", "fork, vfork, clone(CLONE_VM|CLONE_VFORK), posix_spawn + execve across resident "
 	  "size", "pt", bench_spawn, bench_spawn_plan },
+	{ "parent", "fork against the parent's state: dirty, clean and 2 MiB pages, first writes, "
+	  "VMAs, threads", "pt", bench_parent, bench_parent_plan },
 };
 const int nr_benchmarks = ARRAY_SIZE(benchmarks);
 

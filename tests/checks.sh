@@ -93,6 +93,15 @@ icount_run() {
 		--out "$dir" "$@" >"$dir.out" 2>&1
 }
 
+# bench=parent at up to 32 MiB (the 1 GiB sweep is make bench-parent)
+parent_bench() {
+	$FORKLAB run --mode icount --iters 10 --bench parent --pt cow --rss-max 8192 \
+		--out "$OUT/run" >"$OUT/run.out" 2>&1 &&
+		python3 tests/tools/checks.py parent-rows "$OUT/run/results.csv" &&
+		[ -s "$OUT/run/parent_rss.png" ] && [ -s "$OUT/run/parent_live.png" ] &&
+		grep -q "2 MiB pages" "$OUT/run.out"
+}
+
 two_runs_agree() {
 	icount_run "$OUT/a" --rss-max 4 --alloc slub &&
 		icount_run "$OUT/b" --rss-max 4 --alloc slub &&

@@ -27,13 +27,14 @@ static int timer_measured;
 static int thread_ptid, thread_ctid;
 static u64 tls_block[4];
 
-/* measure_timer - min and p50 of TIMER_PAIRS empty pairs, printed as a
- * "user_timer" line; the min becomes timer_overhead. */
 #define TIMER_PAIRS 256
-static void measure_timer(void)
+void measure_timer(void)
 {
 	u64 v[TIMER_PAIRS];
 
+	if (timer_measured)
+		return;
+	timer_measured = 1;
 	for (int i = 0; i < TIMER_PAIRS; i++) {
 		u64 t0 = tsc_open();
 
@@ -142,8 +143,8 @@ static int touch_pages(u64 pages)
 	return 0;
 }
 
-void print_stats(const char *record, const char *op, const char *suffix, u64 rss_pages, u64 *v,
-		 u64 n)
+void print_stats(const char *record, const char *op, const char *suffix, u64 rss_pages, long live,
+		 u64 *v, u64 n)
 {
 	u64 sum = 0;
 
@@ -156,6 +157,10 @@ void print_stats(const char *record, const char *op, const char *suffix, u64 rss
 	puts_(suffix);
 	putc_(',');
 	putu(rss_pages);
+	if (live >= 0) {
+		putc_(',');
+		putu(live);
+	}
 	putc_(',');
 	putu(n);
 	putc_(',');
@@ -179,7 +184,7 @@ void print_stats(const char *record, const char *op, const char *suffix, u64 rss
 static void print_result(const char *op, u64 rss_pages, u64 *v, u64 n)
 {
 	vpmu_mark(VPMU_FLUSH);
-	print_stats("result", op, "", rss_pages, v, n);
+	print_stats("result", op, "", rss_pages, -1, v, n);
 }
 
 /* cow_write - fork once; the child times its first write to each resident
@@ -219,10 +224,7 @@ int bench_prepare(u64 rss_pages)
 		flush();
 		return 2;
 	}
-	if (!timer_measured) {
-		measure_timer();
-		timer_measured = 1;
-	}
+	measure_timer();
 	return 0;
 }
 

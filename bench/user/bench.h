@@ -19,6 +19,9 @@ extern int want_windows;
  * many pairs (the first bench_prepare measures it); each sample has it
  * taken off. */
 extern u64 timer_overhead;
+/* measure_timer - set timer_overhead, once, printing a "user_timer" line
+ * (bench_prepare calls it; a program that times without it calls it). */
+void measure_timer(void);
 
 /* tsc_delta - @t1 - @t0 less the timer's own cost (never below 0).
  * Inline: it is called inside the timed windows. */
@@ -43,9 +46,10 @@ void bench_release(long brk0);
 u64 *map_samples(u64 n);
 
 /* print_stats - sort @v[0..@n) and print it as the line
- * "RECORD,OPSUFFIX,RSS,n,min,p50,p90,p99,max,mean,cycles" (@op, then @suffix). */
-void print_stats(const char *record, const char *op, const char *suffix, u64 rss_pages, u64 *v,
-		 u64 n);
+ * "RECORD,OPSUFFIX,RSS[,LIVE],n,min,p50,p90,p99,max,mean,cycles" (@op, then
+ * @suffix; no LIVE when @live < 0: the "result" record). */
+void print_stats(const char *record, const char *op, const char *suffix, u64 rss_pages, long live,
+		 u64 *v, u64 n);
 
 /* put_config - the "config" line forklab's kernel prints before each
  * configuration, so that one parser reads both: op, then @set's alloc, pt

@@ -1,6 +1,9 @@
 /* bench/user/semantics.c - the semantics suite: fork, vfork, clone, wait4,
  * copy-on-write, faults, brk. One "ok WHAT" or "FAIL WHAT: got N" line per
- * check, the same lines on forklab and on Linux, then a summary line. */
+ * check, the same lines on forklab and on Linux, then a summary line.
+ * Compiled for size: nothing here is timed, and the program's text must
+ * stay in its 4 pages (each one more is a PTE every fork copies). */
+#pragma GCC optimize("Os")
 #include "semantics.h"
 #include "check.h"
 #include "out.h"

@@ -6,4 +6,6 @@
  * ("semantics: N ok, M failed"); 0 iff all passed, else 1. */
 int semantics(void);
 
+#include "check.h"	/* check, check_summary: the suites share them */
+
 #endif

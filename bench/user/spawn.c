@@ -224,8 +224,8 @@ static __attribute__((cold)) int spawn_run(int k, u64 n, u64 rss)
 		if (got >= BENCH_MIN_SAMPLES && spent > BENCH_CYCLE_BUDGET)
 			break;
 	}
-	print_stats("spawn", op, "", rss, back, got);
-	print_stats("spawn", op, SPAWN_WAIT_SUFFIX, rss, reaped, got);
+	print_stats("spawn", op, "", rss, -1, back, got);
+	print_stats("spawn", op, SPAWN_WAIT_SUFFIX, rss, -1, reaped, got);
 	sys1(__NR_brk, brk0);
 	return 0;
 }

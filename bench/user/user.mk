@@ -20,3 +20,15 @@ $(BUILD)/user/forklab-futex: $(addprefix bench/user/,$(FUTEX_SRCS) check.h out.h
 		$(wildcard core/uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)
+
+# forklab-parent (parent.c): fork against the parent's state, a program of
+# its own so that forklab-user's pages, which every fork benchmark copies,
+# stay what they were. It shares the library files, the checks and
+# bench.c's timing.
+PARENT_SRCS := parent_main.c parent.c semantics.c check.c stress.c bench.c out.c lib.c sys.c start.S
+PARENT_HDRS := parent.h parent_ops.h semantics.h check.h stress.h bench.h budget.h fork_ops.h lib.h out.h sys.h types.h \
+	       ../tsc.h ../vpmu_marker.h
+$(BUILD)/user/forklab-parent: $(addprefix bench/user/,$(PARENT_SRCS) $(PARENT_HDRS)) \
+		$(wildcard core/uapi/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)

@@ -66,6 +66,12 @@ static struct cmdline_param params[] = {
 	  .dst = &tlb_ceiling,
 	  .desc = "pages a fork flushes one by one (INVLPG) in the parent before it reloads CR3 "
 		  "instead (Linux: 33); 0: always CR3" },
+	{ .key = "thp", .type = CP_CHOICE, .choices = thp_mode_names, .dst = &thp_mode,
+	  .desc = "transparent huge pages for anonymous mmaps: never (4 KiB pages) or always "
+		  "(2 MiB where an aligned 2 MiB fits; fork copies one PD entry for 512 PTEs)" },
+	{ .key = "thp_cow", .type = CP_CHOICE, .choices = thp_cow_names, .dst = &thp_cow,
+	  .desc = "the first write to a 2 MiB page shared at fork: copy (the 2 MiB) or split "
+		  "(512 PTEs, one 4 KiB copied), as Linux's do_huge_pmd_wp_page" },
 	{ .key = "stress", .type = CP_UINT, .min = 1, .max = 100000000, .dst = &kparams.stress,
 	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
 	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,

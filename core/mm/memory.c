@@ -5,9 +5,23 @@
 
 static u64 pte_nx;		/* PTE_NX when EFER.NXE is on, else 0 */
 
+u8 empty_zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+u64 zero_page_faults;
+
+u64 zero_page_phys(void)
+{
+	return (u64)empty_zero_page - KERNEL_VMA;
+}
+
 void pte_flags_init(void)
 {
+	struct page *zero = phys_to_page(zero_page_phys());
+
 	pte_nx = (rdmsr(MSR_EFER) & (1 << 11)) ? PTE_NX : 0;
+	/* the kernel image's page (PG_reserved): never freed, its count held
+	 * above 0 so that the last mapping's put_page leaves it */
+	if (!zero->_refcount)
+		zero->_refcount = 1;
 }
 
 u64 pte_flags_for(u32 prot)
@@ -58,6 +72,20 @@ int map_new_page_copy(struct mm_struct *mm, u64 va, u32 prot, const void *src, s
 	return 0;
 }
 
+/* do_anonymous_read - a read of never-touched anonymous memory at @pte:
+ * the shared zero page, read-only and copy-on-write (do_anonymous_page's
+ * zero-page case); the first write copies it like any shared page. */
+static int do_anonymous_read(struct mm_struct *mm, u64 *pte, u32 prot)
+{
+	u64 pa = zero_page_phys();
+
+	get_page(__phys_to_page(pa));
+	zero_page_faults++;
+	*pte = pa | ((pte_flags_for(prot) & ~PTE_W) | (prot & PROT_WRITE ? PTE_COW : 0));
+	mm->rss_pages++;
+	return 0;
+}
+
 /* do_wp_page - break COW at @va: reuse the page if we hold the only
  * reference, else copy it. */
 static int do_wp_page(struct mm_struct *mm, u64 va, u64 *pte)
@@ -103,8 +131,9 @@ static struct vm_area *expand_stack(struct mm_struct *mm, u64 addr)
 	return NULL;
 }
 
-/* __handle_mm_fault - handle_mm_fault with @mm's page_table_lock held. */
-static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+/* handle_mm_fault_4k - the fault handler while no VMA is VM_HUGEPAGE
+ * (handle_mm_fault_thp, huge_memory.c, calls it for the 4 KiB cases). */
+int handle_mm_fault_4k(struct mm_struct *mm, u64 addr, u64 error_code)
 {
 	struct vm_area *vma = find_vma(mm, addr);
 	u64 va = addr & PAGE_MASK, *pte;
@@ -121,7 +150,9 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 	/* PROT_NONE (a guard page): nothing is mapped for the user, and
 	 * what mprotect left mapped is kernel-only (no U bit) */
 	if (!(*pte & PTE_P))
-		return vma->prot ? map_new_page(mm, va, vma->prot) : -EFAULT;
+		return !vma->prot ? -EFAULT :
+		       error_code & PF_WRITE ? map_new_page(mm, va, vma->prot) :
+		       do_anonymous_read(mm, pte, vma->prot);
 	if ((error_code & PF_WRITE) && (*pte & PTE_COW))
 		return do_wp_page(mm, va, pte);
 	if (vma->prot && (!(error_code & PF_WRITE) || (*pte & PTE_W))) {
@@ -131,23 +162,26 @@ static int __handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 	return -EFAULT;
 }
 
-/* handle_mm_fault - under @mm's page_table_lock when @mm has several
- * users (mm_shared): its threads fault, map and unmap on several CPUs. */
-int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+/* 4 KiB only until the first VM_HUGEPAGE VMA (thp_static_enable) */
+int (*handle_mm_fault_fn)(struct mm_struct *mm, u64 addr, u64 error_code) = handle_mm_fault_4k;
+
+int handle_mm_fault_locked(struct mm_struct *mm, u64 addr, u64 error_code)
 {
 	int r;
 
-	if (unlikely(mm_shared(mm)))
-		spin_lock(&mm->page_table_lock);
-	r = __handle_mm_fault(mm, addr, error_code);
-	if (unlikely(held_by_current(&mm->page_table_lock)))
-		spin_unlock(&mm->page_table_lock);
+	spin_lock(&mm->page_table_lock);
+	r = handle_mm_fault_fn(mm, addr, error_code);
+	spin_unlock(&mm->page_table_lock);
 	return r;
 }
 
 void *user_page_address(struct mm_struct *mm, u64 va)
 {
-	u64 *pte = walk_pte(mm, va, false);
+	u64 *pmd = walk_pmd(mm, va, false), *pte;
+
+	if (pmd && pmd_huge(*pmd))
+		return __va((*pmd & PTE_ADDR_MASK) + (va & (PMD_SIZE - 1) & PAGE_MASK));
+	pte = walk_pte(mm, va, false);
 
 	return pte && (*pte & PTE_P) ? __va(*pte & PTE_ADDR_MASK) : NULL;
 }

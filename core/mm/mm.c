@@ -93,6 +93,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->pgd_phys = __pa(mm->pgd);
+	mm->vma = mm->vma_inline;
 	mm->mm_users = 1;
 	spin_lock_init(&mm->page_table_lock, "page_table_lock");
 	mm->mmap_top = USER_MMAP_BASE;
@@ -173,13 +174,15 @@ static __attribute__((always_inline)) inline void free_pgtables(struct mm_struct
 	}
 }
 
-void exit_mmap(struct mm_struct *mm)
+/* exit_mmap_4k - exit_mmap while no VMA is VM_HUGEPAGE (exit_mmap_thp,
+ * huge_memory.c, zaps the huge entries and then calls it). */
+void exit_mmap_4k(struct mm_struct *mm)
 {
 	/* CPUs that keep it loaded lazily (this one too) leave it first */
 	if (mm->cpu_mask)
 		tlb_leave_everywhere(mm);
-	for (int v = 0; v < mm->nr_vmas; v++)
-		zap_range(mm, mm->vma[v].start, mm->vma[v].end);
+	for (const struct vm_area *vma = mm->vma, *end = vma + mm->nr_vmas; vma < end; vma++)
+		zap_range(mm, vma->start, vma->end);
 	/* quicklist=trees: the tree may wait whole for the next mm */
 	if (likely(pt_quicklist_mode != PT_QUICKLIST_TREES) || !pt_tree_push(mm)) {
 		free_pgtables(mm);
@@ -187,8 +190,14 @@ void exit_mmap(struct mm_struct *mm)
 	}
 	if (mm->pt_pages)
 		panic("exit_mmap: %lu page-table pages unaccounted", mm->pt_pages);
+	if (unlikely(mm->max_vmas))
+		vma_free(mm);
 	kmem_cache_free(mm_cachep, mm);
 }
+
+/* 4 KiB only until the first VM_HUGEPAGE VMA (thp_static_enable): a
+ * tail call through a pointer costs what a direct one does */
+void (*exit_mmap)(struct mm_struct *mm) = exit_mmap_4k;
 
 void pt_tree_free(u64 *pgd, u64 pages)
 {
@@ -216,12 +225,15 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	/* the parent's other threads, if any, wait (see mm_shared) */
 	if (unlikely(mm_shared(old)))
 		spin_lock(&old->page_table_lock);
-	memcpy(mm->vma, old->vma, old->nr_vmas * sizeof(mm->vma[0]));
-	mm->nr_vmas = old->nr_vmas;
-	mm->start_brk = old->start_brk;
-	mm->brk = old->brk;
-	mm->mmap_top = old->mmap_top;
-	r = pt_ops_current->copy_page_range(mm, old);
+	r = unlikely(old->nr_vmas > MM_INLINE_VMAS) ? vma_grow(mm, old->nr_vmas) : 0;
+	if (likely(!r)) {
+		memcpy(mm->vma, old->vma, old->nr_vmas * sizeof(mm->vma[0]));
+		mm->nr_vmas = old->nr_vmas;
+		mm->start_brk = old->start_brk;
+		mm->brk = old->brk;
+		mm->mmap_top = old->mmap_top;
+		r = pt_ops_current->copy_page_range(mm, old);
+	}
 	if (unlikely(held_by_current(&old->page_table_lock)))
 		spin_unlock(&old->page_table_lock);
 	if (r) {

@@ -21,7 +21,8 @@
 #define PF_WRITE	(1 << 1)
 #define PF_USER		(1 << 2)
 
-#define MM_MAX_VMAS	32
+#define MM_INLINE_VMAS	31		/* in the mm_struct (it stays 1 KiB); more in pages (mmap.c) */
+#define MM_MAX_VMAS	16384		/* Linux's vm.max_map_count is 65 530 */
 #define USER_STACK_TOP	0x00007ffffffff000UL
 #define USER_STACK_SIZE	(1UL << 20)	/* grows on demand up to this (RLIMIT_STACK) */
 #define USER_STACK_INIT	(128UL << 10)	/* the VMA at exec, as Linux's stack_expand */
@@ -33,13 +34,15 @@ struct vm_area {
 	u32 flags;			/* VM_GROWSDOWN */
 };
 #define VM_GROWSDOWN	1		/* the stack: a fault below extends it (expand_stack) */
+#define VM_HUGEPAGE	2		/* anonymous mmap under thp=always: 2 MiB pages where they fit */
 
 struct mm_struct {
 	u64 *pgd;			/* the PML4, through the direct map */
 	u64 pgd_phys;			/* its physical address: what CR3 holds */
 	int mm_users;			/* tasks using this address space */
-	int nr_vmas;
-	struct vm_area vma[MM_MAX_VMAS];
+	int nr_vmas, max_vmas;		/* in use; room at vma once grown, 0 while inline */
+	struct vm_area *vma;		/* vma_inline, or pages of vma_grow's */
+	struct vm_area vma_inline[MM_INLINE_VMAS];
 	u64 start_brk, brk;
 	u64 mmap_top;			/* next anonymous mmap ends here (top-down) */
 	u64 rss_pages;			/* user pages mapped through tables this mm owns alone */
@@ -57,6 +60,9 @@ struct pt_ops {
 	 * Returns 0 or -ENOMEM; on failure @dst holds what was copied so far
 	 * and exit_mmap(@dst) releases it. */
 	int (*copy_page_range)(struct mm_struct *dst, struct mm_struct *src);
+	/* copy_huge_pmd - give @dst's empty PD entry @dpmd a copy of @src's
+	 * huge one @spmd (2 MiB, thp=); 0 or -ENOMEM (mm/huge_memory.c). */
+	int (*copy_huge_pmd)(struct mm_struct *dst, u64 *dpmd, u64 *spmd);
 };
 
 /* The family (pt=): its members in listing order, cow the default. */
@@ -76,6 +82,24 @@ extern u32 pt_quicklist_mode;
 /* pt_trees_kept - how many trees wait now (for the tests). */
 int pt_trees_kept(void);
 
+/* thp= and thp_cow= (params.c, mm/huge_memory.c): whether anonymous mmaps
+ * get 2 MiB pages (THP_NEVER, the default; THP_ALWAYS), and what the first
+ * write to a huge page shared at fork does: THP_COW_COPY copies the 2 MiB,
+ * THP_COW_SPLIT splits the PD entry into 512 PTEs and copies 4 KiB (Linux's
+ * do_huge_pmd_wp_page). Read when a VMA is made and at each such fault. */
+enum { THP_NEVER, THP_ALWAYS };
+enum { THP_COW_COPY, THP_COW_SPLIT };
+extern u32 thp_mode, thp_cow;
+extern const char *const thp_mode_names[], *const thp_cow_names[];
+/* What THP did (Linux's thp_* vmstat events), for the tests and the curious. */
+struct thp_stats {
+	u64 fault_alloc;		/* 2 MiB pages mapped at a fault */
+	u64 fault_fallback;		/* faults that found no 2 MiB block free */
+	u64 cow_copy;			/* first writes that copied 2 MiB */
+	u64 split_pmd;			/* huge entries split into 512 PTEs */
+};
+extern struct thp_stats thp_stats;
+
 /* tlb_ceiling= (params.c, mm/tlb.c): pages a fork flushes one by one in
  * the parent before it reloads CR3 instead; 0, the default, always reloads. */
 #define TLB_CEILING_MAX	64
@@ -93,7 +117,7 @@ struct mm_struct *dup_mm(struct mm_struct *old);
 /* mmput - drop one user; the last one tears everything down. */
 void mmput(struct mm_struct *mm);
 /* exit_mmap - free every user page and page-table page, and the mm. */
-void exit_mmap(struct mm_struct *mm);
+extern void (*exit_mmap)(struct mm_struct *mm);
 
 /* load_cr3 - write CR3 and remember what it holds, so that nobody has to
  * read it back (a CR3 read exits to the hypervisor under shadow paging). */
@@ -123,6 +147,15 @@ static inline bool mm_shared(const struct mm_struct *mm)
 	return *(const volatile int *)&mm->mm_users != 1;
 }
 
+/* vma_grow - room for @n VMAs in @mm (an array of pages once past
+ * MM_INLINE_VMAS); 0, or -ENOMEM (beyond MM_MAX_VMAS too). vma_free -
+ * that array back (exit_mmap). */
+int vma_grow(struct mm_struct *mm, int n);
+static inline int vma_room(const struct mm_struct *mm)
+{
+	return mm->max_vmas ? mm->max_vmas : MM_INLINE_VMAS;
+}
+void vma_free(struct mm_struct *mm);
 /* vma_add - add [start, end) with @prot; returns 0, -EINVAL or -ENOMEM. */
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot);
 /* vma_resize - move the end of the VMA at @start from @old_end to @new_end
@@ -130,9 +163,11 @@ int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot);
  * 0, -EINVAL (overlap) or -ENOMEM. */
 int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end);
 /* vma_split - cut @vma in two at @addr (the upper part a new VMA): 0
- * (also when @addr is not inside it), or -ENOMEM when no slot is left. */
+ * (also when @addr is not inside it), or -ENOMEM when no slot is left.
+ * The array may move (vma_grow): @vma is stale afterwards. */
 int vma_split(struct mm_struct *mm, struct vm_area *vma, u64 addr);
-/* vma_remove - unmap [start, end) (whole VMAs only); returns 0 or -EINVAL. */
+/* vma_remove - unmap [start, end), whole VMAs and parts of them, holes
+ * included (munmap); returns 0, -EINVAL (a bad range) or -ENOMEM. */
 int vma_remove(struct mm_struct *mm, u64 start, u64 end);
 /* find_vma - the VMA holding @addr, or NULL. Inline: the fault path asks. */
 static inline struct vm_area *find_vma(struct mm_struct *mm, u64 addr)
@@ -153,6 +188,16 @@ int map_new_page_copy(struct mm_struct *mm, u64 va, u32 prot, const void *src, s
 /* user_page_address - the kernel's address of the page mapped at @va, or NULL. */
 void *user_page_address(struct mm_struct *mm, u64 va);
 /* handle_mm_fault - resolve a user-address fault; 0, or -EFAULT/-ENOMEM. */
-int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code);
+extern int (*handle_mm_fault_fn)(struct mm_struct *mm, u64 addr, u64 error_code);
+/* handle_mm_fault_locked - handle_mm_fault_fn under @mm's page_table_lock. */
+int handle_mm_fault_locked(struct mm_struct *mm, u64 addr, u64 error_code);
+/* handle_mm_fault - under @mm's page_table_lock when @mm has several users
+ * (mm_shared): its threads fault, map and unmap on several CPUs. */
+static inline int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
+{
+	if (unlikely(mm_shared(mm)))
+		return handle_mm_fault_locked(mm, addr, error_code);
+	return handle_mm_fault_fn(mm, addr, error_code);	/* 4 KiB only, or THP too */
+}
 
 #endif

@@ -4,6 +4,9 @@
 #include "mm/pgtable.h"
 #include "kernel/sched.h"
 #include "kernel/syscalls.h"
+#include "mm/kmem.h"
+#include "kernel/failslab.h"
+#include "lib/string.h"
 
 #define MAP_PRIVATE	0x02
 #define MAP_FIXED	0x10
@@ -14,6 +17,44 @@
 #define MADV_DONTNEED	4
 #define MADV_FREE	8
 
+/* vma_order - the page order of an array of @max VMAs. */
+static unsigned int vma_order(int max)
+{
+	return kmem_order_for(max * sizeof(struct vm_area));
+}
+
+int vma_grow(struct mm_struct *mm, int n)
+{
+	int max = vma_room(mm);
+	struct page *page;
+
+	if (n <= max)
+		return 0;
+	if (n > MM_MAX_VMAS)
+		return -ENOMEM;
+	while (max < n)
+		max *= 2;
+	max = MIN(max, MM_MAX_VMAS);
+	page = should_fail(FAIL_MM) ? NULL : alloc_pages(vma_order(max));
+	if (!page)
+		return -ENOMEM;
+	memcpy(page_address(page), mm->vma, mm->nr_vmas * sizeof(struct vm_area));
+	vma_free(mm);
+	mm->vma = page_address(page);
+	/* what the pages hold, but no more than the limit (the same order) */
+	mm->max_vmas = MIN((int)((PAGE_SIZE << vma_order(max)) / sizeof(struct vm_area)),
+			   MM_MAX_VMAS);
+	return 0;
+}
+
+void vma_free(struct mm_struct *mm)
+{
+	if (mm->max_vmas)
+		__free_pages(virt_to_page(mm->vma), vma_order(mm->max_vmas));
+	mm->vma = mm->vma_inline;
+	mm->max_vmas = 0;
+}
+
 int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 {
 	if (!IS_ALIGNED(start | end, PAGE_SIZE) || end <= start || end > USER_SPACE_END)
@@ -21,16 +62,21 @@ int vma_add(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 	for (int i = 0; i < mm->nr_vmas; i++)
 		if (start < mm->vma[i].end && end > mm->vma[i].start)
 			return -EINVAL;
-	if (mm->nr_vmas >= MM_MAX_VMAS)
+	if (mm->nr_vmas >= vma_room(mm) && vma_grow(mm, mm->nr_vmas + 1))
 		return -ENOMEM;
 	mm->vma[mm->nr_vmas++] = (struct vm_area){ start, end, prot, 0 };
 	return 0;
 }
 
-/* unmap_range - drop the pages mapped in [start, end). */
-static void unmap_range(struct mm_struct *mm, u64 start, u64 end)
+/* unmap_range - drop the pages mapped in [start, end) of @vma's; 0, or
+ * -ENOMEM when a huge page it cuts cannot be split (the huge pages before
+ * it are unmapped then, nothing else). */
+static int unmap_range(struct mm_struct *mm, struct vm_area *vma, u64 start, u64 end)
 {
 	bool unmapped = false;
+
+	if (unlikely(vma->flags & VM_HUGEPAGE) && thp_unmap_range(mm, start, end))
+		return -ENOMEM;
 
 	for (u64 va = start; va < end; va += PAGE_SIZE) {
 		u64 *pte = __walk_pte(mm, va, false, true);
@@ -45,59 +91,61 @@ static void unmap_range(struct mm_struct *mm, u64 start, u64 end)
 	}
 	if (unmapped)
 		flush_tlb_mm(mm);	/* the other CPUs running this mm */
+	return 0;
 }
 
 int vma_split(struct mm_struct *mm, struct vm_area *vma, u64 addr)
 {
+	long idx = vma - mm->vma;
+
 	if (addr <= vma->start || addr >= vma->end || !IS_ALIGNED(addr, PAGE_SIZE))
 		return 0;
-	if (mm->nr_vmas >= MM_MAX_VMAS)
+	if (mm->nr_vmas >= vma_room(mm) && vma_grow(mm, mm->nr_vmas + 1))
 		return -ENOMEM;
+	vma = &mm->vma[idx];	/* the array may have moved */
 	mm->vma[mm->nr_vmas] = *vma;
 	mm->vma[mm->nr_vmas++].start = addr;
 	vma->end = addr;
 	return 0;
 }
 
-/* do_munmap - unmap [start, end), page-aligned, whatever it covers: VMAs
- * inside go, VMAs across its ends are split first (Linux's do_vmi_munmap);
- * 0, or -ENOMEM when a split finds no free VMA slot (nothing changed). */
-static int do_munmap(struct mm_struct *mm, u64 start, u64 end)
-{
-	int splits = 0;
-
-	for (int i = 0; i < mm->nr_vmas; i++) {
-		const struct vm_area *v = &mm->vma[i];
-
-		splits += (v->start < start && v->end > start) + (v->start < end && v->end > end);
-	}
-	if (mm->nr_vmas + splits > MM_MAX_VMAS)
-		return -ENOMEM;
-	for (int i = 0; i < mm->nr_vmas; i++) {
-		vma_split(mm, &mm->vma[i], start);
-		vma_split(mm, &mm->vma[i], end);
-	}
-	for (int i = 0; i < mm->nr_vmas;) {
-		struct vm_area *v = &mm->vma[i];
-
-		if (v->start >= start && v->end <= end)
-			vma_remove(mm, v->start, v->end);	/* moves the last one here */
-		else
-			i++;
-	}
-	return 0;
-}
-
 int vma_remove(struct mm_struct *mm, u64 start, u64 end)
 {
-	for (int i = 0; i < mm->nr_vmas; i++) {
-		if (mm->vma[i].start != start || mm->vma[i].end != end)
+	if (!IS_ALIGNED(start | end, PAGE_SIZE) || end <= start || end > USER_SPACE_END)
+		return -EINVAL;
+	for (int i = 0; i < mm->nr_vmas;) {
+		struct vm_area *vma = &mm->vma[i];
+		u64 lo = MAX(start, vma->start), hi = MIN(end, vma->end);
+		int r;
+
+		if (lo >= hi) {
+			i++;
 			continue;
-		unmap_range(mm, start, end);
-		mm->vma[i] = mm->vma[--mm->nr_vmas];
-		return 0;
+		}
+		/* a hole in the middle needs a second VMA for the part above it */
+		if (lo > vma->start && hi < vma->end && mm->nr_vmas >= vma_room(mm)) {
+			if (vma_grow(mm, mm->nr_vmas + 1))
+				return -ENOMEM;
+			vma = &mm->vma[i];	/* the array may have moved */
+		}
+		r = unmap_range(mm, vma, lo, hi);
+		if (r)
+			return r;
+		if (lo > vma->start && hi < vma->end) {
+			mm->vma[mm->nr_vmas] = *vma;
+			mm->vma[mm->nr_vmas++].start = hi;
+			vma->end = lo;
+		} else if (lo > vma->start) {
+			vma->end = lo;
+		} else if (hi < vma->end) {
+			vma->start = hi;
+		} else {
+			*vma = mm->vma[--mm->nr_vmas];
+			continue;	/* another VMA is at @i now */
+		}
+		i++;
 	}
-	return -EINVAL;
+	return 0;
 }
 
 int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end)
@@ -112,7 +160,10 @@ int vma_resize(struct mm_struct *mm, u64 start, u64 old_end, u64 new_end)
 	if (!vma || vma->start != start || vma->end != old_end)
 		return -EINVAL;
 	if (new_end < old_end) {
-		unmap_range(mm, new_end, old_end);
+		int r = unmap_range(mm, vma, new_end, old_end);
+
+		if (r)
+			return r;
 	} else {
 		for (int i = 0; i < mm->nr_vmas; i++)
 			if (&mm->vma[i] != vma && mm->vma[i].start < new_end &&
@@ -159,6 +210,10 @@ static long __mmap(struct mm_struct *mm, u64 addr, u64 size, u64 prot, u64 flags
 	r = vma_add(mm, start, start + size, prot);
 	if (r)
 		return r == -EINVAL && !(flags & MAP_FIXED) ? -ENOMEM : r;
+	if (thp_mode == THP_ALWAYS) {
+		thp_static_enable();
+		mm->vma[mm->nr_vmas - 1].flags |= VM_HUGEPAGE;
+	}
 	if (!(flags & MAP_FIXED))
 		mm->mmap_top = start;
 	return start;
@@ -183,7 +238,8 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 
 /* sys_munmap - unmap [addr, addr + len) whatever it covers (a thread's
  * guard page and stack in one call, or part of one mapping); 0, -EINVAL
- * (unaligned, empty, outside user space), -ENOMEM (no VMA slot to split). */
+ * (unaligned, empty, outside user space), -ENOMEM (no VMA slot to split,
+ * or a huge page it cuts could not be split). */
 long sys_munmap(u64 addr, u64 len)
 {
 	struct mm_struct *mm = current->mm;
@@ -193,7 +249,7 @@ long sys_munmap(u64 addr, u64 len)
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || end <= addr || end > USER_SPACE_END)
 		return -EINVAL;
 	spin_lock(&mm->page_table_lock);
-	r = do_munmap(mm, addr, end);
+	r = vma_remove(mm, addr, end);
 	spin_unlock(&mm->page_table_lock);
 	return r;
 }
@@ -222,7 +278,7 @@ long sys_madvise(u64 start, u64 len, u64 advice)
 			r = -ENOMEM;
 			break;
 		}
-		unmap_range(mm, va, MIN(end, vma->end));
+		r = unmap_range(mm, vma, va, MIN(end, vma->end));
 		va = vma->end;
 	}
 	spin_unlock(&mm->page_table_lock);

@@ -83,6 +83,10 @@ static long do_mprotect(struct mm_struct *mm, u64 start, u64 end, u32 prot)
 
 		if (vma->start < start || vma->end > end)
 			continue;
+		/* 2 MiB entries become 512 PTEs first (Linux would change the
+		 * huge entry whole where the range covers it; rare enough) */
+		if (unlikely(vma->flags & VM_HUGEPAGE) && thp_split_range(mm, vma->start, vma->end))
+			return -ENOMEM;
 		vma->prot = prot;
 		r = change_protection(mm, vma->start, vma->end, prot);
 		if (r < 0)

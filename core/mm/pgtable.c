@@ -123,6 +123,18 @@ static u64 *next_table(struct mm_struct *mm, u64 *entry, bool alloc, bool modify
 	return __va(*entry & PTE_ADDR_MASK);
 }
 
+u64 *walk_pmd(struct mm_struct *mm, u64 va, bool alloc)
+{
+	u64 *t = mm->pgd;
+
+	for (int level = 3; level > 1; level--) {
+		t = next_table(mm, &t[(va >> (PAGE_SHIFT + 9 * level)) & 511], alloc, false);
+		if (!t)
+			return NULL;
+	}
+	return &t[pmd_index(va)];
+}
+
 u64 *__walk_pte(struct mm_struct *mm, u64 va, bool alloc, bool modify)
 {
 	u64 *t = mm->pgd;

@@ -187,9 +187,13 @@ typedef int (*copy_pmd_fn)(struct mm_struct *dst, u64 *dpmd, u64 *spmd, u64 star
  * VMAs and call @copy_pd for each PD table's part of each VMA; 0 or the
  * first error. */
 int copy_page_tables(struct mm_struct *dst, struct mm_struct *src, copy_pd_fn copy_pd);
-/* copy_pmds - a copy_pd_fn body: @copy_pmd for each present PD entry. */
-int copy_pmds(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
-	      copy_pmd_fn copy_pmd);
+/* copy_pmds - a copy_pd_fn body: @copy_pmd for each present PD entry, and
+ * (copy_pmds_thp, once thp_static_enable has run) the strategy's
+ * copy_huge_pmd for each huge one. */
+extern int (*copy_pmds)(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+			copy_pmd_fn copy_pmd);
+int copy_pmds_thp(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+		  copy_pmd_fn copy_pmd);
 /* pmd_table - @dst's table under @dpmd, made if absent; NULL on OOM. */
 u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd);
 /* copy_pte_range - copy entries [from, to) of a last-level table, arming
@@ -204,6 +208,58 @@ void put_pte_table(u64 *table);
 /* pte_table_unshare - make the table under PD entry @pmd private to @mm
  * (pt=share); returns the table, or NULL when out of memory. */
 u64 *pte_table_unshare(struct mm_struct *mm, u64 *pmd);
+
+/* Transparent huge pages (huge_memory.c): a PD entry with PTE_PS maps 2 MiB
+ * of anonymous memory, either one compound block of order HPAGE_PMD_ORDER
+ * (one reference on its head page per mapping) or, once split_page has cut
+ * it (a split by another mapper), 512 order-0 pages (one reference on each). */
+#define HPAGE_PMD_ORDER	9
+#define HPAGE_PMD_NR	(1 << HPAGE_PMD_ORDER)
+static inline bool pmd_huge(u64 pmd) { return (pmd & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS); }
+/* THP_FALLBACK - do_huge_pmd_fault's "not a huge case: map 4 KiB". */
+#define THP_FALLBACK	1
+/* do_huge_pmd_fault - a fault at @va in @vma (VM_HUGEPAGE): a new 2 MiB page
+ * where the aligned 2 MiB lies inside the VMA and nothing is mapped there,
+ * or a write to a huge page shared copy-on-write; 0, -ENOMEM, -EFAULT, or
+ * THP_FALLBACK (the 4 KiB path is to handle it). */
+int do_huge_pmd_fault(struct mm_struct *mm, struct vm_area *vma, u64 va, u64 error_code);
+/* huge_pmd_share, huge_pmd_copy - the pt= strategies' copy_huge_pmd: the
+ * 2 MiB shared copy-on-write (cow, share), or copied at fork (copy). */
+int huge_pmd_share(struct mm_struct *dst, u64 *dpmd, u64 *spmd);
+int huge_pmd_copy(struct mm_struct *dst, u64 *dpmd, u64 *spmd);
+/* zap_huge_pmd - drop @mm's huge mapping at PD entry @pmd and clear it. */
+void zap_huge_pmd(struct mm_struct *mm, u64 *pmd);
+/* split_huge_pmd - turn @mm's huge PD entry @pmd (mapping from @haddr) into
+ * a last-level table of 512 PTEs with the same rights; 0 or -ENOMEM. */
+int split_huge_pmd(struct mm_struct *mm, u64 *pmd, u64 haddr);
+/* thp_unmap_range - before [start, end) of @mm is unmapped page by page:
+ * huge mappings it covers whole are zapped, those it cuts are split; 0 or
+ * -ENOMEM (a split's table). */
+int thp_unmap_range(struct mm_struct *mm, u64 start, u64 end);
+/* thp_split_range - every huge mapping of @mm that [start, end) touches
+ * split into 512 PTEs (mprotect then changes 4 KiB entries); 0 or -ENOMEM. */
+int thp_split_range(struct mm_struct *mm, u64 start, u64 end);
+/* thp_static_enable - before the first VM_HUGEPAGE VMA (mmap.c): fork's
+ * walk, exit and the fault handler switch, once and for good, to their
+ * variants that look for huge entries (copy_pmds_thp, exit_mmap_thp,
+ * handle_mm_fault_fn = handle_mm_fault_thp), as a Linux static key would; until then the
+ * default kernel's paths are what they were without THP, instruction for
+ * instruction. */
+void thp_static_enable(void);
+/* pt_share_thp_enable - pt=share's part of thp_static_enable. */
+void pt_share_thp_enable(void);
+void exit_mmap_4k(struct mm_struct *mm);
+int handle_mm_fault_4k(struct mm_struct *mm, u64 addr, u64 error_code);
+/* walk_pmd - @mm's PD entry for @va, the tables above made with @alloc;
+ * NULL when absent or out of memory. */
+u64 *walk_pmd(struct mm_struct *mm, u64 va, bool alloc);
+
+/* The shared zero page (memory.c): a read fault on anonymous memory maps it
+ * read-only and copy-on-write, as Linux does; its struct page counts the
+ * mappings (plus one that is never dropped). */
+extern u8 empty_zero_page[PAGE_SIZE];
+extern u64 zero_page_faults;		/* read faults it served (for the tests) */
+u64 zero_page_phys(void);
 
 /* pte_flags_init - note whether the CPU has NX (mm_init); pte_flags_for -
  * the leaf PTE bits for VMA protection @prot (memory.c). */

@@ -221,6 +221,19 @@ void put_page(struct page *page)
 		__free_pages(page, 0);
 }
 
+void split_page(struct page *page, unsigned int order)
+{
+	if (!(page->flags & PG_head) || page->order != order)
+		panic("split_page: pfn %lx is not an allocated order-%u block", page_to_pfn(page),
+		      order);
+	for (u64 i = 1; i < 1UL << order; i++)
+		page[i] = (struct page){ .flags = PG_head, .order = 0, ._refcount = page->_refcount };
+	page->order = 0;
+	spin_lock(&zone_lock);
+	stats.total_allocs += (1UL << order) - 1;	/* as if each was allocated alone */
+	spin_unlock(&zone_lock);
+}
+
 u64 nr_free_pages(void)
 {
 	return stats.free_pages;

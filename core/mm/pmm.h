@@ -90,6 +90,10 @@ static inline void get_page(struct page *page) { atomic_inc(&page->_refcount); }
 static inline int page_count(const struct page *page) { return page->_refcount; }
 /* put_page - drop a reference; the last one frees the (order-0) page. */
 void put_page(struct page *page);
+/* split_page - make the allocated block @page of 2^@order pages that many
+ * order-0 pages, each with @page's reference count (Linux's split_page;
+ * a transparent huge page split into 4 KiB ones, mm/huge_memory.c). */
+void split_page(struct page *page, unsigned int order);
 
 /* pmm_reclaim - when set, alloc_pages calls it once when the free lists
  * cannot serve a request, and tries again: per-CPU caches of pages give

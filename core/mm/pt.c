@@ -63,8 +63,11 @@ static int copy_pml4_range(struct mm_struct *dst, u64 *dt, u64 *st, u64 start, u
 	return copy_range(dst, dt, st, 3, start, end, copy_pd);
 }
 
-int copy_pmds(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
-	      copy_pmd_fn copy_pmd)
+/* __copy_pmds - copy_pmds' body; @thp: huge entries are copied by the
+ * strategy's copy_huge_pmd (a constant: two functions, below). */
+static __attribute__((always_inline)) inline int
+__copy_pmds(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+	    copy_pmd_fn copy_pmd, const bool thp)
 {
 	for (u64 addr = start, next; addr < end; addr = next) {
 		int i = pmd_index(addr), r;
@@ -72,12 +75,33 @@ int copy_pmds(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
 		next = MIN(end, ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE);
 		if (!(spd[i] & PTE_P))
 			continue;
-		r = copy_pmd(dst, &dpd[i], &spd[i], addr, next);
+		if (thp && (spd[i] & PTE_PS))
+			r = pt_ops_current->copy_huge_pmd(dst, &dpd[i], &spd[i]);
+		else
+			r = copy_pmd(dst, &dpd[i], &spd[i], addr, next);
 		if (r)
 			return r;
 	}
 	return 0;
 }
+
+static int copy_pmds_4k(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+			copy_pmd_fn copy_pmd)
+{
+	return __copy_pmds(dst, dpd, spd, start, end, copy_pmd, false);
+}
+
+int copy_pmds_thp(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+		  copy_pmd_fn copy_pmd)
+{
+	return __copy_pmds(dst, dpd, spd, start, end, copy_pmd, true);
+}
+
+/* Until the first VM_HUGEPAGE VMA no PD entry is huge, and fork's walk
+ * does not ask (thp_static_enable; an indirect call costs what a direct
+ * one does). */
+int (*copy_pmds)(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end,
+		 copy_pmd_fn copy_pmd) = copy_pmds_4k;
 
 u64 *pmd_table(struct mm_struct *dst, u64 *dpmd, u64 spmd)
 {

@@ -49,4 +49,5 @@ const struct pt_ops pt_copy_ops = {
 	.name = "copy",
 	.desc = "copy every present user page at fork (pre-COW Unix)",
 	.copy_page_range = copy_copy_page_range,
+	.copy_huge_pmd = huge_pmd_copy,
 };

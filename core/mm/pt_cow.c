@@ -136,4 +136,5 @@ const struct pt_ops pt_cow_ops = {
 	.name = "cow",
 	.desc = "copy every page-table level, share pages copy-on-write (Linux)",
 	.copy_page_range = cow_copy_page_range,
+	.copy_huge_pmd = huge_pmd_share,
 };

@@ -11,7 +11,8 @@
  * with @dst (once each, however many VMAs it holds): the PD entry loses W
  * on both sides (the parent's is written only if it changes) and the
  * table's struct page gains a reference per sharer. */
-static int share_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
+static __attribute__((always_inline)) inline int
+__share_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end, const bool thp)
 {
 	int from = pmd_index(start), to = pmd_index(end - 1) + 1;
 	u64 shared = 0;
@@ -21,6 +22,10 @@ static int share_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 en
 
 		if (!(e & PTE_P) || (dpd[i] & PTE_P))
 			continue;
+		if (thp && (e & PTE_PS)) {	/* no table to share: the 2 MiB, COW */
+			huge_pmd_share(dst, &dpd[i], &spd[i]);
+			continue;
+		}
 		if (e & PTE_W) {
 			e &= ~PTE_W;
 			spd[i] = e;
@@ -31,6 +36,24 @@ static int share_pd(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 en
 	}
 	dst->pt_pages += shared;
 	return 0;
+}
+
+static int share_pd_4k(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
+{
+	return __share_pd(dst, dpd, spd, start, end, false);
+}
+
+static int share_pd_thp(struct mm_struct *dst, u64 *dpd, u64 *spd, u64 start, u64 end)
+{
+	return __share_pd(dst, dpd, spd, start, end, true);
+}
+
+/* huge entries are looked for once thp_static_enable has run */
+static copy_pd_fn share_pd = share_pd_4k;
+
+void pt_share_thp_enable(void)
+{
+	share_pd = share_pd_thp;
 }
 
 static int share_copy_page_range(struct mm_struct *dst, struct mm_struct *src)
@@ -68,4 +91,5 @@ const struct pt_ops pt_share_ops = {
 	.name = "share",
 	.desc = "share last-level page tables, copy one on first write (On-demand-fork)",
 	.copy_page_range = share_copy_page_range,
+	.copy_huge_pmd = huge_pmd_share,
 };

@@ -18,6 +18,7 @@ extern char entry_SYSCALL_64[];			/* the syscall instruction's target */
 extern const struct exception_table_entry __ex_table_start[], __ex_table_end[];
 extern const struct selftest __selftests_start[], __selftests_end[];
 extern const u8 user_program_start[], user_program_end[];
+extern const u8 parent_program_start[], parent_program_end[];	/* forklab-parent */
 
 /* the boot PML4's physical address (it is in the image, not the direct map) */
 #define BOOT_PGD_PHYS	((u64)boot_pml4 - KERNEL_VMA)

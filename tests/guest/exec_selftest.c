@@ -125,7 +125,7 @@ static void test_exec_fault_injection(void)
 			/* exec allocates the same under every pt=: inject under one */
 			for (size_t s = 0; pt_strategy(t) == t0 && s < ARRAY_SIZE(exec_sites); s++)
 				for (u64 nth = 1; nth <= FAIL_NTH_MAX &&
-				     inject_one("files-once", exec_sites[s], nth, &bad, &leaks); nth++)
+				     inject_one("files-once", exec_sites[s], nth, false, &bad, &leaks); nth++)
 					injected++;
 			strategies_teardown();
 			report(status == 107 << 8 && (injected > 0 || pt_strategy(t) != t0) && !bad &&

@@ -108,15 +108,19 @@ DEFINE_SELFTEST(fork_stress, test_stress);
 
 #define FAIL_NTH_MAX	16	/* deepest allocation count walked per site */
 
-bool inject_one(const char *prog, enum fail_site site, u64 nth, int *bad, int *leaks)
+bool inject_one(const char *prog, enum fail_site site, u64 nth, bool thp, int *bad, int *leaks)
 {
-	const char *argv[] = { EMBEDDED_PATH, prog, NULL };
+	const char *argv[] = { thp ? "forklab-parent" : EMBEDDED_PATH, prog, NULL };
 	u64 live0 = live_objects();
 	int status, want = site == FAIL_PID ? EAGAIN : ENOMEM;
 	bool fired;
 
 	fail_arm(site, nth);
-	status = run_embedded(argv);
+	thp_mode = thp ? THP_ALWAYS : THP_NEVER;
+	status = thp ? run_user_program(parent_program_start,
+					parent_program_end - parent_program_start, argv) :
+		       run_embedded(argv);
+	thp_mode = THP_NEVER;
 	fired = fail_fired();
 	fail_arm(FAIL_NONE, 0);
 	/* objects must all be back now; pages may sit in the caches until the
@@ -132,7 +136,8 @@ bool inject_one(const char *prog, enum fail_site site, u64 nth, int *bad, int *l
 
 /* test_fault_injection - every allocation site of the fork path, every
  * allocation there, under every allocator and page-table strategy: fork
- * returns -ENOMEM (-EAGAIN for pids), the parent goes on, nothing leaks. */
+ * returns -ENOMEM (-EAGAIN for pids), the parent goes on, nothing leaks;
+ * then the same with 2 MiB pages and an array of VMAs (thp=always). */
 static void test_fault_injection(void)
 {
 	const struct kmem_ops *a0 = kmem_current();
@@ -142,25 +147,28 @@ static void test_fault_injection(void)
 	strategies_teardown();
 	for (int a = 0; a < kmem_family.nr; a++) {
 		for (int t = 0; t < pt_family.nr; t++) {
-			int injected = 0, bad = 0, leaks = 0;
-			u64 free0 = nr_free_pages();
+			for (int thp = 0; thp < 2; thp++) {
+				int injected = 0, bad = 0, leaks = 0;
+				u64 free0 = nr_free_pages();
 
-			if (strategies_setup(kmem_strategy(a), pt_strategy(t), p0, kparams.tasksize,
-					     kparams.pid_max)) {
-				report(false, "alloc=%s pt=%s: set up", kmem_strategy(a)->name,
-				       pt_strategy(t)->name);
-				continue;
+				if (strategies_setup(kmem_strategy(a), pt_strategy(t), p0,
+						     kparams.tasksize, kparams.pid_max)) {
+					report(false, "alloc=%s pt=%s: set up", kmem_strategy(a)->name,
+					       pt_strategy(t)->name);
+					continue;
+				}
+				for (int site = FAIL_NONE + 1; site < NR_FAIL_SITES; site++)
+					for (u64 nth = 1; nth <= FAIL_NTH_MAX &&
+					     inject_one("fork-once", site, nth, thp, &bad, &leaks); nth++)
+						injected++;
+				strategies_teardown();
+				report(injected > 0 && !bad && !leaks && nr_free_pages() == free0,
+				       "alloc=%s pt=%s%s: %d injected failures across the fork path: "
+				       "%d wrong results, %d object leaks, %ld pages missing after "
+				       "teardown", kmem_strategy(a)->name, pt_strategy(t)->name,
+				       thp ? " thp=always, 64 more VMAs" : "", injected, bad, leaks,
+				       (long)(free0 - nr_free_pages()));
 			}
-			for (int site = FAIL_NONE + 1; site < NR_FAIL_SITES; site++)
-				for (u64 nth = 1; nth <= FAIL_NTH_MAX &&
-				     inject_one("fork-once", site, nth, &bad, &leaks); nth++)
-					injected++;
-			strategies_teardown();
-			report(injected > 0 && !bad && !leaks && nr_free_pages() == free0,
-			       "alloc=%s pt=%s: %d injected failures across the fork path: %d wrong "
-			       "results, %d object leaks, %ld pages missing after teardown",
-			       kmem_strategy(a)->name, pt_strategy(t)->name, injected, bad, leaks,
-			       (long)(free0 - nr_free_pages()));
 		}
 	}
 	if (strategies_setup(a0, t0, p0, kparams.tasksize, kparams.pid_max))

@@ -12,9 +12,11 @@ int run_embedded(const char *const *argv);
 u64 live_objects(void);
 /* inject_one - fail the @nth allocation at @site while the embedded
  * program's mode @prog runs (fork-once, files-once: they exit 107 when
- * all worked, else the errno): the failure must give -ENOMEM (-EAGAIN for
- * pids) and leak no object; counts into *@bad and *@leaks. True while
- * the site still had an @nth allocation (the walk goes on). */
-bool inject_one(const char *prog, enum fail_site site, u64 nth, int *bad, int *leaks);
+ * all worked, else the errno), or with @thp forklab-parent's under
+ * thp=always (2 MiB pages and more VMAs than the mm holds inline): the
+ * failure must give -ENOMEM (-EAGAIN for pids) and leak no object; counts
+ * into *@bad and *@leaks. True while the site still had an @nth
+ * allocation (the walk goes on). */
+bool inject_one(const char *prog, enum fail_site site, u64 nth, bool thp, int *bad, int *leaks);
 
 #endif

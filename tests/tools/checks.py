@@ -31,6 +31,12 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
                                  spawn.png drawn and in report.html
   spawn-forklab RUN              each spawn method the kernel lists is measured
                                  at every size or said unavailable (-ENOSYS)
+  parent-rows RESULTS            bench=parent (icount): at the largest size fork
+                                 in 2 MiB pages >= 10x cheaper than in 4 KiB ones,
+                                 clean no dearer than dirty, a first write copying
+                                 2 MiB (thp-copy) or splitting (thp-split, dearer
+                                 than a 4 KiB copy, cheaper than 2 MiB), fork
+                                 growing with VMAs and threads
 
 Each prints what it compared and exits 0, or fails an assert (exit 1)."""
 import csv
@@ -254,6 +260,31 @@ def spawn_forklab(run):
         assert (op, rss) in got or gone.get(op, "").endswith("-ENOSYS"), (op, rss)
 
 
+def parent_rows(results):
+    """What bench=parent's pt=cow rows must show (instructions, icount)."""
+    got = {}
+    for r in rows(results):
+        if r["bench"] == "parent" and r["pt"] == "cow":
+            got.setdefault(r["op"], []).append(r)
+    top = {op: max(rs, key=lambda r: int(r["rss_pages"])) for op, rs in got.items()}
+    dirty, clean, thp = (int(top[op]["p50"]) for op in ("fork-dirty", "fork-clean", "fork-thp"))
+    pages = int(top["fork-thp"]["rss_pages"])
+    print(f"{pages} pages: fork dirty {dirty}, clean {clean}, 2 MiB pages {thp}")
+    assert top["fork-dirty"]["rss_pages"] == top["fork-thp"]["rss_pages"] and dirty >= 10 * thp
+    assert clean <= dirty
+    copy, split, k4 = (top[op] for op in ("cow-write-thp-copy", "cow-write-thp-split",
+                                          "cow-write-4k"))
+    print("first writes, max:", copy["max"], split["max"], k4["max"], "p50:", copy["p50"],
+          split["p50"], k4["p50"])
+    assert int(copy["max"]) >= 2 ** 18 > int(split["max"]) > int(k4["max"])	# 2 MiB of movsq
+    assert int(copy["p50"]) < 100 < int(split["p50"])	# 511 of 512 writes free after a copy
+    assert all(int(r["n"]) == int(r["rss_pages"]) for r in (copy, split, k4))
+    for op in ("fork-vmas", "fork-threads"):
+        p = [int(r["p50"]) for r in sorted(got[op], key=lambda r: int(r["live"]))]
+        print(op, p)
+        assert len(p) > 3 and p == sorted(p) and p[-1] > p[0], p
+
+
 CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobes": noprobes,
           "linux-rows": linux_rows, "linux-profile": linux_profile,
           "vpmu-consistent": vpmu_consistent, "same-numbers": same_numbers,
@@ -261,7 +292,8 @@ CHECKS = {"vfork-flat": vfork_flat, "profile-matches": profile_matches, "noprobe
           "windows-identical": windows_identical, "shadow-dearer": shadow_dearer,
           "exits-per-call": exits_per_call, "same-p50": same_p50,
           "kernel-order": kernel_order, "progress-count": progress_count,
-          "spawn-rows": spawn_rows, "spawn-forklab": spawn_forklab}
+          "spawn-rows": spawn_rows, "spawn-forklab": spawn_forklab,
+          "parent-rows": parent_rows}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CHECKS:

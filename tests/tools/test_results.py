@@ -126,6 +126,24 @@ class SpawnRows(unittest.TestCase):
         self.assertEqual(meta["spawn_unavailable"], {"posix-spawn": "pipe2 -ENOSYS"})
 
 
+PARENT_LOG = """\
+config,op,fork-thp,alloc,slub,pt,cow,pid,hash,rss_pages,512
+user_timer,overhead_min,5,overhead_p50,5,cycles
+parent,fork-dirty,512,0,20,4445,4562,4562,4562,4562,4556,cycles
+config,op,fork-vmas,alloc,slub,pt,cow,pid,hash,rss_pages,1
+parent,fork-vmas,1,100,20,25117,25418,25418,25418,25418,25402,cycles
+"""
+
+
+class ParentRows(unittest.TestCase):
+    def test_the_config_names_the_op_and_live_is_kept(self):
+        rows, _, _ = results.parse_log(PARENT_LOG.splitlines())
+        self.assertEqual([(r["bench"], r["op"], r["rss_pages"], r["live"], r["p50"])
+                          for r in rows],
+                         [("parent", "fork-thp", "512", "0", "4562"),
+                          ("parent", "fork-vmas", "1", "100", "25418")])
+
+
 PHASE_LIST = """\
 phase,flags,clone flags validated
 phase,copy_files..signal,files, fs, sighand and signal copied or shared

@@ -63,6 +63,8 @@ pid         -             skip    op pid live:int n:int min:int p50:int p90:int 
                                   mean:int stddev:int unit
 scale       -             skip    op tasks:int i:int iters:int ticks:int
 tlb         -             skip    threads:int n:int min:int p50:int max:int unit
+parent      -             skip    op rss_pages:int live:int n:int min:int p50:int p90:int p99:int
+                                  max:int mean:int unit
 lock        -             skip    name acquisitions:int contended:int spins:int
 error       -             skip    what...
 kallsyms    begin         skip    'begin'

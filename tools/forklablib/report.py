@@ -54,8 +54,17 @@ HOW_TO_READ = {
     "tlb": "A 1-page fork's cost against the parent's threads busy on other CPUs (p50, bars "
            "min to max): each such CPU must flush its TLB when fork write-protects the parent; "
            "the step from 0 threads is the shootdown IPI and its wait.",
+    "parent_rss": "bench=parent: one fork (p50) against the parent's resident memory, log-log: "
+                  "4 KiB pages written before each fork (dirty), only read (clean: each maps "
+                  "the zero page), and in 2 MiB pages (thp=always). The 4 KiB lines grow by "
+                  "one PTE a page; the 2 MiB one by one PD entry per 512 pages.",
+    "parent_live": "bench=parent: one fork (p50) against the parent's separate VMAs (left, a "
+                   "gap between each two) and its other threads (right, each yielding, with "
+                   "its 64 KiB stack in one mapping): fork walks every VMA and every PTE "
+                   "slot of each.",
 }
-FIGURES = ["fork_rss", "spawn", "fork_ops", "fork_phases", "cdf", "alloc", "pid", "scale", "tlb"] + \
+FIGURES = ["fork_rss", "spawn", "fork_ops", "fork_phases", "cdf", "alloc", "pid", "scale", "tlb",
+           "parent_rss", "parent_live"] + \
     vpmu_plot.FIGURES
 TABLE_COLUMNS = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live", "n", "min",
                  "p50", "p90", "p99", "max", "child_first_run"]
@@ -134,6 +143,16 @@ def summary_html(s):
             parts.append(f"<tr><td class='l'>{esc(x['op'][:-len('-wait')])}</td>" + "".join(
                 f"<td>{esc(group(round(x[k] or 0)))}</td>"
                 for k in ("first", "last", "back_first", "back_last")) + "</tr>")
+        parts.append("</table>")
+    pa = s.get("parent")
+    if pa and pa.get("sizes"):
+        parts.append(f"<p>bench=parent, pt={esc(pa['pt'])}: p50 {esc(s['unit'])} of one fork "
+                     f"against the parent's resident pages:</p><table><tr><th>pages</th>" +
+                     "".join(f"<th>{esc(o)}</th>" for o in pa["ops"]) + "</tr>")
+        for z in pa["sizes"]:
+            parts.append(f"<tr><td>{esc(group(z['pages']))}</td>" + "".join(
+                f"<td>{esc(group(round(v)) if v is not None else '-')}</td>" for v in z["p50"])
+                + "</tr>")
         parts.append("</table>")
     parts += [f"<p>{esc(line)}</p>" for line in summary.findings(s)]
     return "\n".join(parts)

@@ -111,6 +111,9 @@ def parse_log_locks(lines, phases=None):
         elif rec.is_a("spawn") and config:	# no phases follow: the next config ends it
             new_row(rec, bench="spawn", alloc=config["alloc"], pt=config["pt"],
                     pid=config["pid"])
+        elif rec.is_a("parent") and config:	# bench=parent: the config names the op
+            new_row(rec, bench="parent", op=config["op"], alloc=config["alloc"],
+                    pt=config["pt"], pid=config["pid"])
         elif rec.is_a("result") and config:
             row = new_row(rec, bench="fork", alloc=config["alloc"], pt=config["pt"],
                           pid=config["pid"])

@@ -86,6 +86,7 @@ def summarize(rows, meta, cat):
     s["scale"] = scaling([r for r in rows if r["bench"] == "scale"], s["unit"], cat)
     tlb = sorted((int(r["live"]), results.fnum(r, "p50")) for r in rows if r["bench"] == "tlb")
     s["tlb"] = [{"threads": t, "p50": v} for t, v in tlb]
+    s["parent"] = parent_facts([r for r in rows if r["bench"] == "parent"], cat)
     return s
 
 
@@ -105,6 +106,43 @@ def spawning(spawn, cat):
                              "last": at.get((op, sizes[-1])),
                              "back_first": at.get((back, sizes[0])),
                              "back_last": at.get((back, sizes[-1]))})
+    return out
+
+
+def parent_facts(parent, cat):
+    """bench=parent at the default pt: fork at the largest resident size
+    in 4 KiB pages (dirty, clean) and in 2 MiB ones, the first writes each
+    leaves (their sum: mean x n), and the cost per VMA and per thread."""
+    if not parent:
+        return {}
+    t0 = plot.shown(parent, "pt", cat)
+    rows = [r for r in parent if r["pt"] == t0]
+
+    def at(op, key, pick=max):
+        got = [r for r in rows if r["op"] == op]
+        return pick(got, key=lambda r: int(r[key])) if got else None
+    out = {"pt": t0, "ops": [o for o in plot.PARENT_RSS_OPS if any(r["op"] == o for r in rows)]}
+    by = {(r["op"], int(r["rss_pages"])): results.fnum(r, "p50") for r in rows
+          if r["op"] in out["ops"]}
+    out["sizes"] = [{"pages": n, "p50": [by.get((o, n)) for o in out["ops"]]}
+                    for n in sorted({n for _, n in by})]
+    dirty, thp = at("fork-dirty", "rss_pages"), at("fork-thp", "rss_pages")
+    if dirty and thp and dirty["rss_pages"] == thp["rss_pages"]:
+        clean = at("fork-clean", "rss_pages")
+        out["rss"] = {"pages": int(dirty["rss_pages"]), "dirty": results.fnum(dirty, "p50"),
+                      "thp": results.fnum(thp, "p50"),
+                      "clean": results.fnum(clean, "p50") if clean else None}
+        out["writes"] = {}
+        for op in ("cow-write-4k", "cow-write-thp-copy", "cow-write-thp-split"):
+            w = at(op, "rss_pages")
+            if w and w["rss_pages"] == dirty["rss_pages"]:
+                out["writes"][op] = results.fnum(w, "mean") * int(w["n"])
+    for op, what in (("fork-vmas", "vma"), ("fork-threads", "thread")):
+        lo, hi = at(op, "live", min), at(op, "live")
+        if lo and hi and hi["live"] != lo["live"]:
+            out[what] = {"from": int(lo["live"]), "to": int(hi["live"]),
+                         "per": (results.fnum(hi, "p50") - results.fnum(lo, "p50")) /
+                                (int(hi["live"]) - int(lo["live"]))}
     return out
 
 
@@ -184,11 +222,34 @@ def findings(s):
                      + ", ".join(f"{x['alloc']} {group(round(x['one']))} -> {group(round(x['all']))}"
                                  + (f" ({x['x_linear']:.2f}x linear)" if x["x_linear"] else "")
                                  for x in sc["by_alloc"]))
+    lines += parent_findings(s.get("parent"), s["unit"])
     if len(s.get("tlb", [])) > 1:
         t = s["tlb"]
         lines.append(f"fork with 0 and {t[-1]['threads']} of its threads running elsewhere: "
                      f"{group(round(t[0]['p50']))} -> {group(round(t[-1]['p50']))} {s['unit']} "
                      f"(p50; the TLB shootdown: +{group(round(t[-1]['p50'] - t[0]['p50']))})")
+    return lines
+
+
+def parent_findings(p, unit):
+    """bench=parent's lines: fork in 4 KiB and 2 MiB pages, the deferred
+    first writes, the cost per VMA and per thread."""
+    lines = []
+    if p and p.get("rss"):
+        r = p["rss"]
+        mib = r["pages"] * 4 // 1024
+        lines.append(f"fork of a {group(mib)} MiB parent (pt={p['pt']}): 4 KiB pages "
+                     f"{group(round(r['dirty']))}" +
+                     (f" (only read: {group(round(r['clean']))})" if r["clean"] else "") +
+                     f", 2 MiB pages {group(round(r['thp']))} ({r['dirty'] / r['thp']:.0f}x "
+                     f"cheaper); the first writes to every page afterwards, in all: " +
+                     ", ".join(f"{op[10:] or op} {group(round(v))}"
+                               for op, v in p["writes"].items()) + f" {unit}")
+    for what in ("vma", "thread"):
+        if p and p.get(what):
+            x = p[what]
+            lines.append(f"fork per {what} of the parent ({group(x['from'])} to "
+                         f"{group(x['to'])}): {per_page(x['per'])} {unit}")
     return lines
 
 
