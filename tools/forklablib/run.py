@@ -125,7 +125,8 @@ def options(argv):
     p.add_argument("--alloc", default="all", help="allocators: names or all (default all)")
     p.add_argument("--pt", default="all", help="page-table strategies (default all)")
     p.add_argument("--pid", default="all", help="pid strategies (default all)")
-    p.add_argument("--bench", default="fork,alloc,pid", help="benchmarks (default fork,alloc,pid)")
+    p.add_argument("--bench", default="fork,alloc,pid,spawn",
+                   help="benchmarks (default fork,alloc,pid,spawn)")
     p.add_argument("--iters", type=int, default=200, help="iterations per configuration")
     p.add_argument("--smp", type=qemu.smp_count, default=1,
                    help="virtual CPUs of every part (default 1); bench scale and tlb use them all")
