@@ -37,7 +37,7 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .PHONY: all kernel iso check bench soak baseline deps clean host-tests report-check vpmu nested FORCE
-all: kernel $(BUILD)/pfm-encode vpmu
+all: kernel $(BUILD)/pfm-encode vpmu $(BUILD)/user/forklab-fuzz
 
 # tools/pfm-encode: libpfm4 event names to raw IA32_PERFEVTSELx codes.
 $(BUILD)/pfm-encode: tools/pfm-encode.c
@@ -89,6 +89,10 @@ host-tests: $(HOST_TEST_BINS)
 # A kernel with work injected into copy_process: the gate must catch it.
 $(BUILD)/slow/forklab.elf: FORCE
 	@$(MAKE) -s BUILD=$(BUILD)/slow KEXTRA=-DFORKLAB_INJECT_SLOWDOWN=500 $@
+
+# A kernel whose munmap leaks a page: the fuzzer's run must fail on it.
+$(BUILD)/leaky/forklab.elf: FORCE
+	@$(MAKE) -s BUILD=$(BUILD)/leaky KEXTRA=-DFORKLAB_INJECT_LEAK $@
 
 # The kernel with the fork-path phase probes compiled out (make check
 # compares its fork cost with the probed kernel's).

@@ -78,3 +78,35 @@ void puti(long v)
 	}
 	putu(v);
 }
+
+int nr_ok, nr_failed;
+
+/* check - count and print one check: "ok @what", or "FAIL @what: got @detail". */
+void check(int cond, const char *what, long detail)
+{
+	if (cond) {
+		nr_ok++;
+		puts_("ok ");
+		puts_(what);
+	} else {
+		nr_failed++;
+		puts_("FAIL ");
+		puts_(what);
+		puts_(": got ");
+		puti(detail);
+	}
+	putc_('\n');
+	flush();
+}
+
+int check_summary(const char *suite)
+{
+	puts_(suite);
+	puts_(": ");
+	putu(nr_ok);
+	puts_(" ok, ");
+	putu(nr_failed);
+	puts_(" failed\n");
+	flush();
+	return nr_failed ? 1 : 0;
+}

@@ -17,4 +17,11 @@ char *format_u(char *p, u64 v);
 /* write_now - flush, then write @n bytes of @s to fd 1 at once. */
 void write_now(const char *s, long n);
 
+/* check - one line of a suite (semantics.c, regress.c): "ok @what", or
+ * "FAIL @what: got @detail", counted in nr_ok or nr_failed. */
+void check(int cond, const char *what, long detail);
+extern int nr_ok, nr_failed;
+/* check_summary - "@suite: N ok, M failed"; 0 iff none failed, else 1. */
+int check_summary(const char *suite);
+
 #endif

@@ -6,26 +6,6 @@
 #include "sys.h"
 #include "types.h"
 
-static int nr_ok, nr_failed;		/* checks so far, by outcome */
-
-/* check - count and print one check: "ok @what", or "FAIL @what: got @detail". */
-static void check(int cond, const char *what, long detail)
-{
-	if (cond) {
-		nr_ok++;
-		puts_("ok ");
-		puts_(what);
-	} else {
-		nr_failed++;
-		puts_("FAIL ");
-		puts_(what);
-		puts_(": got ");
-		puti(detail);
-	}
-	putc_('\n');
-	flush();
-}
-
 /* three pages the COW checks write from parent and child */
 static volatile int cow_global[3 * PAGE / sizeof(int)];
 /* written by vfork children, threads and CLONE_VM children for the parent */
@@ -342,11 +322,5 @@ int semantics(void)
 	semantics_orphan();
 	semantics_memory();
 	semantics_affinity();
-	puts_("semantics: ");
-	putu(nr_ok);
-	puts_(" ok, ");
-	putu(nr_failed);
-	puts_(" failed\n");
-	flush();
-	return nr_failed ? 1 : 0;
+	return check_summary("semantics");
 }

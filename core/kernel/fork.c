@@ -450,12 +450,17 @@ long kernel_clone(struct kernel_clone_args *args)
 	if (clone_flags & CLONE_PARENT_SETTID)
 		put_user_u32(nr, args->parent_tid);
 	if (p->set_child_tid) {
-		/* the child's own memory: for CLONE_VM the same as ours */
+		/* the child's own memory (for CLONE_VM the same as ours), used
+		 * as Linux's kthread_use_mm does: current->mm too, since the
+		 * fault handler resolves a copy-on-write or demand-zero fault
+		 * in current->mm (it looped on the parent's otherwise: hung) */
 		struct mm_struct *saved = current->mm;
 
+		current->mm = p->mm;
 		switch_mm(p->mm);
 		put_user_u32(nr, p->set_child_tid);
 		switch_mm(saved);
+		current->mm = saved;
 	}
 	if (clone_flags & CLONE_VFORK) {
 		p->vfork_done = &vfork;

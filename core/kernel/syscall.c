@@ -48,7 +48,10 @@ long sys_vfork(void)
 	return kernel_clone(&args);
 }
 
-/* clone(flags, newsp, parent_tidptr, child_tidptr, tls): the x86-64 order */
+/* clone(flags, newsp, parent_tidptr, child_tidptr, tls): the x86-64 order.
+ * A TLS base outside user space is -EPERM, as Linux's set_new_tls: the
+ * switch to the child would load it into FS_BASE, which #GPs on a
+ * non-canonical address (found by the fuzzer; TCG does not check). */
 long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
 {
 	struct kernel_clone_args args = {
@@ -60,6 +63,8 @@ long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
 		.tls = tls,
 	};
 
+	if ((flags & CLONE_SETTLS) && tls >= USER_SPACE_END)
+		return -EPERM;
 	return kernel_clone(&args);
 }
 

@@ -1,0 +1,70 @@
+/* bench/user/regress.c - the kernel bugs the fuzzer (fuzz.c) found, one
+ * check each, so that they stay fixed: "ok WHAT" or "FAIL WHAT: got N"
+ * lines (as semantics.c prints them), the same on forklab and on Linux.
+ * A bug that hung the kernel fails here by the run's timeout. */
+#include "regress.h"
+#include "out.h"
+#include "sys.h"
+
+#define HUGE_MAP	(1UL << 46)	/* 64 TiB of address space, never touched */
+#define PROT_NONE	0
+
+static volatile int settid_word;	/* .bss: copy-on-write after the fork */
+
+/* clone(CLONE_CHILD_SETTID) without CLONE_VM writes the child's tid into
+ * the child's copy of a copy-on-write page: forklab resolved that write's
+ * fault in the parent's memory and faulted again, for ever (seed 1, call
+ * 1548). */
+static void regress_child_settid(void)
+{
+	long pid;
+	int status;
+
+	settid_word = -1;	/* the page is ours and dirty: fork shares it COW */
+	pid = sys6(__NR_clone, CLONE_CHILD_SETTID | SIGCHLD, 0, 0, (long)&settid_word, 0, 0);
+	if (pid == 0)
+		sys_exit(settid_word == sys0(__NR_gettid) ? 0 : 1);
+	check(pid > 0, "clone(CLONE_CHILD_SETTID) into a copy-on-write page returns", pid);
+	status = wait_child(pid);
+	check(status == 0, "the child finds its tid in its copy", status);
+	check(settid_word == -1, "the parent's copy is untouched", settid_word);
+}
+
+/* munmap of a 64 TiB mapping walked every one of its 2^34 pages (the fuzzer's
+ * seed 2, call 4048: a hang); a fork and exit with such a mapping walked
+ * each of its 2^25 page-directory slots. */
+static void regress_huge_munmap(void)
+{
+	long p = sys6(__NR_mmap, 0, HUGE_MAP, PROT_NONE, MAP_PRIVATE_ANON, -1, 0), pid;
+
+	check(p > 0, "mmap of 64 TiB (PROT_NONE, untouched)", p);
+	if (p <= 0)
+		return;
+	pid = sys0(__NR_fork);
+	if (pid == 0)
+		sys_exit(3);
+	check(wait_child(pid) == 3 << 8, "a fork and exit with it in the address space", pid);
+	check(sys6(__NR_munmap, p, HUGE_MAP, 0, 0, 0, 0) == 0, "its munmap returns 0", p);
+}
+
+/* clone(CLONE_SETTLS) with a non-canonical TLS base: the switch to the child
+ * loaded it with wrmsr, a #GP in the kernel on hardware (TCG does not check
+ * the address); Linux refuses it with -EPERM. */
+static void regress_settls(void)
+{
+	long r = sys6(__NR_clone, CLONE_SETTLS | SIGCHLD, 0, 0, 0, 0x0000800000000000L, 0);
+
+	if (r == 0)
+		sys_exit(0);
+	if (r > 0)
+		wait_child(r);
+	check(r == -1, "clone(CLONE_SETTLS) of a non-canonical TLS base is -EPERM", r);
+}
+
+int regress(void)
+{
+	regress_child_settid();
+	regress_huge_munmap();
+	regress_settls();
+	return check_summary("regress");
+}
