@@ -15,6 +15,7 @@
  * Adding a system call is one line in fuzz_table[], its arguments named by
  * kind (enum arg_kind); a new kind of argument is one case in gen_arg. */
 #include "fuzz.h"
+#include "fuzz_args.h"
 #include "out.h"
 #include "sys.h"
 
@@ -22,43 +23,6 @@
 #define FUZZ_NPROC	48	/* RLIMIT_NPROC the fuzzer holds every task to */
 #define CHILD_CALLS	8	/* a child makes 1..CHILD_CALLS calls, then exits */
 #define MAX_DEPTH	3	/* a child at this depth makes no more children */
-#define NR_STACKS	64	/* stacks for CLONE_VM children, reused when free */
-#define CHILD_STACK	16384
-#define MAX_MAPS	8	/* mappings a task remembers to munmap */
-#define ARENA		0x0000300000000000UL	/* where MAP_FIXED and the pages below go */
-#define ARENA_SIZE	(1UL << 30)
-#define UNMAPPED	0x0000100000000000UL	/* never mapped: 16 TiB of nothing */
-#define KERNEL_TEXT	0xffffffff80100000UL	/* the kernel image (x86/layout.h) */
-#define DIRECT_MAP	0xffff888000000000UL	/* all of RAM, to the kernel */
-#define ERRNO_MAX	4095
-#define MAP_FIXED	0x10
-
-/* The pages the fuzzer sets up in the arena and passes as pointers. Only
- * the dots page is touched from user mode (filled once); a CLONE_VM child
- * may unmap any of them: the kernel then sees unmapped pointers. */
-#define DOTS_PAGE	(ARENA)			/* '.'s, a newline last; a guard page above */
-#define RO_PAGE		(ARENA + 2 * PAGE)	/* PROT_READ: copy_to_user must refuse it */
-#define EDGE_PAGE	(ARENA + 4 * PAGE)	/* read-write; the page above it unmapped */
-#define STACKS		(ARENA + 8 * PAGE)	/* NR_STACKS stacks for CLONE_VM children */
-#define STACKS_SIZE	(NR_STACKS * CHILD_STACK)
-
-enum arg_kind {
-	A_ZERO,		/* 0 */
-	A_INT,		/* any integer: small, boundaries, random bits */
-	A_PTR,		/* a pointer the kernel may read or write */
-	A_WBUF,		/* a buffer the kernel reads and prints (write) */
-	A_LEN,		/* a size: 0, pages, huge, negative */
-	A_FD,		/* a file descriptor: 0..3, -1, huge */
-	A_PID,		/* 0, -1, ours, a child's, none, INT_MIN */
-	A_CLONE,	/* clone flags and exit signal: spawn() decides the rest */
-	A_MADDR,	/* an address for mmap/munmap: our mappings, the arena, hostile */
-	A_PROT,		/* mmap protection */
-	A_MFLAGS,	/* mmap flags */
-	A_RES,		/* a resource limit number */
-	A_SIG,		/* a signal number */
-	A_OPTS,		/* wait4 options */
-	A_ARCH,		/* an arch_prctl code */
-};
 
 enum {
 	F_SPAWN = 1,	/* makes a task: spawn() runs it */
@@ -82,7 +46,7 @@ struct fuzz_call {
 
 static const struct fuzz_call fuzz_table[] = {
 	FUZZ(write, 0, A_FD, A_WBUF, A_LEN),
-	FUZZ(writev, 0, A_FD, A_PTR, A_LEN),
+	FUZZ(writev, 0, A_FD, A_IOV, A_LEN),
 	FUZZ(mmap, F_MAP, A_MADDR, A_LEN, A_PROT, A_MFLAGS, A_FD, A_INT),
 	FUZZ(munmap, F_UNMAP, A_MADDR, A_LEN),
 	FUZZ(brk, 0, A_MADDR),
@@ -111,18 +75,6 @@ static const struct fuzz_call fuzz_table[] = {
 };
 #define NR_FUZZ_CALLS	(sizeof(fuzz_table) / sizeof(fuzz_table[0]))
 
-/* One task's fuzzing state: on its own stack, so that CLONE_VM children
- * share nothing with their parent but the stacks' busy words. */
-struct fuzz_task {
-	u64 rng;
-	u64 seed, index;	/* the run's seed; the index of the call being made */
-	int depth;		/* 0: pid 1 */
-	int in_pid1_group;	/* a thread of pid 1: must not exit_group */
-	int tracing;		/* print each call (pid 1: from trace_from on) */
-	long last_child;
-	u64 maps[MAX_MAPS], map_len[MAX_MAPS];
-	int nr_maps;
-};
 
 static u64 counts[NR_FUZZ_CALLS][2];	/* pid 1's calls: [0] values, [1] errors */
 static u64 spawned, bad_returns;
@@ -134,179 +86,6 @@ static char (*stacks)[CHILD_STACK];	/* at STACKS: not .bss, which every
 static volatile int stack_busy[NR_STACKS];
 
 static void child_run(struct fuzz_task *t);
-
-/* rnd - the next 64 random bits (xorshift64*). */
-static u64 rnd(struct fuzz_task *t)
-{
-	t->rng ^= t->rng >> 12;
-	t->rng ^= t->rng << 25;
-	t->rng ^= t->rng >> 27;
-	return t->rng * 0x2545f4914f6cdd1dUL;
-}
-
-/* mix - a well-spread 64-bit value from @a and @b (splitmix64's finalizer):
- * a child's seed from its parent's. Never 0 (xorshift's fixed point). */
-static u64 mix(u64 a, u64 b)
-{
-	u64 z = a + 0x9e3779b97f4a7c15UL * (b + 1);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9UL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebUL;
-	z ^= z >> 31;
-	return z ? z : 1;
-}
-
-static u64 pick(struct fuzz_task *t, const u64 *v, u64 n)
-{
-	return v[rnd(t) % n];
-}
-#define PICK(t, arr) pick(t, arr, sizeof(arr) / sizeof(arr[0]))
-
-/* hostile_ptr - an address no system call may use: kernel, non-canonical,
- * unmapped, or straddling the end of user space. */
-static u64 hostile_ptr(struct fuzz_task *t)
-{
-	static const u64 bad[] = {
-		0, 1, 8, 4095, 0xfff, UNMAPPED, UNMAPPED + 0x123,
-		0x00007ffffffffff8UL,	/* the last user bytes: + a length crosses the end */
-		0x0000800000000000UL,	/* the first non-canonical address */
-		0x8000000000000000UL, 0x0000ffffffffffffUL, 0xdead000000000000UL,
-		0xffff800000000000UL,	/* the first kernel address */
-		DIRECT_MAP, DIRECT_MAP + 0x100000, KERNEL_TEXT, KERNEL_TEXT + 0x1234,
-		0xfffffffffffff000UL, ~0UL, (u64)-4096 + 1,
-	};
-
-	switch (rnd(t) % 4) {
-	case 0:
-		return UNMAPPED + (rnd(t) & ((1UL << 44) - 1));	/* anywhere unmapped */
-	case 1:
-		return rnd(t);					/* any 64 bits */
-	default:
-		return PICK(t, bad);
-	}
-}
-
-/* gen_ptr - a pointer for the kernel to read or write: mostly hostile,
- * else one of the arena's pages (read-only, at an unmapped edge) or
- * our own text (read-only to the kernel's writes too). */
-static u64 gen_ptr(struct fuzz_task *t)
-{
-	switch (rnd(t) % 8) {
-	case 0:
-		return EDGE_PAGE + (rnd(t) % PAGE);		/* runs off into nothing */
-	case 1:
-		return EDGE_PAGE + (rnd(t) % (PAGE / 8)) * 8;	/* fine */
-	case 2:
-		return RO_PAGE + (rnd(t) % PAGE);
-	case 3:
-		return (u64)&fuzz_table[rnd(t) % NR_FUZZ_CALLS];	/* .rodata */
-	default:
-		return hostile_ptr(t);
-	}
-}
-
-static u64 gen_len(struct fuzz_task *t)
-{
-	static const u64 lens[] = {
-		0, 1, 7, 8, 16, 64, 128, 4095, 4096, 4097, 8192, 1 << 20, 1UL << 30,
-		1UL << 46, 1UL << 47, 1UL << 63, ~0UL, (u64)-4096, 0x7fffffff, 0x80000000,
-	};
-
-	return rnd(t) % 4 ? PICK(t, lens) : rnd(t) >> (rnd(t) % 64);
-}
-
-static u64 gen_int(struct fuzz_task *t)
-{
-	static const u64 ints[] = {
-		0, 1, 2, 3, 0x7f, 0xff, 0x100, 0x7fffffff, 0x80000000, 0xffffffff,
-		1UL << 32, (u64)-1, (u64)-2, 0x8000000000000000UL, 0x7fffffffffffffffUL,
-	};
-
-	return rnd(t) % 2 ? PICK(t, ints) : rnd(t) >> (rnd(t) % 64);
-}
-
-/* gen_maddr - an address for mmap, munmap and brk: a mapping we made
- * (often with its own length: see gen_args), the arena, or hostile. */
-static u64 gen_maddr(struct fuzz_task *t)
-{
-	switch (rnd(t) % 6) {
-	case 0:
-	case 1:
-		if (t->nr_maps)
-			return t->maps[rnd(t) % t->nr_maps];
-		return 0;
-	case 2:
-		/* the arena past the fixed pages, page-aligned or not */
-		return STACKS + STACKS_SIZE + (rnd(t) % (ARENA_SIZE / PAGE)) * PAGE +
-		       (rnd(t) % 8 ? 0 : rnd(t) % PAGE);
-	case 3:
-		return 0;
-	default:
-		return hostile_ptr(t);
-	}
-}
-
-/* gen_arg - one argument of kind @k. */
-static u64 gen_arg(struct fuzz_task *t, int k)
-{
-	static const u64 fds[] = { 0, 1, 2, 3, 4, 255, 1024, (u64)-1, 0x7fffffff, 0x80000000 };
-	static const u64 prots[] = { 0, 1, 2, 3, 4, 5, 7, 8, 0xff };
-	static const u64 opts[] = { 0, 1, 2, 4, 0x40000000, 0x80000000, ~0UL };
-	static const u64 arch[] = { 0x1001, 0x1002, 0x1003, 0x1004, 0, ~0UL };
-	u64 v;
-
-	switch (k) {
-	case A_INT:
-		return gen_int(t);
-	case A_PTR:
-		return gen_ptr(t);
-	case A_WBUF:
-		/* the dots page (what the console prints is dots) or hostile */
-		return rnd(t) % 2 ? DOTS_PAGE + (rnd(t) % PAGE) : hostile_ptr(t);
-	case A_LEN:
-		return gen_len(t);
-	case A_FD:
-		return PICK(t, fds);
-	case A_PID:
-		switch (rnd(t) % 6) {
-		case 0: return 0;
-		case 1: return (u64)-1;
-		case 2: return (u64)t->last_child;
-		case 3: return 1;
-		case 4: return rnd(t) % 600;
-		default: return gen_int(t);
-		}
-	case A_CLONE:
-		v = rnd(t) & (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK |
-			      CLONE_PARENT | CLONE_THREAD | CLONE_SETTLS | CLONE_PARENT_SETTID |
-			      CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_SYSVSEM |
-			      CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO | CSIGNAL);
-		if (rnd(t) % 8 == 0)
-			v |= rnd(t);	/* any bits: namespaces, pidfd, the upper half */
-		if (rnd(t) % 3 == 0)
-			v |= CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;	/* a thread, often */
-		return v;
-	case A_MADDR:
-		return gen_maddr(t);
-	case A_PROT:
-		return rnd(t) % 8 ? PICK(t, prots) : rnd(t);
-	case A_MFLAGS:
-		v = 0x22 | (rnd(t) % 4 == 0 ? MAP_FIXED : 0);	/* private anonymous */
-		if (rnd(t) % 6 == 0)
-			v ^= rnd(t) & 0xffff;
-		return v;
-	case A_RES:
-		return rnd(t) % 4 ? rnd(t) % 20 : gen_int(t);
-	case A_SIG:
-		return rnd(t) % 4 ? rnd(t) % 70 : gen_int(t);
-	case A_OPTS:
-		return rnd(t) % 2 ? 1 /* WNOHANG */ : PICK(t, opts);
-	case A_ARCH:
-		return PICK(t, arch);
-	default:
-		return 0;
-	}
-}
 
 /* trace - one call, as "fuzz,call,PID,INDEX,NAME,a0,...,a5" (hex), written
  * at once with the task's own buffer (a CLONE_VM child shares outbuf). */
@@ -355,14 +134,15 @@ static void forget(struct fuzz_task *t, u64 addr)
 		}
 }
 
-/* cap_nproc - hold RLIMIT_NPROC at FUZZ_NPROC whatever the fuzzing set:
- * the fork bomb is not what this looks for (bench/user/stress.c is). */
+/* cap_nproc - put RLIMIT_NPROC back to FUZZ_NPROC whatever the fuzzing set:
+ * neither a fork bomb (bench/user/stress.c is one) nor a run of forks all
+ * refused by a limit of 0. */
 static void cap_nproc(void)
 {
 	u64 lim[2];
 
 	if (sys6(__NR_prlimit64, 0, RLIMIT_NPROC, 0, (long)lim, 0, 0) == 0 &&
-	    lim[0] <= FUZZ_NPROC && lim[1] >= lim[0])
+	    lim[0] == FUZZ_NPROC && lim[1] == FUZZ_NPROC)
 		return;
 	lim[0] = lim[1] = FUZZ_NPROC;
 	sys6(__NR_prlimit64, 0, RLIMIT_NPROC, (long)lim, 0, 0, 0);
@@ -413,12 +193,13 @@ static long spawn(struct fuzz_task *t, const struct fuzz_call *c, u64 *a)
 	}
 	if (c->nr == __NR_fork || !(flags & CLONE_VM)) {
 		/* a copy of our memory: the child goes on from here, on a copy
-		 * of our stack unless clone's newsp (a[1]) is hostile */
+		 * of our stack, or on a hostile one (it dies at once: a
+		 * writable one had it run pid 1's code from a random frame) */
 		if (c->nr == __NR_fork)
 			r = sys0(__NR_fork);
 		else
-			r = sys6(__NR_clone, (long)flags, (long)(rnd(t) % 4 ? 0 : a[1]), (long)a[2],
-				 (long)a[3], (long)a[4], 0);
+			r = sys6(__NR_clone, (long)flags, (long)(rnd(t) % 4 ? 0 : hostile_ptr(t)),
+				 (long)a[2], (long)a[3], (long)a[4], 0);
 		if (r == 0) {
 			struct fuzz_task child = { .rng = cseed, .seed = cseed, .depth = depth,
 						   .tracing = t->tracing };
@@ -479,6 +260,10 @@ static long fuzz_one(struct fuzz_task *t, u64 *which)
 		a[2] = PROT_RW;
 		a[4] = (u64)-1;
 	}
+	/* no MAP_FIXED in the first megabyte: the hostile pointers 0, 1, 8 ...
+	 * would become buffers, and write printed a mapping there whole */
+	if ((c->flags & F_MAP) && a[0] < (1 << 20))
+		a[3] &= ~(u64)MAP_FIXED;
 	if (t->tracing)
 		trace(t, c, a, 0, 0);
 	if (c->flags & F_SPAWN)
@@ -519,7 +304,7 @@ static void child_run(struct fuzz_task *t)
 /* setup - the arena's fixed pages: dots (and a newline) for write to
  * print, a read-only page, a page with nothing above it; the children's
  * stacks. */
-static int setup(void)
+static int setup(struct fuzz_task *t)
 {
 	long r = sys6(__NR_mmap, DOTS_PAGE, PAGE, PROT_RW, MAP_PRIVATE_ANON | MAP_FIXED, -1, 0);
 
@@ -532,6 +317,17 @@ static int setup(void)
 	    sys6(__NR_mmap, EDGE_PAGE, PAGE, PROT_RW, MAP_PRIVATE_ANON | MAP_FIXED, -1, 0) !=
 		    (long)EDGE_PAGE)
 		return -1;
+	/* iovecs of dots and hostile bases, small and huge lengths: filled
+	 * once from a PRNG of their own */
+	if (sys6(__NR_mmap, IOV_PAGE, PAGE, PROT_RW, MAP_PRIVATE_ANON | MAP_FIXED, -1, 0) !=
+	    (long)IOV_PAGE)
+		return -1;
+	for (int i = 0; i < PAGE / 16; i++) {
+		u64 *v = (u64 *)(IOV_PAGE + 16 * (u64)i);
+
+		v[0] = gen_arg(t, A_WBUF);
+		v[1] = rnd(t) % 2 ? rnd(t) % 64 : gen_len(t);
+	}
 	if (sys6(__NR_mmap, STACKS, STACKS_SIZE, PROT_RW, MAP_PRIVATE_ANON | MAP_FIXED, -1, 0) !=
 	    (long)STACKS)
 		return -1;
@@ -560,7 +356,7 @@ int fuzz(u64 seed, u64 n, u64 from)
 	putu(NR_FUZZ_CALLS);
 	puts_(" system calls (reproduce: args=fuzz,SEED,N,FROM prints calls from FROM on)\n");
 	flush();
-	if (setup()) {
+	if (setup(&t)) {
 		puts_("fuzz: cannot map the arena\n");
 		flush();
 		return 2;

@@ -61,10 +61,56 @@ static void regress_settls(void)
 	check(r == -1, "clone(CLONE_SETTLS) of a non-canonical TLS base is -EPERM", r);
 }
 
+/* a jump into a mapped page without PROT_EXEC, and a read of a PROT_NONE
+ * page: the fault handler took the first for a stale TLB entry and
+ * returned to it for ever, and mapped the second readable (found reading
+ * the fault path for SMEP). Both are SIGSEGV, as on Linux. */
+static void regress_prot(void)
+{
+	long data = sys6(__NR_mmap, 0, PAGE, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+	long none = sys6(__NR_mmap, 0, PAGE, PROT_NONE, MAP_PRIVATE_ANON, -1, 0);
+	long pid;
+
+	check(data > 0 && none > 0, "mmap of a read-write and a PROT_NONE page", data);
+	if (data <= 0 || none <= 0)
+		return;
+	*(volatile char *)data = (char)0xc3;	/* ret: present, readable, not executable */
+	pid = sys0(__NR_fork);
+	if (pid == 0) {
+		((void (*)(void))data)();
+		sys_exit(0);
+	}
+	check(wait_child(pid) == SIGSEGV, "a jump into a page without PROT_EXEC is SIGSEGV", pid);
+	pid = sys0(__NR_fork);
+	if (pid == 0)
+		sys_exit(*(volatile char *)none);
+	check(wait_child(pid) == SIGSEGV, "a read of a PROT_NONE page is SIGSEGV", pid);
+}
+
+/* clone(CLONE_PARENT) by pid 1 made a child of the idle task, which reaps
+ * only when the CPU idles: the fuzzer's pid 1 never let it, and its
+ * zombies held RLIMIT_NPROC until every fork failed. Linux refuses
+ * CLONE_PARENT to init with -EINVAL (elsewhere it is allowed). */
+static void regress_init_clone_parent(void)
+{
+	long r;
+
+	if (sys0(__NR_getpid) != 1) {
+		check(1, "clone(CLONE_PARENT) by pid 1 is -EINVAL (not pid 1 here: not tried)", 0);
+		return;
+	}
+	r = sys6(__NR_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0, 0);
+	if (r == 0)
+		sys_exit(0);
+	check(r == -22, "clone(CLONE_PARENT) by pid 1 is -EINVAL", r);
+}
+
 int regress(void)
 {
 	regress_child_settid();
 	regress_huge_munmap();
 	regress_settls();
+	regress_prot();
+	regress_init_clone_parent();
 	return check_summary("regress");
 }

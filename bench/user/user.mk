@@ -15,8 +15,8 @@ $(BUILD)/user/forklab-user: $(addprefix bench/user/,$(USER_SRCS) $(USER_HDRS)) \
 
 # forklab-fuzz: the random-system-call fuzzer and its regressions, a program
 # of its own (fuzz_main.c says why), run as pid 1 with --program.
-FUZZ_SRCS := fuzz_main.c fuzz.c regress.c out.c lib.c sys.c start.S
-FUZZ_HDRS := fuzz.h regress.h lib.h out.h sys.h types.h
+FUZZ_SRCS := fuzz_main.c fuzz.c fuzz_args.c regress.c out.c lib.c sys.c start.S
+FUZZ_HDRS := fuzz.h fuzz_args.h regress.h lib.h out.h sys.h types.h
 $(BUILD)/user/forklab-fuzz: $(addprefix bench/user/,$(FUZZ_SRCS) $(FUZZ_HDRS)) \
 		$(wildcard core/uapi/*.h)
 	@mkdir -p $(dir $@)

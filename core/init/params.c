@@ -14,6 +14,7 @@
 
 static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", "probe", NULL };
 static const char *const quicklist_names[] = { "pages", "trees", NULL };
+static const char *const on_off[] = { "on", "off", NULL };	/* SMAP_KEY_ON, _OFF */
 static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };
 static const char *bench_names[STRATEGIES_MAX + 1];
 static const char *family_names[NR_FAMILIES][STRATEGIES_MAX + 1];
@@ -66,6 +67,11 @@ static struct cmdline_param params[] = {
 	  .dst = &tlb_ceiling,
 	  .desc = "pages a fork flushes one by one (INVLPG) in the parent before it reloads CR3 "
 		  "instead (Linux: 33); 0: always CR3" },
+	{ .key = "smep", .type = CP_CHOICE, .choices = on_off, .dst = &kparams.smep,
+	  .desc = "on: the kernel may not run user pages (CR4.SMEP), where the CPU has it" },
+	{ .key = "smap", .type = CP_CHOICE, .choices = on_off, .dst = &kparams.smap,
+	  .desc = "on: the kernel touches user memory only inside stac/clac (CR4.SMAP), where "
+		  "the CPU has it" },
 	{ .key = "stress", .type = CP_UINT, .min = 1, .max = 100000000, .dst = &kparams.stress,
 	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
 	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,

@@ -93,6 +93,12 @@ int handle_mm_fault(struct mm_struct *mm, u64 addr, u64 error_code)
 		return -EFAULT;
 	if ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE))
 		return -EFAULT;
+	/* PROT_NONE, or a fetch from memory without PROT_EXEC: the PTE would
+	 * allow reading it (x86 maps no page unreadable), and a fetch from a
+	 * present NX page was taken for a stale TLB entry, for ever */
+	if (unlikely(!(vma->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+		     ((error_code & PF_INSTR) && !(vma->prot & PROT_EXEC))))
+		return -EFAULT;
 	pte = walk_pte(mm, va, true);
 	if (!pte)
 		return -ENOMEM;

@@ -20,6 +20,7 @@
 #define PF_PROT		(1 << 0)	/* 0: not present, 1: protection */
 #define PF_WRITE	(1 << 1)
 #define PF_USER		(1 << 2)
+#define PF_INSTR	(1 << 4)	/* an instruction fetch */
 
 #define MM_MAX_VMAS	32
 #define USER_STACK_TOP	0x00007ffffffff000UL
