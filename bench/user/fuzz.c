@@ -211,11 +211,12 @@ static long spawn(struct fuzz_task *t, const struct fuzz_call *c, u64 *a)
 	}
 	/* CLONE_VM: our memory itself; the child needs a stack of its own.
 	 * A hostile one (the child faults at once and is killed) only when it
-	 * is not one of pid 1's threads, whose fault would end the run. */
+	 * is not one of pid 1's threads, whose fault would end the run; never
+	 * 0, which is our own stack: the child ran pid 1's loop beside it */
 	group = (flags & CLONE_THREAD) && (t->depth == 0 || t->in_pid1_group);
 	if (rnd(t) % 8 == 0 && !group)
-		return sys6(__NR_clone, (long)flags, (long)hostile_ptr(t), (long)a[2], (long)a[3],
-			    (long)a[4], 0);
+		return sys6(__NR_clone, (long)flags, (long)(hostile_ptr(t) | 1), (long)a[2],
+			    (long)a[3], (long)a[4], 0);
 	slot = free_stack();
 	if (slot < 0)
 		return -11;	/* as the kernel would at its limit: not a call */

@@ -105,6 +105,46 @@ static void regress_init_clone_parent(void)
 	check(r == -22, "clone(CLONE_PARENT) by pid 1 is -EINVAL", r);
 }
 
+/* leader_thread - a thread that outlives its group leader: it yields a
+ * while (its parent process may reap the leader meanwhile, if the kernel
+ * lets it) and asks for its parent. */
+static int leader_thread(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 200; i++) {
+		sys0(__NR_sched_yield);
+		sys0(__NR_getppid);
+	}
+	return 0;
+}
+
+/* A thread group's leader that exits first was reaped at once, freeing the
+ * task_struct its threads still use as their group leader: a thread's
+ * getppid then read freed memory (the fuzzer's seed 20, page/cow/hash: a
+ * kernel #PF at 0x18 in sys_getppid). As Linux, wait4 reports the leader
+ * only once the whole group is gone: the thread is gone when it returns. */
+static void regress_leader_first(void)
+{
+	long me = sys0(__NR_getpid), pid = sys0(__NR_fork), thread = 0;
+
+	if (pid == 0) {
+		void *stack = map_stack();
+
+		if (!stack)
+			sys_exit(1);
+		thread = clone_thread(THREAD_FLAGS & ~(CLONE_SETTLS | CLONE_PARENT_SETTID |
+						       CLONE_CHILD_CLEARTID),
+				      (char *)stack + STACK_SIZE, 0, 0, 0, leader_thread, 0);
+		sys_exit(thread > 0 && sys0(__NR_getppid) == me ? 0 : 1);	/* this thread only */
+	}
+	/* the status is the kernel's choice here (Linux reports 0): not checked */
+	check(sys6(__NR_wait4, pid, 0, 0, 0, 0, 0) == pid,
+	      "a leader that exits before its thread is reaped", pid);
+	/* its thread was the next pid, here and on Linux: gone by now */
+	check(sys6(__NR_sched_getaffinity, pid + 1, 8, (long)&thread, 0, 0, 0) == -3,
+	      "... only after the thread has exited too (sched_getaffinity: -ESRCH)", pid + 1);
+}
+
 int regress(void)
 {
 	regress_child_settid();
@@ -112,5 +152,6 @@ int regress(void)
 	regress_settls();
 	regress_prot();
 	regress_init_clone_parent();
+	regress_leader_first();
 	return check_summary("regress");
 }
