@@ -37,8 +37,8 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all kernel iso check bench spawn bench-parent soak baseline deps clean host-tests report-check vpmu nested FORCE
-all: kernel $(BUILD)/pfm-encode vpmu
+.PHONY: all kernel iso check bench spawn bench-parent soak soak-fuzz baseline deps clean host-tests report-check vpmu nested FORCE
+all: kernel $(BUILD)/pfm-encode vpmu $(BUILD)/user/forklab-fuzz
 
 # tools/pfm-encode: libpfm4 event names to raw IA32_PERFEVTSELx codes.
 $(BUILD)/pfm-encode: tools/pfm-encode.c
@@ -92,6 +92,10 @@ host-tests: $(HOST_TEST_BINS)
 # A kernel with work injected into copy_process: the gate must catch it.
 $(BUILD)/slow/forklab.elf: FORCE
 	@$(MAKE) -s BUILD=$(BUILD)/slow KEXTRA=-DFORKLAB_INJECT_SLOWDOWN=500 $@
+
+# A kernel whose munmap leaks a page: the fuzzer's run must fail on it.
+$(BUILD)/leaky/forklab.elf: FORCE
+	@$(MAKE) -s BUILD=$(BUILD)/leaky KEXTRA=-DFORKLAB_INJECT_LEAK $@
 
 # The kernel with the fork-path phase probes compiled out (make check
 # compares its fork cost with the probed kernel's).
@@ -171,11 +175,34 @@ baseline: deps kernel
 
 # soak - the long leak check: 100 000 fork/exit/wait cycles for every
 # combination of allocator, page-table and pid strategy (about 6 minutes
-# under TCG on 2 cores); SMP=N runs it on N CPUs (MTTCG), as in
-# `make soak SMP=4`.
+# under TCG on 2 cores), then soak-fuzz; SMP=N runs the cycles on N CPUs
+# (MTTCG), as in `make soak SMP=4`.
 SMP ?= 1
-soak: deps kernel
+soak: deps kernel soak-fuzz
 	@tools/forklab test --mode $${FORKLAB_MODE:-tcg} --smp $(SMP) --timeout 10800 -- stress=100000
+
+# soak-fuzz - the system-call fuzzer (forklab-fuzz) under icount, FUZZ_CALLS
+# calls by pid 1 for each allocator (10^6 in all; each with another pt= and
+# pid=, so that all of them are fuzzed too), each run ending with every page
+# and object back; a seed and a call index name any failure. bump never
+# frees: it gets 3500 MiB, as its stress soak does.
+FUZZ_SETS := page/cow/hash slab/copy/idr slub/share/array magazine/cow/idr bump/share/hash
+FUZZ_SEED ?= 1
+FUZZ_CALLS ?= 200000
+soak-fuzz: deps kernel $(BUILD)/user/forklab-fuzz
+	@mkdir -p $(BUILD)/soak
+	@for set in $(FUZZ_SETS); do \
+		a=$${set%%/*}; pt=$${set#*/}; pid=$${pt#*/}; pt=$${pt%/*}; \
+		mem=512; [ $$a = bump ] && mem=3500; \
+		tools/forklab expect program:0 --mode icount --mem $$mem --timeout 3600 --quiet \
+			--log $(BUILD)/soak/fuzz-$$a.log --program $(BUILD)/user/forklab-fuzz -- \
+			alloc=$$a pt=$$pt pid=$$pid args=fuzz,$(FUZZ_SEED),$(FUZZ_CALLS) >/dev/null || \
+			{ echo "soak-fuzz: $$set failed (seed $(FUZZ_SEED)); its log: \
+$(BUILD)/soak/fuzz-$$a.log"; tail -5 $(BUILD)/soak/fuzz-$$a.log; exit 1; }; \
+		echo "soak-fuzz: $$set seed $(FUZZ_SEED): $(FUZZ_CALLS) calls ok;" \
+			"$$(grep -a '^fuzz: [0-9]* calls, [0-9]* tasks made;' $(BUILD)/soak/fuzz-$$a.log | tail -1 | cut -d';' -f1 | cut -d, -f2);" \
+			"$$(grep -a 'after pid 1' $(BUILD)/soak/fuzz-$$a.log | cut -d: -f3- | cut -d'(' -f1)"; \
+	done
 
 # nested - the long runs under a genuine kvm_amd (forklab nested; an L1
 # Linux under icount): the guest self-tests with shadow paging (1.5 min

@@ -12,6 +12,26 @@ FORKLAB=tools/forklab
 STRESS=${FORKLAB_STRESS:-200}		# fork/exit/wait cycles per strategy set: 45 sets
 SELFTEST_MODE=${FORKLAB_SELFTEST_MODE:-tcg}
 
+FUZZ_SEED=${FORKLAB_FUZZ_SEED:-1}	# the fuzzer's seed in make check (printed by the run)
+
+# fuzz_run LOG KERNEL KEYS... - the fuzzer under icount: the program exits 0
+# (every call a value or -errno, nothing leaked after pid 1) and says so
+fuzz_run() {
+	local log=$1 kernel=$2
+	shift 2
+	$FORKLAB expect program:0 --mode icount --timeout 280 --quiet --log "$log" \
+		--kernel "$kernel" --program build/user/forklab-fuzz -- "$@" &&
+		grep -aq '^fuzz: ok$' "$log"
+}
+
+# a kernel that leaks a page in every munmap (FORKLAB_INJECT_LEAK) fails the
+# fuzzer's run on its leak count
+fuzz_catches_leak() {
+	! fuzz_run "$OUT/fuzz.log" build/leaky/forklab.elf alloc=slub \
+		args=fuzz,$FUZZ_SEED,10000 &&
+		grep -aEq 'after pid 1: [0-9]+ objects live, [1-9][0-9]* pages unaccounted' "$OUT/fuzz.log"
+}
+
 pfm_known() {
 	[ "$(build/pfm-encode --pmu skl INST_RETIRED:ANY_P CPU_CLK_UNHALTED:THREAD_P)" = \
 		"0x5300c0,0x53003c" ]

@@ -1,4 +1,4 @@
-/* bench/user/check.c - the checks of the semantics and futex suites: one
+/* bench/user/check.c - the checks of the semantics, futex and fuzzer-regression suites: one
  * "ok WHAT" or "FAIL WHAT: got N" line each, then a summary line. */
 #include "check.h"
 #include "out.h"

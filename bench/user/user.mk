@@ -32,3 +32,12 @@ $(BUILD)/user/forklab-parent: $(addprefix bench/user/,$(PARENT_SRCS) $(PARENT_HD
 		$(wildcard core/uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)
+
+# forklab-fuzz: the random-system-call fuzzer and its regressions, a program
+# of its own (fuzz_main.c says why), run as pid 1 with --program.
+FUZZ_SRCS := fuzz_main.c fuzz.c fuzz_args.c regress.c check.c out.c lib.c sys.c start.S
+FUZZ_HDRS := fuzz.h fuzz_args.h regress.h check.h lib.h out.h sys.h types.h
+$(BUILD)/user/forklab-fuzz: $(addprefix bench/user/,$(FUZZ_SRCS) $(FUZZ_HDRS)) \
+		$(wildcard core/uapi/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $(filter-out %.h,$^)

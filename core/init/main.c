@@ -22,6 +22,7 @@
 #include "lib/qemu_exit.h"
 #include "lib/selftest.h"
 #include "x86/traps.h"
+#include "x86/smap.h"
 #include "x86/timer.h"
 #include "lib/string.h"
 #include "version.h"
@@ -252,6 +253,7 @@ __noreturn void kmain(u32 magic, u32 info_phys)
 	sched_init();
 	futex_init();
 	fpu_init();
+	smap_init();		/* before the first user access */
 	syscall_init();
 	smp_boot_cpus(bi, (int)kparams.maxcpus);
 	task_init_idle_objects();

@@ -14,6 +14,7 @@
 
 static const char *const mode_names[] = { "run", "boot", "test", "bench", "list", "probe", NULL };
 static const char *const quicklist_names[] = { "pages", "trees", NULL };
+static const char *const on_off[] = { "on", "off", NULL };	/* SMAP_KEY_ON, _OFF */
 static const char *const crash_names[] = { "none", "pf", "ud", "panic", "triple", "hang", NULL };
 static const char *bench_names[STRATEGIES_MAX + 1];
 static const char *family_names[NR_FAMILIES][STRATEGIES_MAX + 1];
@@ -72,6 +73,11 @@ static struct cmdline_param params[] = {
 	{ .key = "thp_cow", .type = CP_CHOICE, .choices = thp_cow_names, .dst = &thp_cow,
 	  .desc = "the first write to a 2 MiB page shared at fork: copy (the 2 MiB) or split "
 		  "(512 PTEs, one 4 KiB copied), as Linux's do_huge_pmd_wp_page" },
+	{ .key = "smep", .type = CP_CHOICE, .choices = on_off, .dst = &kparams.smep,
+	  .desc = "on: the kernel may not run user pages (CR4.SMEP), where the CPU has it" },
+	{ .key = "smap", .type = CP_CHOICE, .choices = on_off, .dst = &kparams.smap,
+	  .desc = "on: the kernel touches user memory only inside stac/clac (CR4.SMAP), where "
+		  "the CPU has it" },
 	{ .key = "stress", .type = CP_UINT, .min = 1, .max = 100000000, .dst = &kparams.stress,
 	  .desc = "fork/exit/wait cycles per strategy in the leak self-tests (make soak: 1000000)" },
 	{ .key = "args", .type = CP_STRING, .dst = kparams.args, .max_items = ARGS_MAX,

@@ -13,6 +13,7 @@ enum crash_kind { CRASH_NONE, CRASH_PF, CRASH_UD, CRASH_PANIC, CRASH_TRIPLE, CRA
 struct kernel_params {
 	u32 mode;		/* enum boot_mode */
 	u32 crash;		/* enum crash_kind: deliberate failures for host-side tests */
+	u32 smep, smap;		/* SMAP_KEY_ON (use it if the CPU has it) or _OFF (x86/smap.h) */
 	u32 strategy_mask[NR_FAMILIES];	/* per family (alloc=, pt=, pid=): bit i, member i selected */
 	u32 bench_mask;		/* bit i: benchmark i selected */
 	u64 iters;		/* measured iterations per configuration */

@@ -56,21 +56,33 @@ static void forget_original_parent(struct task_struct *father)
 	}
 }
 
+/* wake_reaper - wake @p's parent to reap it: a parent in wait4 set its
+ * state under tasklist_lock; an idle task reaps without sleeping, but may
+ * be halted on its CPU. Under tasklist_lock. */
+static inline void wake_reaper(struct task_struct *p)
+{
+	if (p->real_parent->state == TASK_INTERRUPTIBLE || (p->real_parent->flags & PF_IDLE))
+		wake_up_process(p->real_parent);
+}
+
 /* exit_notify - become a zombie for the parent to reap, or (threads)
- * dead at once, to be freed after the switch away. */
+ * dead at once, to be freed after the switch away; the last thread of a
+ * group whose leader is a zombie already lets the leader's parent reap it. */
 static void exit_notify(struct task_struct *tsk)
 {
 	spin_lock(&tasklist_lock);
 	forget_original_parent(tsk);
-	if (tsk->exit_signal < 0) {
+	if (unlikely(tsk->exit_signal < 0)) {
+		struct task_struct *leader = tsk->group_leader;
+
 		tsk->state = EXIT_DEAD;
+		if (leader != tsk && leader->state == EXIT_ZOMBIE && !delay_group_leader(leader))
+			wake_reaper(leader);
 	} else {
+		/* a leader (threads have no exit signal); if its threads
+		 * still run, wait4 finds it delayed and sleeps on */
 		tsk->state = EXIT_ZOMBIE;
-		/* a parent in wait4 set its state under this lock; an idle
-		 * task reaps without sleeping, but may be halted on its CPU */
-		if (tsk->real_parent->state == TASK_INTERRUPTIBLE ||
-		    (tsk->real_parent->flags & PF_IDLE))
-			wake_up_process(tsk->real_parent);
+		wake_reaper(tsk);
 	}
 	spin_unlock(&tasklist_lock);
 }
@@ -164,7 +176,7 @@ long do_wait4(int pid, u64 ustatus, int options)
 			if (pid > 0 && child->pid != pid)
 				continue;
 			have_child = true;
-			if (child->state != EXIT_ZOMBIE)
+			if (child->state != EXIT_ZOMBIE || delay_group_leader(child))
 				continue;
 			nr = child->pid;
 			status = child->exit_code;
@@ -177,6 +189,12 @@ long do_wait4(int pid, u64 ustatus, int options)
 		if (!have_child || (options & WNOHANG)) {
 			spin_unlock(&tasklist_lock);
 			return have_child ? 0 : -ECHILD;
+		}
+		if (tsk->flags & PF_GROUP_KILL) {
+			/* our group is exiting: no more sleeping (a thread left
+			 * in wait4 kept its zombie leader, pid 1 too, unreaped) */
+			spin_unlock(&tasklist_lock);
+			return -EINTR;
 		}
 		/* under the lock: a child's exit_notify sees it and wakes us */
 		tsk->state = TASK_INTERRUPTIBLE;

@@ -44,7 +44,7 @@ static bool reap_orphans(int *status)
 
 		spin_lock(&tasklist_lock);
 		list_for_each_entry(child, &idle_task.children, sibling) {
-			if (child->state == EXIT_ZOMBIE) {
+			if (child->state == EXIT_ZOMBIE && !delay_group_leader(child)) {
 				zombie = child;
 				break;
 			}
@@ -69,7 +69,7 @@ static bool has_zombie_child(struct task_struct *parent)
 
 	spin_lock(&tasklist_lock);
 	list_for_each_entry(child, &parent->children, sibling)
-		if (child->state == EXIT_ZOMBIE)
+		if (child->state == EXIT_ZOMBIE && !delay_group_leader(child))
 			found = true;
 	spin_unlock(&tasklist_lock);
 	return found;

@@ -131,6 +131,15 @@ static inline struct pt_regs *task_pt_regs(struct task_struct *t)
 
 extern struct list_head task_list;
 extern struct task_struct *init_task_p;	/* pid 1, the reaper of orphans */
+
+/* delay_group_leader - whether zombie @p leads a thread group some of whose
+ * threads still run: it may not be reaped yet (Linux's rule). Reaping it
+ * freed the task_struct its threads still use as group_leader: getppid in
+ * such a thread read freed memory (found by the fuzzer: a kernel #PF). */
+static inline bool delay_group_leader(struct task_struct *p)
+{
+	return p->group_leader == p && *(volatile int *)&p->signal->live > 0;
+}
 /* The idle task (pid 0) is padded like every task_struct, since fork copies
  * task_struct_size() bytes from its parent and pid 1 is forked from it. */
 union idle_task_storage {

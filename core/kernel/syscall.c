@@ -48,7 +48,13 @@ long sys_vfork(void)
 	return kernel_clone(&args);
 }
 
-/* clone(flags, newsp, parent_tidptr, child_tidptr, tls): the x86-64 order */
+/* clone(flags, newsp, parent_tidptr, child_tidptr, tls): the x86-64 order.
+ * A TLS base outside user space is -EPERM, as Linux's set_new_tls: the
+ * switch to the child would load it into FS_BASE, which #GPs on a
+ * non-canonical address. CLONE_PARENT from pid 1 is -EINVAL, as Linux
+ * refuses it for init: the child would be the idle task's, reaped only
+ * when the CPU idles, so a busy pid 1 filled RLIMIT_NPROC with zombies.
+ * (Both found by the fuzzer.) */
 long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
 {
 	struct kernel_clone_args args = {
@@ -60,6 +66,10 @@ long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
 		.tls = tls,
 	};
 
+	if ((flags & CLONE_SETTLS) && tls >= USER_SPACE_END)
+		return -EPERM;
+	if ((flags & CLONE_PARENT) && current == init_task_p)
+		return -EINVAL;
 	return kernel_clone(&args);
 }
 

@@ -34,8 +34,12 @@ static int handle_mm_fault_thp(struct mm_struct *mm, u64 addr, u64 error_code)
 {
 	struct vm_area *vma = find_vma(mm, addr);
 
-	if (vma && (vma->flags & VM_HUGEPAGE) &&
-	    !((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE))) {
+	/* only an access the VMA allows maps 2 MiB (the 4 KiB handler
+	 * refuses the rest: PROT_NONE, a write to read-only, a fetch
+	 * without PROT_EXEC) */
+	if (vma && (vma->flags & VM_HUGEPAGE) && (vma->prot & (PROT_READ | PROT_WRITE)) &&
+	    !((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE)) &&
+	    !((error_code & PF_INSTR) && !(vma->prot & PROT_EXEC))) {
 		int r = do_huge_pmd_fault(mm, vma, addr & PAGE_MASK, error_code);
 
 		if (r != THP_FALLBACK)

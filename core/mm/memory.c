@@ -144,18 +144,23 @@ int handle_mm_fault_4k(struct mm_struct *mm, u64 addr, u64 error_code)
 		return -EFAULT;
 	if ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE))
 		return -EFAULT;
+	/* PROT_NONE, or a fetch from memory without PROT_EXEC: the PTE would
+	 * allow reading it (x86 maps no page unreadable), and a fetch from a
+	 * present NX page was taken for a stale TLB entry, for ever */
+	if (unlikely(!(vma->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+		     ((error_code & PF_INSTR) && !(vma->prot & PROT_EXEC))))
+		return -EFAULT;
 	pte = walk_pte(mm, va, true);
 	if (!pte)
 		return -ENOMEM;
-	/* PROT_NONE (a guard page): nothing is mapped for the user, and
-	 * what mprotect left mapped is kernel-only (no U bit) */
+	/* (what mprotect left mapped of a PROT_NONE page is kernel-only: no
+	 * U bit; the check above turned its faults away) */
 	if (!(*pte & PTE_P))
-		return !vma->prot ? -EFAULT :
-		       error_code & PF_WRITE ? map_new_page(mm, va, vma->prot) :
+		return error_code & PF_WRITE ? map_new_page(mm, va, vma->prot) :
 		       do_anonymous_read(mm, pte, vma->prot);
 	if ((error_code & PF_WRITE) && (*pte & PTE_COW))
 		return do_wp_page(mm, va, pte);
-	if (vma->prot && (!(error_code & PF_WRITE) || (*pte & PTE_W))) {
+	if (!(error_code & PF_WRITE) || (*pte & PTE_W)) {
 		invlpg(va);	/* a stale TLB entry: the PTE already allows it */
 		return 0;
 	}

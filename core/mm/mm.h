@@ -20,6 +20,7 @@
 #define PF_PROT		(1 << 0)	/* 0: not present, 1: protection */
 #define PF_WRITE	(1 << 1)
 #define PF_USER		(1 << 2)
+#define PF_INSTR	(1 << 4)	/* an instruction fetch */
 
 #define MM_INLINE_VMAS	31		/* in the mm_struct (it stays 1 KiB); more in pages (mmap.c) */
 #define MM_MAX_VMAS	16384		/* Linux's vm.max_map_count is 65 530 */

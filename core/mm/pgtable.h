@@ -124,6 +124,11 @@ u64 *pt_alloc_table(struct mm_struct *mm);
 /* pt_free_table - drop @mm's reference to @table (see pgtable.c). */
 void pt_free_table(struct mm_struct *mm, u64 *table);
 
+/* pd_entry - @mm's PD entry for @addr, or NULL when no PD covers it; *@next
+ * becomes the end (at most @end) of what was found: the entry's 2 MiB, or
+ * the whole span of the missing upper-level entry, so that a walk over a
+ * huge, mostly empty range skips it level by level (mm.c). */
+u64 *pd_entry(struct mm_struct *mm, u64 addr, u64 end, u64 *next);
 /* __walk_pte - the last-level entry for @va, NULL when absent; @alloc
  * creates missing tables (NULL then means out of memory), @modify unshares
  * a shared last-level table (pt=share) first. */

@@ -10,6 +10,7 @@
 #include "kernel/task.h"
 #include "x86/traps.h"
 #include "x86/sections.h"
+#include "x86/smap.h"
 
 /* signal_for_trap - the signal Linux sends for a user-mode trap. */
 static int signal_for_trap(u64 vector)
@@ -64,6 +65,17 @@ static bool syscall_arrived_as_fault(struct pt_regs *regs, u64 addr)
 	return true;
 }
 
+/* kernel_user_violation - a fault of the kernel itself on a user address
+ * that must not be resolved: an instruction fetch (SMEP, or a jump into
+ * user memory without it) or a data access outside stac/clac (SMAP).
+ * Linux's the same: such a fault goes to the exception table or oopses. */
+static bool kernel_user_violation(const struct pt_regs *regs)
+{
+	if (regs->error_code & PF_USER)
+		return false;
+	return (regs->error_code & PF_INSTR) || (smap_enabled && !(regs->rflags & X86_EFLAGS_AC));
+}
+
 bool do_page_fault(struct pt_regs *regs)
 {
 	u64 addr = read_cr2();
@@ -72,7 +84,8 @@ bool do_page_fault(struct pt_regs *regs)
 	if (syscall_arrived_as_fault(regs, addr))
 		return true;
 
-	if (addr < USER_SPACE_END && mm && handle_mm_fault(mm, addr, regs->error_code) == 0)
+	if (addr < USER_SPACE_END && mm && !kernel_user_violation(regs) &&
+	    handle_mm_fault(mm, addr, regs->error_code) == 0)
 		return true;
 	if (user_mode(regs))
 		kill_current(regs, addr);

@@ -1,6 +1,7 @@
 /* core/x86/idt.S - the 256 interrupt entry stubs and the common path that builds
  * a struct pt_regs (x86/ptrace.h) and calls the C handler. */
 #include "x86/calling.h"
+#include "x86/smap.h"
 
 	.text
 	.code64
@@ -29,6 +30,7 @@ interrupt_stubs:
  * mode (CS RPL 3) GS is swapped so the kernel finds its per-CPU data. */
 interrupt_common:
 	cld
+	ASM_CLAC		/* a fault inside a user copy: the handler runs without AC */
 	testb	$3, 24(%rsp)
 	jz	1f
 	swapgs

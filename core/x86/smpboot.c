@@ -3,6 +3,7 @@
  * mode on a stack the boot CPU gave it, sets up its own GDT/TSS, FPU,
  * syscall MSRs and local APIC, says it is online and goes idle. */
 #include "x86/smp.h"
+#include "x86/smap.h"
 #include "x86/acpi.h"
 #include "x86/apic.h"
 #include "x86/desc.h"
@@ -135,6 +136,7 @@ __noreturn void start_secondary(void)
 	load_cr3(BOOT_PGD_PHYS);	/* leave the trampoline's identity map */
 	desc_init_secondary(cpu);
 	fpu_enable();
+	smap_init_secondary();
 	syscall_init();
 	lapic_init(false);
 	timer_init_secondary();

@@ -13,6 +13,8 @@
 #include "kernel/sched.h"
 #include "mm/mm.h"
 #include "kernel/smp.h"
+#include "x86/smap.h"
+#include "x86/layout.h"
 
 #define NR_EXCEPTIONS 32
 
@@ -78,6 +80,23 @@ void show_regs(const struct pt_regs *regs)
 	}
 }
 
+/* call_fixup - a kernel instruction fetch that faulted where a guarded
+ * call (probe_call) went: its exception-table entry is keyed by the call's
+ * return address, on the stack; the fixup runs as if the call returned
+ * there. 0 if the fault is no such call's. */
+static u64 call_fixup(struct pt_regs *regs)
+{
+	u64 ret, fixup;
+
+	if (regs->vector != X86_TRAP_PF || !(regs->error_code & PF_INSTR) ||
+	    probe_read_u64((void *)regs->rsp, &ret))
+		return 0;
+	fixup = search_exception_table(ret);
+	if (fixup)
+		regs->rsp += 8;
+	return fixup;
+}
+
 void do_exception(struct pt_regs *regs)
 {
 	u64 fixup;
@@ -87,6 +106,8 @@ void do_exception(struct pt_regs *regs)
 	if (user_mode(regs))
 		kill_current(regs, read_cr2());
 	fixup = search_exception_table(regs->rip);
+	if (!fixup)
+		fixup = call_fixup(regs);
 
 	if (fixup) {
 		last_fixed_exception = (struct exception_record){
@@ -100,6 +121,12 @@ void do_exception(struct pt_regs *regs)
 		return;
 	}
 	oops_begin();
+	if (regs->vector == X86_TRAP_PF && read_cr2() < USER_SPACE_END)
+		printk("\nforklab: the kernel %s user address %lx (%s)",
+		       regs->error_code & PF_INSTR ? "ran code at" : "touched", read_cr2(),
+		       regs->error_code & PF_INSTR ? "SMEP" :
+		       smap_enabled && !(regs->rflags & X86_EFLAGS_AC) ? "SMAP: outside stac/clac" :
+		       "no mapping");
 	printk("\nEXCEPTION in %s mode: ", user_mode(regs) ? "user" : "kernel");
 	show_regs(regs);
 	qemu_exit(FL_EXIT_EXCEPTION);
@@ -143,6 +170,25 @@ void do_interrupt(struct pt_regs *regs)
 	    regs->vector == SPURIOUS_VECTOR)
 		return;		/* a spurious PIC (IRQ 7 / 15) or APIC interrupt: no EOI */
 	printk("forklab: unexpected interrupt vector %lu ignored\n", regs->vector);
+}
+
+long probe_call(u64 target)
+{
+	long ret;
+
+	/* the fixup is keyed by the return address (call_fixup); the
+	 * callee may clobber what the ABI lets it */
+	asm volatile("call *%[target]\n"
+		     "1:\n"
+		     ".pushsection .fixup, \"ax\"\n"
+		     "3:	movq %[efault], %%rax\n"
+		     "	jmp 1b\n"
+		     ".popsection\n"
+		     _ASM_EXTABLE(1b, 3b)
+		     : "=a"(ret)
+		     : [target] "r"(target), [efault] "i"(-EFAULT)
+		     : "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
+	return ret;
 }
 
 long probe_read_u64(const void *addr, u64 *val)

@@ -44,6 +44,9 @@ void do_exception(struct pt_regs *regs);
 /* show_regs - print the frame: vector, error code, RIP, CR2 and registers. */
 void show_regs(const struct pt_regs *regs);
 
+/* probe_call - call the code at @target (no arguments); what it returns in
+ * rax, or -EFAULT if fetching it faulted (SMEP: a user page). For tests. */
+long probe_call(u64 target);
 /* probe_read_u64 - read *@addr; returns 0, or -EFAULT if the read faulted. */
 long probe_read_u64(const void *addr, u64 *val);
 

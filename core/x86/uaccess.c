@@ -1,6 +1,7 @@
 /* core/x86/uaccess.c - copying to and from user space with fault fixups. */
 #include "mm/mm.h"
 #include "x86/uaccess.h"
+#include "x86/smap.h"
 #include "x86/traps.h"
 
 static bool user_range_ok(u64 addr, size_t n)
@@ -8,12 +9,15 @@ static bool user_range_ok(u64 addr, size_t n)
 	return addr + n >= addr && addr + n <= USER_SPACE_END;
 }
 
-/* __copy_user - rep movsb that stops at a fault it cannot resolve;
- * returns the number of bytes NOT copied. */
+/* __copy_user - rep movsb that stops at a fault it cannot resolve, with
+ * user accesses allowed around it (stac/clac: SMAP); returns the number of
+ * bytes NOT copied. */
 static size_t __copy_user(void *dst, const void *src, size_t n)
 {
-	asm volatile("1:	rep movsb\n"
+	asm volatile(ASM_STAC
+		     "1:	rep movsb\n"
 		     "2:\n"
+		     ASM_CLAC
 		     _ASM_EXTABLE(1b, 2b)
 		     : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return n;

@@ -323,7 +323,7 @@ def boot(mode, args="", kernel=None, mem=512, timeout=120, modules=(), echo=None
             raise qemu.UsageError(f"'{path}' not found")
     if OPTIONS.exits and "mode=bench" in args.split():
         args += " windows=1"		# each measured call's TSCs, for `forklab nested exits`
-    cmd = qemu.qemu_command("kvm", kernel=kernel, args=args, mem=mem,
+    cmd = qemu.qemu_command("kvm", kernel=kernel, args=args, mem=mem, here=False,
                             modules=[os.path.abspath(m) for m in modules])
     res, con = run_inner(mode, cmd, mem, timeout, echo=echo, log=log)
     if OPTIONS.exits:
