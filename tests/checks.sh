@@ -155,7 +155,7 @@ shards_agree() {
 		cmp "$OUT/j1/results.csv" "$OUT/j2/results.csv" &&
 		cmp "$OUT/j1/results.csv" "$OUT/m/results.csv" &&
 		$FORKLAB boot --mode icount --quiet --log "$OUT/one.log" -- mode=bench \
-			bench=fork,alloc,pid alloc=page,slub pt=cow,share pid=hash,idr iters=5 rss_max=4 \
+			bench=fork,alloc,pid,spawn alloc=page,slub pt=cow,share pid=hash,idr iters=5 rss_max=4 \
 			2>/dev/null &&
 		python3 tests/tools/checks.py kernel-order "$OUT/one.log" "$OUT/j1/results.csv" &&
 		python3 tests/tools/checks.py progress-count "$OUT/j2.out" "$OUT/j2/results.csv"

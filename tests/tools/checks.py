@@ -25,7 +25,8 @@ subcommand each (called from tests/check.sh; see tests/checks.cfg):
                                  in copy_mm's code
   same-p50 A B                   every row's min, p50 and max the same in both
   kernel-order LOG RESULTS       a sharded run's rows in one boot's order
-  progress-count OUTPUT RESULTS  the last progress line is N/N, N fork rows
+  progress-count OUTPUT RESULTS  the last progress line is N/N, N configurations (fork rows,
+                                 spawn methods x sizes)
   spawn-rows RUN RSSMAX          a spawn run: both rows of 4 methods at 1, 4 ..
                                  RSSMAX pages, reaped no sooner than returned,
                                  spawn.png drawn and in report.html
@@ -215,11 +216,15 @@ def kernel_order(log, results):
 
 
 def progress_count(output, results):
-    """The run's last progress line reads N/N for its N fork rows."""
+    """The run's last progress line reads N/N for its N configurations: one
+    per fork row, one per spawn method and size (its two rows)."""
     with open(output) as f:
         last = [line for line in f if line.startswith("forklab run: configuration ")][-1]
-    n = sum(1 for r in rows(results) if r["bench"] == "fork")
-    print(last.strip(), "|", n, "fork rows")
+    got = rows(results)
+    n = sum(1 for r in got if r["bench"] == "fork") + \
+        len({(r["op"].removesuffix("-wait"), r["alloc"], r["pt"], r["pid"], r["rss_pages"])
+             for r in got if r["bench"] == "spawn"})
+    print(last.strip(), "|", n, "fork rows and spawn configurations")
     assert last.startswith(f"forklab run: configuration {n}/{n}, "), (last, n)
 
 
