@@ -154,10 +154,15 @@ def probe_files(cmd):
                                   + (r.stderr.strip().splitlines() or ["no output"])[-1])
         with open(log) as f:
             opened = [line.split('"')[1] for line in f if '"' in line and "ENOENT" not in line]
+    # what the command names (its kernel, its modules) always goes, wherever
+    # it lies (a checkout under /tmp too); of the rest, not the host's state
+    named = [cmd[i + 1] for i, a in enumerate(cmd[:-1]) if a == "-kernel"] + \
+        [m for i, a in enumerate(cmd[:-1]) if a == "-initrd" for m in cmd[i + 1].split(",")]
+    named = [os.path.normpath(p) for p in named]
     found = []
-    for p in opened:
+    for p in named + opened:
         p = os.path.normpath(p)
-        if (os.path.isfile(p) and not p.startswith(PROBE_SKIP) and ".so" not in p
+        if (os.path.isfile(p) and (p in named or (not p.startswith(PROBE_SKIP) and ".so" not in p))
                 and p not in found and p != shutil.which(qemu.QEMU)):
             found.append(p)
     return found
