@@ -10,19 +10,22 @@
  * thread's detach state, then for the thread-list lock the kernel releases
  * at the thread's exit, then munmaps the stack.
  *
- * usage: pthread-bench [N]   N timed calls per op (default 100) after 10
- * untimed; one line per op: pthread_bench,OP,n,min,p50,max (TSC ticks less
+ * usage: pthread-bench [N [PAGES]]   N timed calls per op (default 100) after
+ * 10 untimed, with PAGES pages of anonymous memory written first (the
+ * parent's resident size; default 0); one line per op: pthread_bench,OP,n,min,p50,max (TSC ticks less
  * the empty window's; under QEMU -icount, instructions). Exit 0. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include "../tsc.h"
 
 #define WARMUP		10
 #define MAX_N		100000
+#define MAX_PAGES	262144		/* 1 GiB */
 /* what musl's pthread_create passes to clone */
 #define PTHREAD_FLAGS	(0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 | \
 			 0x100000 | 0x200000 | 0x400000)
@@ -125,12 +128,25 @@ int main(int argc, char **argv)
 {
 	static const char *const names[] = { "clone-thread", "clone-thread-join",
 					     "pthread-create", "pthread-create-join" };
-	long n = argc > 1 ? atol(argv[1]) : 100;
+	long n = argc > 1 ? atol(argv[1]) : 100, pages = argc > 2 ? atol(argv[2]) : 0;
 	uint64_t *v;
+	char *mem;
 
-	if (n < 1 || n > MAX_N || !(v = malloc(n * sizeof(*v)))) {
-		fprintf(stderr, "usage: pthread-bench [N], N in 1..%d\n", MAX_N);
+	if (n < 1 || n > MAX_N || pages < 0 || pages > MAX_PAGES ||
+	    !(v = malloc(n * sizeof(*v)))) {
+		fprintf(stderr, "usage: pthread-bench [N [PAGES]], N in 1..%d, PAGES in 0..%d\n",
+			MAX_N, MAX_PAGES);
 		return 2;
+	}
+	if (pages) {
+		mem = mmap(NULL, pages * 4096L, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+		if (mem == MAP_FAILED) {
+			printf("pthread_bench,resident,%ld pages,failed\n", pages);
+			return 1;
+		}
+		for (long i = 0; i < pages; i++)
+			mem[i * 4096L] = 1;
 	}
 	overhead = ~0ULL;
 	for (int i = 0; i < 256; i++) {

@@ -21,7 +21,7 @@ class Parse(unittest.TestCase):
         rows = threads.parse(LINES, "forklab", "icount")
         self.assertEqual([r["op"] for r in rows], ["clone-thread", "pthread-create-join"])
         self.assertEqual(rows[1], dict(system="forklab", mode="icount", op="pthread-create-join",
-                                       n=100, min=12521, p50=12969, max=13549))
+                                       rss_pages=0, n=100, min=12521, p50=12969, max=13549))
 
     def test_table_has_a_column_per_system_and_a_row_per_op(self):
         rows = threads.parse(LINES, "forklab", "icount") + \
@@ -39,6 +39,19 @@ class Parse(unittest.TestCase):
     def test_iters_out_of_range_is_one_clear_error(self):
         with self.assertRaisesRegex(qemu.UsageError, r"--iters 0: accepted 1\.\.100000"):
             threads.cmd_threads(["--iters", "0"])
+
+    def test_rss_out_of_range_or_not_a_list_is_one_clear_error(self):
+        for bad in ("70000", "1,x", "-1", ""):
+            with self.assertRaisesRegex(qemu.UsageError, r"--rss .*: accepted a comma list"):
+                threads.cmd_threads(["--rss", bad])
+
+    def test_sizes_make_rows_of_their_own(self):
+        rows = threads.parse(LINES, "forklab", "icount", 1) + \
+            threads.parse(LINES, "forklab", "icount", 16384)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            threads.print_table(rows)
+        self.assertIn("clone-thread, 16384 pages", out.getvalue())
 
 
 if __name__ == "__main__":

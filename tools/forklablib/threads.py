@@ -14,50 +14,57 @@ from .ui import warn
 
 PROGRAM = os.path.join(ROOT, "build", "user", "musl-pthread-bench")
 PREFIX = "pthread_bench,"
-COLUMNS = ("system", "mode", "op", "n", "min", "p50", "max")
+COLUMNS = ("system", "mode", "op", "rss_pages", "n", "min", "p50", "max")
+RSS_MAX = 65536			# pages: 256 MiB, in the 512 MiB guests
 
 
-def parse(lines, system, mode):
-    """The program's result lines as rows (dicts of COLUMNS)."""
+def parse(lines, system, mode, rss=0):
+    """The program's result lines as rows (dicts of COLUMNS); @rss: the
+    resident pages it was given."""
     rows = []
     for line in lines:
         if line.startswith(PREFIX) and not line.endswith(",failed"):
             op, n, lo, p50, hi = line[len(PREFIX):].split(",")
-            rows.append(dict(system=system, mode=mode, op=op, n=int(n), min=int(lo),
-                             p50=int(p50), max=int(hi)))
+            rows.append(dict(system=system, mode=mode, op=op, rss_pages=rss, n=int(n),
+                             min=int(lo), p50=int(p50), max=int(hi)))
     return rows
 
 
-def on_forklab(mode, iters, timeout, smp):
-    res = qemu.boot(mode, args=f"args={iters}", modules=[PROGRAM], timeout=timeout, smp=smp)
+def on_forklab(mode, iters, timeout, smp, rss=0):
+    res = qemu.boot(mode, args=f"args={iters},{rss}", modules=[PROGRAM], timeout=timeout,
+                    smp=smp)
     if res.outcome.name != "program:0":
         warn(f"forklab threads: forklab run did not end with status 0: {res.outcome.words}")
-    return parse(res.lines, "forklab", mode)
+    return parse(res.lines, "forklab", mode, rss)
 
 
-def on_linux(mode, iters, timeout):
+def on_linux(mode, iters, timeout, rss=0):
     vmlinuz, package = linuxref.ensure_kernel()
     initrd = linuxref.make_initramfs(PROGRAM, os.path.join(linuxref.CACHE, "threads.cpio"))
-    lines, _, why, _, _ = linuxref.run_guest(mode, vmlinuz, initrd, str(iters), 512, timeout)
+    lines, _, why, _, _ = linuxref.run_guest(mode, vmlinuz, initrd, f"{iters} {rss}", 512,
+                                             timeout)
     if why or linuxref.init_exit_code(lines) != 0:
         warn(f"forklab threads: the Linux guest ({package}) did not end with status 0"
              + (f" ({why})" if why else ""))
-    return parse(lines, "linux " + package.split("_")[-1], mode)
+    return parse(lines, "linux " + package.split("_")[-1], mode, rss)
 
 
-def native(iters, timeout):
-    r = subprocess.run([PROGRAM, str(iters)], capture_output=True, text=True, timeout=timeout)
-    return parse(r.stdout.splitlines(), "this host", "native")
+def native(iters, timeout, rss=0):
+    r = subprocess.run([PROGRAM, str(iters), str(rss)], capture_output=True, text=True,
+                       timeout=timeout)
+    return parse(r.stdout.splitlines(), "this host", "native", rss)
 
 
 def print_table(rows):
     systems = list(dict.fromkeys((r["system"], r["mode"]) for r in rows))
-    ops = list(dict.fromkeys(r["op"] for r in rows))
-    by = {(r["system"], r["mode"], r["op"]): r for r in rows}
-    print(f"{'p50 (n)':<22}" + "".join(f"{s + ', ' + m:>28}" for s, m in systems))
-    for op in ops:
-        cells = [by.get((s, m, op)) for s, m in systems]
-        print(f"{op:<22}" + "".join(
+    ops = list(dict.fromkeys((r["op"], r["rss_pages"]) for r in rows))
+    sized = len({r["rss_pages"] for r in rows}) > 1
+    by = {(r["system"], r["mode"], r["op"], r["rss_pages"]): r for r in rows}
+    print(f"{'p50 (n)':<30}" + "".join(f"{s + ', ' + m:>28}" for s, m in systems))
+    for op, rss in ops:
+        cells = [by.get((s, m, op, rss)) for s, m in systems]
+        name = f"{op}, {rss} pages" if sized else op
+        print(f"{name:<30}" + "".join(
             f"{(format(c['p50'], ',').replace(',', ' ') + ' (' + str(c['n']) + ')') if c else '-':>28}"
             for c in cells))
 
@@ -74,19 +81,31 @@ def cmd_threads(argv):
     p.add_argument("--no-linux", action="store_true", help="forklab only")
     p.add_argument("--native", action="store_true", help="also run it on this host")
     p.add_argument("--smp", type=int, default=1, help="forklab's CPUs (default 1)")
+    p.add_argument("--rss", default="0",
+                   help="the parent's resident pages, written before timing: a comma list, "
+                   f"each 0..{RSS_MAX} (default 0: the program alone)")
     p.add_argument("--csv", help="write the rows to this CSV file too")
     p.add_argument("--timeout", type=float, default=600)
     opts = p.parse_args(argv)
     if not 1 <= opts.iters <= 100000:
         raise qemu.UsageError(f"--iters {opts.iters}: accepted 1..100000")
+    try:
+        sizes = [int(x) for x in opts.rss.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or not all(0 <= x <= RSS_MAX for x in sizes):
+        raise qemu.UsageError(f"--rss {opts.rss}: accepted a comma list of pages, each "
+                              f"0..{RSS_MAX}")
     # rebuilt when its source changed (ensure_built makes only missing files)
     subprocess.run(["make", "-C", ROOT, "-s", "build/user/musl-pthread-bench"], check=False)
     qemu.ensure_built("build/user/musl-pthread-bench")
-    rows = on_forklab(opts.mode, opts.iters, opts.timeout, opts.smp)
-    if not opts.no_linux:
-        rows += on_linux(opts.mode, opts.iters, opts.timeout)
-    if opts.native:
-        rows += native(opts.iters, opts.timeout)
+    rows = []
+    for rss in sizes:
+        rows += on_forklab(opts.mode, opts.iters, opts.timeout, opts.smp, rss)
+        if not opts.no_linux:
+            rows += on_linux(opts.mode, opts.iters, opts.timeout, rss)
+        if opts.native:
+            rows += native(opts.iters, opts.timeout, rss)
     if not rows:
         warn("forklab threads: no result lines")
         return 1
