@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from forklablib import initramfs, linuxref, qemu, results, run  # noqa: E402
+from forklablib import initramfs, linux_parent, linuxref, qemu, results, run  # noqa: E402
 
 
 class Initramfs(unittest.TestCase):
@@ -148,6 +148,11 @@ class LinuxReference(unittest.TestCase):
                 self.assertIn(says, r.stderr.strip().splitlines()[-1], args)
             self.assertEqual(os.listdir(d), [])		# nothing written into it
 
+    def test_parent_bench_refuses_native(self):
+        r = self.forklab_linux("--native", "--bench", "parent")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--native --bench parent", r.stderr.strip().splitlines()[-1])
+
     @unittest.skipUnless(os.path.exists(linuxref.PROGRAM) and shutil.which(qemu.QEMU),
                          "build/user/forklab-user not built or QEMU missing")
     def test_unknown_mode(self):
@@ -156,6 +161,24 @@ class LinuxReference(unittest.TestCase):
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertEqual(r.stderr.strip().splitlines(),
                          ["forklab: unknown mode 'fast'; accepted: auto, kvm, tcg, icount, kvm-npt, kvm-shadow"])
+
+
+class ParentSweep(unittest.TestCase):
+    """linux_parent.sweep: bench=parent's points for the Linux guest."""
+
+    def test_sizes_ops_and_hugepages(self):
+        got = linux_parent.sweep(262144)
+        sizes = [rss for name, _, _, rss, _ in got if name == "fork-dirty"]
+        self.assertEqual(sizes, [1, 512, 2048, 8192, 32768, 131072, 262144])
+        thp = [(op, t) for name, op, t, _, _ in got if name == "fork-thp"]
+        self.assertEqual(set(thp), {("fork-dirty", "always")})
+        self.assertEqual([live for name, _, _, _, live in got if name == "fork-vmas"],
+                         list(linux_parent.VMA_COUNTS))
+        self.assertEqual({t for name, _, t, _, _ in got if name != "fork-thp"}, {"never"})
+
+    def test_a_small_maximum_is_a_point_of_its_own(self):
+        self.assertEqual([rss for name, _, _, rss, _ in linux_parent.sweep(1000)
+                          if name == "fork-clean"], [1, 512, 1000])
 
 
 if __name__ == "__main__":

@@ -168,7 +168,7 @@ def common_meta(mode, args):
             "pmu": "not read (Linux reference; --vpmu gives the virtual PMU's)"}
 
 
-BENCHES = ("fork", "spawn")
+BENCHES = ("fork", "spawn", "parent")
 
 
 def program_args(bench, iters, rss_max):
@@ -193,8 +193,10 @@ def cmd_linux(argv):
     p.add_argument("--rss-max", type=int, default=16384,
                    help="largest resident size for the fork sweep, pages (default 16384)")
     p.add_argument("--bench", default="fork", choices=BENCHES,
-                   help="fork (default: the fork benchmark) or spawn (fork/vfork/clone/"
-                   "posix_spawn + exec of the program, 1 page .. --rss-max)")
+                   help="fork (default: the fork benchmark), spawn (fork/vfork/clone/"
+                   "posix_spawn + exec of the program, 1 page .. --rss-max) or parent "
+                   "(bench=parent's sweep: dirty, clean and 2 MiB pages, VMAs, threads; "
+                   "one boot a configuration)")
     p.add_argument("--mem", type=int, help="guest MiB (default: enough for --rss-max)")
     p.add_argument("--timeout", type=float, default=900)
     p.add_argument("--no-fallback", action="store_true",
@@ -217,6 +219,9 @@ def cmd_linux(argv):
     if not os.path.exists(PROGRAM):
         qemu.ensure_built("build/user/forklab-user")
     args = program_args(opts.bench, opts.iters, opts.rss_max)
+    if opts.native and opts.bench == "parent":
+        raise qemu.UsageError("--native --bench parent: run build/user/forklab-parent OP N RSS "
+                              "LIVE on this host by hand; accepted with --native: fork, spawn")
     if opts.native and (opts.vpmu not in (None, "off") or opts.events):
         raise qemu.UsageError("--native: the virtual PMU runs in a guest; accepted with "
                               "--vpmu/--events: --mode tcg or icount")
@@ -240,6 +245,16 @@ def cmd_linux(argv):
         raise qemu.UsageError(f"{qemu.QEMU} not found; run `make deps` (installs qemu-system-x86)")
     choice = accel.choose(opts.mode, warn=warn)
     mode = choice.mode
+    if opts.bench == "parent":
+        if opts.vpmu not in (None, "off") or opts.events:
+            raise qemu.UsageError("--bench parent: no virtual PMU (one boot a configuration); "
+                                  "accepted with --vpmu/--events: --bench fork or spawn")
+        from . import linux_parent
+        out, failed = linux_parent.run(opts, mode, choice)
+        if not opts.no_plots:
+            plot.plot(out)
+            report.report(out)
+        return 1 if failed else 0
     vp = vpmu.setup(opts, mode, spec=VPMU_MODEL)
     if opts.events and not vp:
         raise qemu.UsageError(f"--events: forklab linux reads no hardware PMU; accepted "

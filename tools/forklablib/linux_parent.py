@@ -1,0 +1,66 @@
+"""forklab linux --bench parent: bench=parent's sweep (fork against the
+parent's state) in the Linux guest, with the same program the kernel's
+bench=parent runs (build/user/forklab-parent, as /init). One guest boot a
+configuration: 2 MiB pages are Linux's transparent_hugepage=always (the
+4 KiB rows boot with never), and each boot gets the memory its size
+needs. The rows are bench=parent with alloc, pt and pid 'linux', as the
+kernel's rows of the same ops (plot, report and compare read them)."""
+import os
+import time
+
+from . import linuxref, qemu
+from .ui import warn
+
+PROGRAM = os.path.join(linuxref.ROOT, "build", "user", "forklab-parent")
+VMA_COUNTS = (1, 10, 100, 1000, 10000)		# bench/parent_bench.c's sweeps
+THREAD_COUNTS = (0, 1, 2, 4, 8, 16, 32, 64)
+SIZE_ITERS_MAX = 16384		# pages past which a configuration gets 5 calls
+THP_MEM_MIN = 1024		# MiB: below 512 Linux turns THP off at boot (hugepage_init)
+
+
+def sweep(rss_max):
+    """(row op, program op, transparent_hugepage, rss, live) for each
+    configuration: the kernel's sweep points less its first-write ops."""
+    sizes = [1] + [r for r in (512 * 4 ** k for k in range(12)) if r <= rss_max]
+    if rss_max > 512 and sizes[-1] != rss_max:
+        sizes.append(rss_max)
+    out = [(name, op, thp, rss, 0) for name, op, thp in
+           (("fork-dirty", "fork-dirty", "never"), ("fork-clean", "fork-clean", "never"),
+            ("fork-thp", "fork-dirty", "always")) for rss in sizes]
+    out += [("fork-vmas", "fork-vmas", "never", 1, n) for n in VMA_COUNTS]
+    out += [("fork-threads", "fork-threads", "never", 1, n) for n in THREAD_COUNTS]
+    return out
+
+
+def run(opts, mode, choice):
+    """The sweep to opts.rss_max pages, opts.iters calls a configuration
+    (5 past SIZE_ITERS_MAX pages); the run directory's path."""
+    qemu.ensure_built("build/user/forklab-parent")
+    vmlinuz, package = linuxref.ensure_kernel()
+    initrd = linuxref.make_initramfs(PROGRAM, os.path.join(linuxref.CACHE, "parent.cpio"))
+    out = linuxref.new_dir(opts.out, mode)
+    lines, start, failed = [], time.monotonic(), 0
+    for name, op, thp, rss, live in sweep(opts.rss_max):
+        n = opts.iters if rss <= SIZE_ITERS_MAX else min(opts.iters, 5)
+        got, _, why, _, _ = linuxref.run_guest(
+            mode, vmlinuz, initrd, f"{op} {n} {rss} {live}",
+            opts.mem or max(qemu.guest_mem(rss), THP_MEM_MIN if thp == "always" else 0),
+            opts.timeout, f"transparent_hugepage={thp} {opts.kernel_args}".strip())
+        rows = [l for l in got if l.startswith("parent,")]
+        if why or not rows:
+            failed += 1
+            warn(f"forklab linux: {name} at {rss} pages, {live} live: no result"
+                 + (f" ({why})" if why else ""))
+        lines.append(f"config,op,{name},alloc,{linuxref.NAME},pt,{linuxref.NAME},"
+                     f"pid,{linuxref.NAME},rss_pages,{rss}")
+        lines += rows
+    with open(os.path.join(out, "log.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    meta = linuxref.common_meta(mode, "forklab-parent OP N RSS LIVE, one boot each")
+    meta.update(program="build/user/forklab-parent", mode_why=choice.why,
+                linux_package=package, linux_kernel_args=opts.kernel_args,
+                configurations_failed=failed, wall_s=round(time.monotonic() - start, 1))
+    rows = linuxref.write_run(out, lines, meta)
+    print(f"forklab linux: {len(rows)} result rows ({package}, {mode}, bench=parent) in "
+          f"{os.path.relpath(out)}")
+    return out, failed
