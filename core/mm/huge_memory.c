@@ -35,11 +35,9 @@ static int handle_mm_fault_thp(struct mm_struct *mm, u64 addr, u64 error_code)
 	struct vm_area *vma = find_vma(mm, addr);
 
 	/* only an access the VMA allows maps 2 MiB (the 4 KiB handler
-	 * refuses the rest: PROT_NONE, a write to read-only, a fetch
-	 * without PROT_EXEC) */
+	 * refuses the rest); an exec-only VMA stays in 4 KiB pages */
 	if (vma && (vma->flags & VM_HUGEPAGE) && (vma->prot & (PROT_READ | PROT_WRITE)) &&
-	    !((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE)) &&
-	    !((error_code & PF_INSTR) && !(vma->prot & PROT_EXEC))) {
+	    !fault_denied(vma, error_code)) {
 		int r = do_huge_pmd_fault(mm, vma, addr & PAGE_MASK, error_code);
 
 		if (r != THP_FALLBACK)

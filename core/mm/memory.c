@@ -142,13 +142,7 @@ int handle_mm_fault_4k(struct mm_struct *mm, u64 addr, u64 error_code)
 		vma = expand_stack(mm, addr);
 	if (!vma)
 		return -EFAULT;
-	if ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE))
-		return -EFAULT;
-	/* PROT_NONE, or a fetch from memory without PROT_EXEC: the PTE would
-	 * allow reading it (x86 maps no page unreadable), and a fetch from a
-	 * present NX page was taken for a stale TLB entry, for ever */
-	if (unlikely(!(vma->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
-		     ((error_code & PF_INSTR) && !(vma->prot & PROT_EXEC))))
+	if (fault_denied(vma, error_code))
 		return -EFAULT;
 	pte = walk_pte(mm, va, true);
 	if (!pte)

@@ -251,13 +251,10 @@ long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, u64 fd, u64 off)
 long sys_munmap(u64 addr, u64 len)
 {
 	struct mm_struct *mm = current->mm;
-	u64 end = addr + ALIGN_UP(len, PAGE_SIZE);
 	int r;
 
-	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || end <= addr || end > USER_SPACE_END)
-		return -EINVAL;
 	spin_lock(&mm->page_table_lock);
-	r = vma_remove(mm, addr, end);
+	r = vma_remove(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));	/* it checks the range */
 	spin_unlock(&mm->page_table_lock);
 #ifdef FORKLAB_INJECT_LEAK
 	/* make check proves the fuzzer catches a leak: this build flag loses a

@@ -223,6 +223,17 @@ u64 *pte_table_unshare(struct mm_struct *mm, u64 *pmd);
 static inline bool pmd_huge(u64 pmd) { return (pmd & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS); }
 /* THP_FALLBACK - do_huge_pmd_fault's "not a huge case: map 4 KiB". */
 #define THP_FALLBACK	1
+/* fault_denied - whether @vma refuses the access a fault's @error_code
+ * describes: a write without PROT_WRITE; PROT_NONE (the PTE would allow
+ * reading: x86 maps no page unreadable); a fetch without PROT_EXEC (a
+ * present NX page would be taken for a stale TLB entry, for ever). Both
+ * fault handlers, 4 KiB and 2 MiB, ask it first. */
+static inline bool fault_denied(const struct vm_area *vma, u64 error_code)
+{
+	return ((error_code & PF_WRITE) && !(vma->prot & PROT_WRITE)) ||
+	       unlikely(!(vma->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+			((error_code & PF_INSTR) && !(vma->prot & PROT_EXEC)));
+}
 /* do_huge_pmd_fault - a fault at @va in @vma (VM_HUGEPAGE): a new 2 MiB page
  * where the aligned 2 MiB lies inside the VMA and nothing is mapped there,
  * or a write to a huge page shared copy-on-write; 0, -ENOMEM, -EFAULT, or
