@@ -152,12 +152,14 @@ bench: deps kernel
 # clone(CLONE_VM|CLONE_VFORK), posix_spawn, each + exec): Linux 6.1 under
 # icount with 4 KiB pages (its THP would come on with the sweep's guest
 # memory), then forklab's bench=spawn, drawn side by side when forklab
-# measured it (build/spawn/linux, build/spawn/forklab).
-spawn: deps kernel
+# measured it (build/spawn/linux, build/spawn/forklab); both with the
+# virtual PMU's cache model (vpmu_spawn.png), which moves no number.
+spawn: deps kernel vpmu
 	@rm -rf $(BUILD)/spawn && mkdir -p $(BUILD)/spawn
-	@tools/forklab linux --mode icount --bench spawn --rss-max 262144 \
+	@tools/forklab linux --mode icount --bench spawn --rss-max 262144 --vpmu cache \
 		--kernel-args transparent_hugepage=never --out $(BUILD)/spawn/linux
-	@tools/forklab run --mode icount --bench spawn --rss-max 262144 --out $(BUILD)/spawn/forklab
+	@tools/forklab run --mode icount --bench spawn --rss-max 262144 --vpmu cache \
+		--out $(BUILD)/spawn/forklab
 	@if [ -f $(BUILD)/spawn/forklab/report.html ]; then \
 		tools/forklab report $(BUILD)/spawn/forklab --linux $(BUILD)/spawn/linux; fi
 

@@ -12,7 +12,11 @@
  *     stream's last window was: a sample to keep, a warm-up call, an empty
  *     timer pair (whose minimum every sample has taken off, as the
  *     programs' own timer overhead is), or the end of a configuration
- *     (print the samples' statistics, one record per result row).
+ *     (print the samples' statistics, one record per result row);
+ *   - a call timed to two ends (t0 .. t1 .. t2: the spawn benchmark's
+ *     "until the parent goes on" and "until the child is reaped") is one
+ *     VPMU_KEEP_TWO after t2: t0..t1 a sample of the configuration's first
+ *     row, t0..t2 of its second, and the flush prints the two rows' records.
  *
  * A mark is the 8-byte nop `nopl VPMU_MARK(code)(%rax,%rax,1)`: a real nop
  * on hardware and under KVM, one instruction outside the windows under
@@ -29,6 +33,7 @@
 #define VPMU_SKIP		2	/* ... a warm-up call (counted, not kept) */
 #define VPMU_TIMER		3	/* ... an empty tsc_open/tsc_close pair */
 #define VPMU_FLUSH		4	/* the configuration ends: its statistics, then anew */
+#define VPMU_KEEP_TWO		5	/* the last two windows are one call to two ends: two rows */
 
 /* VPMU_KEEP_PER(n) - keep the last window as @n calls (n a power of two,
  * at most 2^15): each counter divided by n, as a batch timed whole is. */

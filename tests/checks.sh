@@ -128,11 +128,12 @@ two_runs_agree() {
 		cmp "$OUT/a/results.csv" "$OUT/b/results.csv"
 }
 
-# the virtual PMU beside the run of icount_runs: the same numbers, twice the
-# same counts, and the plugin's windows the benchmark's own
+# the virtual PMU beside the run of icount_runs (and bench=spawn's calls,
+# each timed to two ends): the same numbers, twice the same counts, and the
+# plugin's windows the benchmark's own
 vpmu_runs() {
-	icount_run "$OUT/a" --rss-max 4 --alloc slub --bench fork,alloc,pid --vpmu cache &&
-		icount_run "$OUT/b" --rss-max 4 --alloc slub --bench fork,alloc,pid --vpmu cache &&
+	icount_run "$OUT/a" --rss-max 4 --alloc slub --bench fork,alloc,pid,spawn --vpmu cache &&
+		icount_run "$OUT/b" --rss-max 4 --alloc slub --bench fork,alloc,pid,spawn --vpmu cache &&
 		cmp "$OUT/a/vpmu.csv" "$OUT/b/vpmu.csv" &&
 		python3 tests/tools/checks.py vpmu-consistent "$OUT/a/results.csv" "$OUT/a/vpmu.csv" &&
 		icount_run "$OUT/c" --rss-max 4 --alloc slub --vpmu counters &&

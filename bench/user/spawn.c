@@ -35,6 +35,7 @@
 #include "sys.h"
 #include "uapi/fcntl.h"
 #include "../tsc.h"
+#include "../vpmu_marker.h"
 
 #define SPAWN_ENOSYS		38	/* Linux's ENOSYS */
 #define SPAWN_MAX_SAMPLES	65536	/* measured calls per configuration, at most */
@@ -216,14 +217,18 @@ static __attribute__((cold)) int spawn_run(int k, u64 n, u64 rss)
 
 		if (r)
 			return say_failed(op, rss, call, r);
-		if (i < warmup)
+		if (i < warmup) {
+			vpmu_mark(VPMU_SKIP);
 			continue;
+		}
+		vpmu_mark(VPMU_KEEP_TWO);	/* t0..t1 the first row's, t0..t2 the second's */
 		back[got] = tsc_delta(t[0], t[1]);
 		reaped[got++] = tsc_delta(t[0], t[2]);
 		spent += t[2] - t[0];
 		if (got >= BENCH_MIN_SAMPLES && spent > BENCH_CYCLE_BUDGET)
 			break;
 	}
+	vpmu_mark(VPMU_FLUSH);		/* the virtual PMU's records of the two rows */
 	print_stats("spawn", op, "", rss, -1, back, got);
 	print_stats("spawn", op, SPAWN_WAIT_SUFFIX, rss, -1, reaped, got);
 	sys1(__NR_brk, brk0);

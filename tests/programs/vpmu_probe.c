@@ -7,6 +7,9 @@
  *   rep        rep movsq of REP_QWORDS quadwords: 1 instruction, REP_QWORDS
  *              iterations (icount: one per iteration and one more)
  *   nop        REP_QWORDS single nops: REP_QWORDS instructions, no repeats
+ *   two, two-end  one window timed to two ends (VPMU_KEEP_TWO): REP_QWORDS
+ *              nops, rdtsc, TWO_NOPS nops; "two" to the middle rdtsc, a
+ *              sample of the first row, "two-end" to the last, of the second
  *   cow        after a fork, the child's first write to a page it shares:
  *              a faulting store, restarted once the page is copied
  *   zero       the first write to a fresh anonymous page (demand zero)
@@ -25,6 +28,7 @@
 
 #define REP_QWORDS	100
 #define TIMER_PAIRS	16
+#define TWO_NOPS	50
 
 #define WINDOW(body, ...)							\
 	({									\
@@ -65,6 +69,20 @@ int main(void)
 	d = WINDOW(".rept 100\n\tnop\n\t.endr", : : "memory");
 	vpmu_mark(VPMU_KEEP);
 	report("nop", d);
+
+	{
+		uint32_t lo0, hi0, lo1, hi1, lo2, hi2;
+
+		__asm__ volatile("rdtsc\n\tmov %%eax, %0\n\tmov %%edx, %1\n\t"
+				 ".rept 100\n\tnop\n\t.endr\n\t"
+				 "rdtsc\n\tmov %%eax, %2\n\tmov %%edx, %3\n\t"
+				 ".rept 50\n\tnop\n\t.endr\n\trdtsc"
+				 : "=&r"(lo0), "=&r"(hi0), "=&r"(lo1), "=&r"(hi1), "=&a"(lo2), "=&d"(hi2)
+				 : : "memory");
+		vpmu_mark(VPMU_KEEP_TWO);
+		report("two", ((uint64_t)hi1 << 32 | lo1) - ((uint64_t)hi0 << 32 | lo0));
+		report("two-end", ((uint64_t)hi2 << 32 | lo2) - ((uint64_t)hi0 << 32 | lo0));
+	}
 
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED)

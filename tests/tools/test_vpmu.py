@@ -136,6 +136,20 @@ class Merge(unittest.TestCase):
         self.assertEqual([r["scope"] for r in table if r["bench"] == "fork"],
                          ["call", "flags", "dup_task_struct", "total"])
 
+    def test_spawn_rows_follow_fork_rows_with_their_call(self):
+        """spawn rows take the user stream's next records, in order, and
+        their pmu_ columns the whole call (a fork row's: the phase total)"""
+        with open(self.vp.path, "a") as f:
+            f.write("vpmu,stats,user,1,call,n,5,per,1,inst,30000,l1d_miss,2000\n"
+                    "vpmu,stats,user,1,total,n,5,per,1,inst,2600,l1d_miss,470\n"
+                    "vpmu,stats,user,2,call,n,5,per,1,inst,31000,l1d_miss,2100\n")
+        rows = self.rows()
+        rows += [dict(rows[2], bench="spawn", op="fork-exec"),
+                 dict(rows[2], bench="spawn", op="fork-exec-wait")]
+        vpmu.merge(self.vp, rows, ["flags", "dup_task_struct", "total"], {})
+        self.assertEqual([(r["pmu_inst"], r["pmu_gp0"]) for r in rows[2:]],
+                         [("2489", "474"), ("30000", "2000"), ("31000", "2100")])
+
     def test_a_missing_record_is_one_line(self):
         rows = self.rows() + [dict(self.rows()[2])]
         with self.assertRaises(qemu.UsageError) as e:

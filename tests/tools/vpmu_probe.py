@@ -24,7 +24,9 @@ from run_unittests import LineResult  # noqa: E402
 PROGRAM = os.path.join(ROOT, "build", "user", "vpmu-probe")
 REP_QWORDS = 100			# tests/programs/vpmu_probe.c
 WINDOW_OVERHEAD = 3			# rdtsc, mov, mov before each body
-KEPT = ["rep", "nop", "zero", "cow"]	# the kept windows, in the program's order
+TWO_NOPS = 50				# the nops after the "two" window's middle rdtsc
+KEPT = ["rep", "nop", "two", "two-end", "zero", "cow"]	# the kept windows, in the program's order
+SECOND_ROW = ["two-end"]		# the samples of the configuration's second row
 
 
 # gdb, for test_rep_under_single_steps: stop at probe_rep, single-step
@@ -120,12 +122,22 @@ class Probe(unittest.TestCase):
         w = self.by_name["zero"]
         self.assertEqual((w["restarts"], w["icount"]), (1, self.deltas["zero"]))
 
+    def test_one_call_timed_to_two_ends(self):
+        """VPMU_KEEP_TWO: both windows start at the first rdtsc"""
+        a, b = self.by_name["two"], self.by_name["two-end"]
+        self.assertEqual(a["inst"], WINDOW_OVERHEAD + REP_QWORDS)
+        self.assertEqual(b["inst"], 2 * WINDOW_OVERHEAD + REP_QWORDS + TWO_NOPS)
+        self.assertEqual((a["icount"], b["icount"]), (self.deltas["two"], self.deltas["two-end"]))
+
     def test_timer_taken_off_the_statistics(self):
+        """each row's p50 after the empty pair's minimum, the rows in order"""
         stats = [r for r in protocol.parse(self.text.splitlines()) if r.is_a("vpmu", "stats")]
-        call = next(r for r in stats if r["scope"] == "call")
-        insts = sorted(w["inst"] - self.deltas["timer"] for w in self.windows)
-        self.assertEqual(call["counts"]["inst"], insts[(len(insts) - 1) // 2])
-        self.assertEqual(call["n"], len(KEPT))
+        calls = [r for r in stats if r["scope"] == "call"]
+        self.assertEqual([r["seq"] for r in calls], [0, 1])
+        for call, names in zip(calls, ([k for k in KEPT if k not in SECOND_ROW], SECOND_ROW)):
+            insts = sorted(self.by_name[k]["inst"] - self.deltas["timer"] for k in names)
+            self.assertEqual(call["counts"]["inst"], insts[(len(insts) - 1) // 2])
+            self.assertEqual(call["n"], len(names))
 
     def test_two_runs_identical(self):
         self.assertEqual(boot("cache")[2], self.text)

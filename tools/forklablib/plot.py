@@ -238,7 +238,7 @@ def plot(out, linux=None):
     tlb = [r for r in rows if r["bench"] == "tlb"]
     if tlb:
         made += plot_tlb(out, tlb, mode)
-    made += spawn_plot.plot(out, rows, linux)
+    made += spawn_plot.plot(out, rows, linux) + spawn_plot.plot_vpmu(out, rows, linux)
     parent = [r for r in rows if r["bench"] == "parent"]
     if parent:
         made += plot_parent(out, parent, mode, catalog.of_run(out))

@@ -22,6 +22,12 @@ HOW_TO_READ = {
              "then thrown away by exec); vfork, clone(CLONE_VM|CLONE_VFORK) and posix_spawn "
              "copy nothing and should stay flat. A panel per kernel; one that says 'not "
              "measured' names the call its kernel lacks.",
+    "vpmu_spawn": "The spawn figure in the virtual PMU's counts (p50 of each, per call): "
+                  "instructions as hardware retires them (a rep string instruction once, where "
+                  "icount counts each iteration), the plugin's modelled cycles, L1D and DTLB "
+                  "misses; one row per counter, a column per kernel, solid until reaped, "
+                  "dashed until the parent goes on. A line that rises with the parent there "
+                  "but not in instructions is the memory system's doing.",
     "fork_ops": "One group per allocator, one bar per operation at 1 resident page, log scale: "
                 "lower is cheaper; follow one colour across the groups to see what the "
                 "allocator alone changes.",
@@ -63,7 +69,7 @@ HOW_TO_READ = {
                    "its 64 KiB stack in one mapping): fork walks every VMA and every PTE "
                    "slot of each.",
 }
-FIGURES = ["fork_rss", "spawn", "fork_ops", "fork_phases", "cdf", "alloc", "pid", "scale", "tlb",
+FIGURES = ["fork_rss", "spawn", "vpmu_spawn", "fork_ops", "fork_phases", "cdf", "alloc", "pid", "scale", "tlb",
            "parent_rss", "parent_live"] + \
     vpmu_plot.FIGURES
 TABLE_COLUMNS = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live", "n", "min",

@@ -3,13 +3,19 @@
 size, one line per method (solid: until the child is reaped; dashed: until
 the parent can go on), forklab and Linux side by side. A side whose kernel
 lacked a call (meta.json spawn_unavailable: forklab before execve) is a
-panel that says so."""
+panel that says so. vpmu_spawn.png is the same figure in the virtual PMU's
+counts (runs with --vpmu): one row of panels per counter."""
 import os
 
-from . import catalog, results
+from . import catalog, results, vpmu
 from . import plot as fplot
 
 WAIT = "-wait"			# bench/user/spawn_ops.h SPAWN_WAIT_SUFFIX
+# vpmu_spawn's rows of panels: the counters it draws where the runs have them
+VPMU_COUNTERS = [("inst", "instructions retired (a rep string once)"),
+                 ("cycles", "modelled cycles (a stated cost model)"),
+                 ("l1d_miss", "L1D misses (modelled 32 KiB L1D)"),
+                 ("dtlb_miss", "DTLB misses (modelled)")]
 
 
 def side_name(meta):
@@ -28,17 +34,25 @@ def side_label(meta):
     return f"Linux {version} guest ({mode}" + (f", {args})" if args else ")")
 
 
+def shown_spawn(run, rows, meta, label):
+    """(@rows' spawn rows of the strategies a panel shows, its title): on
+    forklab one (alloc, pt, pid), the kernel's defaults where the run has
+    them, named in the title."""
+    spawn = [r for r in rows if r["bench"] == "spawn"]
+    if spawn and side_name(meta) == "forklab":
+        cat = catalog.of_run(run)
+        a0, t0, p0 = (fplot.shown(spawn, f, cat) for f in catalog.FAMILIES)
+        spawn = [r for r in spawn if (r["alloc"], r["pt"], r["pid"]) == (a0, t0, p0)]
+        label += f", alloc={a0} pt={t0} pid={p0}"
+    return spawn, label
+
+
 def side(out, run, rows, meta, label):
     """(name, title, methods, note) of one panel from @run's spawn @rows:
     the methods it measured (their data files written into @out), or a
     note saying why none."""
     name = side_name(meta)
-    spawn = [r for r in rows if r["bench"] == "spawn"]
-    if spawn and name == "forklab":
-        cat = catalog.of_run(run)
-        a0, t0, p0 = (fplot.shown(spawn, f, cat) for f in catalog.FAMILIES)
-        spawn = [r for r in spawn if (r["alloc"], r["pt"], r["pid"]) == (a0, t0, p0)]
-        label += f", alloc={a0} pt={t0} pid={p0}"
+    spawn, label = shown_spawn(run, rows, meta, label)
     methods = fplot.in_order(r["op"] for r in spawn if not r["op"].endswith(WAIT))
     for op in methods:
         for o in (op, op + WAIT):
@@ -70,3 +84,51 @@ def plot(out, rows, linux=None):
     for i, (name, title, methods, note) in enumerate(sides, start=1):
         args.update({f"title{i}": title, f"methods{i}": " ".join(methods), f"note{i}": note})
     return fplot.gnuplot("spawn.gp", out, **args)
+
+
+def vpmu_side(out, run, rows, meta, counters):
+    """(name, title, methods, note, drawn) of one column of vpmu_spawn from
+    @run's vpmu.csv: the call scope of its spawn rows (the strategies
+    side() shows: @drawn), a vpmu_spawn-SIDE-OP.dat of @counters per
+    method; a note when the run has none."""
+    name = side_name(meta)
+    spawn, label = shown_spawn(run, rows, meta, side_label(meta))
+    keys = {tuple(r[k] for k in results.KEY) for r in spawn}
+    counts = [r for r in vpmu.read_csv(run) or []
+              if r["scope"] == "call" and tuple(r[k] for k in results.KEY) in keys]
+    methods = fplot.in_order(r["op"] for r in counts if not r["op"].endswith(WAIT))
+    for op in methods:
+        for o in (op, op + WAIT):
+            mine = sorted((r for r in counts if r["op"] == o), key=lambda r: int(r["rss_pages"]))
+            fplot.write_dat(os.path.join(out, f"vpmu_spawn-{name}-{o}.dat"),
+                            "rss_kib " + " ".join(counters),
+                            [[int(r["rss_pages"]) * 4] + [r[c] for c in counters] for r in mine])
+    note = "" if methods else "no virtual PMU counts of spawn rows in this run (--vpmu)"
+    return name, f"{label}, {fplot.n_range(counts)}" if counts else label, methods, note, counts
+
+
+def plot_vpmu(out, rows, linux=None):
+    """vpmu_spawn.png/.svg: the spawn figure in the virtual PMU's counts of
+    @out (and of @linux beside it), one row of panels per counter both
+    runs have, on one y range; [] when @out's vpmu.csv holds no spawn rows."""
+    mine = [r for r in vpmu.read_csv(out) or [] if r["bench"] == "spawn"]
+    if not mine:
+        return []
+    theirs = vpmu.read_csv(linux) if linux else None
+    have = set(mine[0]) & (set(theirs[0]) if theirs else set(mine[0]))
+    counters = [(c, what) for c, what in VPMU_COUNTERS if c in have]
+    names = [c for c, _ in counters]
+    sides = [vpmu_side(out, out, rows, results.read_meta(out), names)]
+    if linux:
+        lrows = results.read_csv(os.path.join(linux, "results.csv"))
+        sides.append(vpmu_side(out, linux, lrows, results.read_meta(linux), names))
+    args = {"panels": " ".join(s[0] for s in sides), "counters": str(len(counters)),
+            "mode": results.read_meta(out).get("mode", "?")}
+    drawn = [r for s in sides for r in s[4]]
+    for i, (c, what) in enumerate(counters, start=1):	# one y range a row: sides compare
+        held = [float(r[c]) for r in drawn if r.get(c) and float(r[c]) > 0] or [1.0]
+        args.update({f"label{i}": what, f"ymin{i}": f"{min(held) / 2:g}",
+                     f"ymax{i}": f"{max(held) * 1.5:g}"})
+    for i, (name, title, methods, note, _) in enumerate(sides, start=1):
+        args.update({f"title{i}": title, f"methods{i}": " ".join(methods), f"note{i}": note})
+    return fplot.gnuplot("vpmu_spawn.gp", out, **args)

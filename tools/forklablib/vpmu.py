@@ -17,6 +17,7 @@ RECORDS = "vpmu.txt"			# the plugin's own output, kept in the run
 CSV = "vpmu.csv"
 GP_SLOTS = ["gp0", "gp1", "gp2", "gp3"]	# results.csv's general-counter columns
 HW_MODES = ("kvm",)			# where --events means a hardware PMU
+USER_BENCHES = ("fork", "spawn")	# rows timed by the user program: the user stream's
 
 
 class Counter:
@@ -193,12 +194,14 @@ def csv_columns(vp):
 
 def merge(vp, rows, phases, meta):
     """Give @rows (results.csv's, in one boot's log order) the plugin's
-    counts: each fork row the user stream's next configuration, each alloc
-    and pid row the kernel stream's; put the PMU's facts in @meta; return
-    vpmu.csv's rows for them (write_csv writes them)."""
+    counts: each fork and spawn row the user stream's next record, each
+    alloc and pid row the kernel stream's; put the PMU's facts in @meta;
+    return vpmu.csv's rows for them (write_csv writes them). A fork row's
+    pmu_ columns hold the fork phases' total (kernel_clone), a spawn row's
+    its whole call, as its p50 does."""
     streams, end = read_records(vp.path)
     names = csv_columns(vp)[len(results.KEY) + 2:]
-    mine = {"user": [r for r in rows if r["bench"] == "fork"],
+    mine = {"user": [r for r in rows if r["bench"] in USER_BENCHES],
             "kernel": [r for r in rows if r["bench"] in ("alloc", "pid")]}
     table = []
     for stream, flushes in streams.items():
@@ -213,14 +216,15 @@ def merge(vp, rows, phases, meta):
                 scopes[name] = {c: value(counts[c], per) for c in names if c in counts}
                 table.append(dict({k: row[k] for k in results.KEY}, scope=name, n=n,
                                   **scopes[name]))
-            hw = scopes.get("total") or scopes.get("call") or {}
+            hw = (scopes.get("call") if row["bench"] == "spawn" else
+                  scopes.get("total") or scopes.get("call")) or {}
             row["pmu_inst"], row["pmu_cycles"] = hw.get("inst", ""), hw.get("cycles", "")
             for slot, c in zip(GP_SLOTS, vp.events):
                 row["pmu_" + slot] = hw.get(c.name, "")
     meta.update(pmu="virtual", pmu_model=vp.params,
                 pmu_events={slot: c.name for slot, c in zip(GP_SLOTS, vp.events)},
                 pmu_window="fork rows: kernel_clone's entry probe to its last (the phase "
-                           "total); alloc, pid and cow-write rows: the measured call",
+                           "total); spawn, alloc, pid and cow-write rows: the measured call",
                 vpmu_totals=end)
     return table
 

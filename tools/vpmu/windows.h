@@ -1,7 +1,8 @@
 /* tools/vpmu/windows.h - measured windows, found from the instruction
  * stream as bench/vpmu_marker.h describes: counter snapshots at every
  * rdtsc, marks that keep or skip the last window, the timer pair's minimum
- * taken off, and at each configuration's end one "vpmu,stats" record per
+ * taken off, and at each configuration's end, for each of its result rows
+ * (one, or two for calls timed to two ends), one "vpmu,stats" record per
  * scope (the call, and with kprobes= the kernel's phases and their total). */
 #ifndef VPMU_WINDOWS_H
 #define VPMU_WINDOWS_H
@@ -19,20 +20,25 @@ struct snap {
 };
 
 struct stream {
-	struct snap prev, cur;		/* the last two snapshots: the last window */
+	struct snap older, prev, cur;	/* the last three snapshots: the last window is
+					 * prev..cur, and with the one before it a call
+					 * timed to two ends (VPMU_KEEP_TWO) */
 	struct snap timer;		/* per counter, the least empty pair seen */
 	int have_timer;
-	uint64_t *samples;		/* per sample: shift, then scopes x counters */
+	uint64_t *samples;		/* per sample: flags (shift, row, no phases),
+					 * then scopes x counters */
 	size_t n, cap;
-	uint64_t seq;			/* configurations flushed */
+	unsigned int rows;		/* result rows the samples are for: 1, or 2 */
+	uint64_t seq;			/* result rows flushed */
 	uint64_t calls;			/* windows marked since the last flush */
 };
 
 struct windows {
 	struct stream s[NR_STREAMS];
 	int kprobes;			/* kernel snapshots in a user window that are probes */
-	int nprobe, nlast;		/* kernel snapshots in the open and the last user window */
-	struct snap probe[VPMU_MAX_PROBES], last[VPMU_MAX_PROBES];
+	int nprobe, nlast, nlast2;	/* kernel snapshots in the open, the last and the
+					 * one before the last user window */
+	struct snap probe[VPMU_MAX_PROBES], last[VPMU_MAX_PROBES], last2[VPMU_MAX_PROBES];
 	int print_windows;		/* also one "vpmu,window" record per marked window */
 	int cache;			/* the memory model runs: its counters are named too */
 	FILE *out;
