@@ -153,13 +153,17 @@ bench: deps kernel
 # icount with 4 KiB pages (its THP would come on with the sweep's guest
 # memory), then forklab's bench=spawn, drawn side by side when forklab
 # measured it (build/spawn/linux, build/spawn/forklab); both with the
-# virtual PMU's cache model (vpmu_spawn.png), which moves no number.
+# virtual PMU's cache model (vpmu_spawn.png), which moves no number; and
+# pthread_create / clone-thread on both at the same sizes (threads.csv:
+# the thread lines of spawn.png).
 spawn: deps kernel vpmu
 	@rm -rf $(BUILD)/spawn && mkdir -p $(BUILD)/spawn
 	@tools/forklab linux --mode icount --bench spawn --rss-max 262144 --vpmu cache \
 		--kernel-args transparent_hugepage=never --out $(BUILD)/spawn/linux
 	@tools/forklab run --mode icount --bench spawn --rss-max 262144 --vpmu cache \
 		--out $(BUILD)/spawn/forklab
+	@tools/forklab threads --rss 1,4,16,64,256,1024,4096,16384,65536,262144 --iters 50 \
+		--csv $(BUILD)/spawn/forklab/threads.csv
 	@if [ -f $(BUILD)/spawn/forklab/report.html ]; then \
 		tools/forklab report $(BUILD)/spawn/forklab --linux $(BUILD)/spawn/linux; fi
 

@@ -2,6 +2,8 @@
 # starting a program costs against the parent's resident size (log-log), one
 # line per method: solid, from the call until the child (which exec'ed the
 # program itself and exited) is reaped; dashed, until the parent can go on.
+# Thread lines (pthread-create, clone-thread, from a threads.csv): solid
+# until joined, dashed until the creating call has returned.
 # One panel per side (forklab, Linux). Callers set: panels (the sides' names,
 # e.g. "forklab linux"), title1.., methods1.. (the methods of each side),
 # note1.. (a side with no methods: why); data in rss-spawn-SIDE-OP.dat.
@@ -12,7 +14,7 @@ if (term eq 'svg') set terminal svg size (np > 1 ? 1300 : 800),520 dynamic font 
 else set terminal pngcairo size (np > 1 ? 1300 : 800),520 font "sans,10"
 set output sprintf("%s/%s.%s", dir, name, term)
 set termoption noenhanced
-set multiplot layout 1, np title "starting a program against the parent's size: solid = until reaped, dashed = until the parent goes on"
+set multiplot layout 1, np title "starting a program (or a thread) against the parent's size: solid = until reaped (a thread: joined), dashed = until the parent goes on"
 set xlabel "parent's resident memory (KiB, dirty anonymous)"
 set ylabel "p50 from user space (TSC ticks; icount: instructions)"
 set logscale xy

@@ -3,11 +3,13 @@ printing its table (forklab threads), without a guest."""
 import contextlib
 import io
 import os
+import shutil
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from forklablib import qemu, threads  # noqa: E402
+from forklablib import qemu, spawn_plot, threads  # noqa: E402
 
 LINES = ["forklab: running the boot module (1 bytes) as pid 1",
          "pthread_bench,clone-thread,100,1678,1678,1690",
@@ -41,7 +43,7 @@ class Parse(unittest.TestCase):
             threads.cmd_threads(["--iters", "0"])
 
     def test_rss_out_of_range_or_not_a_list_is_one_clear_error(self):
-        for bad in ("70000", "1,x", "-1", ""):
+        for bad in ("300000", "1,x", "-1", ""):
             with self.assertRaisesRegex(qemu.UsageError, r"--rss .*: accepted a comma list"):
                 threads.cmd_threads(["--rss", bad])
 
@@ -52,6 +54,47 @@ class Parse(unittest.TestCase):
         with contextlib.redirect_stdout(out):
             threads.print_table(rows)
         self.assertIn("clone-thread, 16384 pages", out.getvalue())
+
+
+class SpawnFigure(unittest.TestCase):
+    """threads.csv's rows as thread lines of the spawn figure (spawn_plot)."""
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.rows = []
+        for system in ("forklab", "linux 6.1.192-3"):
+            for rss in (0, 1, 16384):
+                self.rows += [{k: str(v) for k, v in r.items()} for r in threads.parse(
+                    [f"pthread_bench,{op},50,{v},{v + rss // 1024 + (system != 'forklab')},"
+                     f"{v + 9}" for op, v in (("clone-thread", 1600), ("clone-thread-join", 2700),
+                                            ("pthread-create", 7000),
+                                            ("pthread-create-join", 13000))],
+                    system, "icount", rss)]
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def dat(self, name):
+        with open(os.path.join(self.tmp, f"rss-spawn-{name}.dat")) as f:
+            return [line.split() for line in f.read().splitlines()[1:]]
+
+    def test_each_side_gets_its_own_systems_rows_from_one_page_on(self):
+        got = spawn_plot.thread_series(self.tmp, "forklab", {"mode": "icount"}, self.rows)
+        self.assertEqual(got, ["pthread-create", "clone-thread"])
+        self.assertEqual(self.dat("forklab-pthread-create-wait"),
+                         [["4", "13000", "13009", "50"], ["65536", "13016", "13009", "50"]])
+        self.assertEqual(self.dat("forklab-clone-thread")[0][:2], ["4", "1600"])
+        spawn_plot.thread_series(self.tmp, "linux", {"mode": "icount"}, self.rows)
+        self.assertEqual(self.dat("linux-pthread-create-wait")[1][:2], ["65536", "13017"])
+
+    def test_another_mode_draws_nothing(self):
+        self.assertEqual(spawn_plot.thread_series(self.tmp, "forklab", {"mode": "tcg"},
+                                                  self.rows), [])
+
+    def test_not_a_threads_csv_is_one_line(self):
+        with open(os.path.join(self.tmp, spawn_plot.THREADS), "w") as f:
+            f.write("a,b\n1,2\n")
+        with self.assertRaisesRegex(qemu.UsageError, "is not a `forklab threads --csv` file"):
+            spawn_plot.read_threads(self.tmp)
 
 
 if __name__ == "__main__":

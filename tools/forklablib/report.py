@@ -20,8 +20,10 @@ HOW_TO_READ = {
              "per method: solid until the parent has reaped the child, dashed until the "
              "parent can go on. fork+exec rises with the parent (its page tables are copied, "
              "then thrown away by exec); vfork, clone(CLONE_VM|CLONE_VFORK) and posix_spawn "
-             "copy nothing and should stay flat. A panel per kernel; one that says 'not "
-             "measured' names the call its kernel lacks.",
+             "copy nothing and should stay flat. Where drawn, pthread-create and the raw "
+             "clone-thread it wraps are starting a thread instead (solid until joined): flat "
+             "too, since a thread shares the parent's memory. A panel per kernel; one that "
+             "says 'not measured' names the call its kernel lacks.",
     "vpmu_spawn": "The spawn figure in the virtual PMU's counts (p50 of each, per call): "
                   "instructions as hardware retires them (a rep string instruction once, where "
                   "icount counts each iteration), the plugin's modelled cycles, L1D and DTLB "

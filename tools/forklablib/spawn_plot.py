@@ -3,14 +3,23 @@
 size, one line per method (solid: until the child is reaped; dashed: until
 the parent can go on), forklab and Linux side by side. A side whose kernel
 lacked a call (meta.json spawn_unavailable: forklab before execve) is a
-panel that says so. vpmu_spawn.png is the same figure in the virtual PMU's
+panel that says so. With a threads.csv in the run (`forklab threads --rss
+... --csv RUN/threads.csv`), starting a thread joins each panel: pthread_create
+and the raw clone-thread it wraps, solid until joined, dashed until the
+parent goes on. vpmu_spawn.png is the same figure in the virtual PMU's
 counts (runs with --vpmu): one row of panels per counter."""
+import csv
 import os
 
-from . import catalog, results, vpmu
+from . import catalog, qemu, results, vpmu
 from . import plot as fplot
 
 WAIT = "-wait"			# bench/user/spawn_ops.h SPAWN_WAIT_SUFFIX
+THREADS = "threads.csv"		# forklab threads --csv, in the run directory
+# the thread lines, as the figure's methods: (name, until the parent goes on,
+# until joined), ops of bench/musl/pthread_bench.c
+THREAD_METHODS = [("pthread-create", "pthread-create", "pthread-create-join"),
+                  ("clone-thread", "clone-thread", "clone-thread-join")]
 # vpmu_spawn's rows of panels: the counters it draws where the runs have them
 VPMU_COUNTERS = [("inst", "instructions retired (a rep string once)"),
                  ("cycles", "modelled cycles (a stated cost model)"),
@@ -47,10 +56,45 @@ def shown_spawn(run, rows, meta, label):
     return spawn, label
 
 
-def side(out, run, rows, meta, label):
-    """(name, title, methods, note) of one panel from @run's spawn @rows:
-    the methods it measured (their data files written into @out), or a
-    note saying why none."""
+def read_threads(run):
+    """The rows of @run's threads.csv (`forklab threads --csv`), [] when it
+    has none; UsageError when it is not one."""
+    path = os.path.join(run, THREADS)
+    if not os.path.exists(path):
+        return []
+    try:
+        with open(path, newline="") as f:
+            got = list(csv.DictReader(f))
+    except OSError as e:
+        raise qemu.UsageError(f"cannot read {path}: {e.strerror}")
+    if got and not {"system", "mode", "op", "rss_pages", "p50", "n"} <= set(got[0]):
+        raise qemu.UsageError(f"{path} is not a `forklab threads --csv` file "
+                                    "(columns missing)")
+    return got
+
+
+def thread_series(out, name, meta, threads):
+    """The thread methods of @threads (threads.csv's rows) for side @name in
+    @meta's mode, their data files written into @out (rss 0, the program
+    alone, has no place on the log axis); the methods drawn."""
+    mine = [r for r in threads if r["mode"] == meta.get("mode") and int(r["rss_pages"]) > 0 and
+            (r["system"] == "forklab") == (name == "forklab") and
+            (name == "forklab" or r["system"].startswith("linux"))]
+    drawn = []
+    for method, back, joined in THREAD_METHODS:
+        if not any(r["op"] == joined for r in mine):
+            continue
+        for o, op in ((method, back), (method + WAIT, joined)):
+            fplot.rss_series(out, f"spawn-{name}-{o}", [dict(r, p90=r["max"]) for r in mine
+                                                         if r["op"] == op])
+        drawn.append(method)
+    return drawn
+
+
+def side(out, run, rows, meta, label, threads=()):
+    """(name, title, methods, note) of one panel from @run's spawn @rows
+    (and @threads, threads.csv's rows): the methods it measured (their data
+    files written into @out), or a note saying why none."""
     name = side_name(meta)
     spawn, label = shown_spawn(run, rows, meta, label)
     methods = fplot.in_order(r["op"] for r in spawn if not r["op"].endswith(WAIT))
@@ -58,6 +102,8 @@ def side(out, run, rows, meta, label):
         for o in (op, op + WAIT):
             fplot.rss_series(out, f"spawn-{name}-{o}",
                              [r for r in spawn if r["op"] == o])
+    if methods:
+        methods += thread_series(out, name, meta, threads)
     note = ""
     if not methods:
         gone = meta.get("spawn_unavailable") or {}
@@ -73,11 +119,12 @@ def plot(out, rows, linux=None):
     meta = results.read_meta(out)
     if not any(r["bench"] == "spawn" for r in rows) and "spawn_unavailable" not in meta:
         return []
-    sides = [side(out, out, rows, meta, side_label(meta))]
+    threads = read_threads(out)
+    sides = [side(out, out, rows, meta, side_label(meta), threads)]
     if linux:
         lmeta = results.read_meta(linux)
         lrows = results.read_csv(os.path.join(linux, "results.csv"))
-        sides.append(side(out, linux, lrows, lmeta, side_label(lmeta)))
+        sides.append(side(out, linux, lrows, lmeta, side_label(lmeta), threads))
     if not any(s[2] for s in sides):
         return []
     args = {"panels": " ".join(s[0] for s in sides)}

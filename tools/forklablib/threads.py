@@ -15,7 +15,8 @@ from .ui import warn
 PROGRAM = os.path.join(ROOT, "build", "user", "musl-pthread-bench")
 PREFIX = "pthread_bench,"
 COLUMNS = ("system", "mode", "op", "rss_pages", "n", "min", "p50", "max")
-RSS_MAX = 65536			# pages: 256 MiB, in the 512 MiB guests
+RSS_MAX = 262144		# pages: 1 GiB (bench/musl/pthread_bench.c MAX_PAGES)
+LINUX_ARGS = "transparent_hugepage=never"	# 4 KiB pages, as the spawn sweep's Linux guest
 
 
 def parse(lines, system, mode, rss=0):
@@ -32,7 +33,7 @@ def parse(lines, system, mode, rss=0):
 
 def on_forklab(mode, iters, timeout, smp, rss=0):
     res = qemu.boot(mode, args=f"args={iters},{rss}", modules=[PROGRAM], timeout=timeout,
-                    smp=smp)
+                    smp=smp, mem=qemu.guest_mem(rss))
     if res.outcome.name != "program:0":
         warn(f"forklab threads: forklab run did not end with status 0: {res.outcome.words}")
     return parse(res.lines, "forklab", mode, rss)
@@ -41,8 +42,8 @@ def on_forklab(mode, iters, timeout, smp, rss=0):
 def on_linux(mode, iters, timeout, rss=0):
     vmlinuz, package = linuxref.ensure_kernel()
     initrd = linuxref.make_initramfs(PROGRAM, os.path.join(linuxref.CACHE, "threads.cpio"))
-    lines, _, why, _, _ = linuxref.run_guest(mode, vmlinuz, initrd, f"{iters} {rss}", 512,
-                                             timeout)
+    lines, _, why, _, _ = linuxref.run_guest(mode, vmlinuz, initrd, f"{iters} {rss}",
+                                             qemu.guest_mem(rss), timeout, LINUX_ARGS)
     if why or linuxref.init_exit_code(lines) != 0:
         warn(f"forklab threads: the Linux guest ({package}) did not end with status 0"
              + (f" ({why})" if why else ""))
