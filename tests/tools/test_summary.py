@@ -47,5 +47,21 @@ class Example(unittest.TestCase):
         self.assertEqual(lines[-1], "report: results/example-icount/report.html")
 
 
+class SpawnExample(unittest.TestCase):
+    """results/example-spawn-icount: bench=spawn with the virtual PMU."""
+    def test_spawn_line_and_its_modelled_cycles(self):
+        run = os.path.join(os.path.dirname(RUN), "example-spawn-icount")
+        rows = results.read_csv(os.path.join(run, "results.csv"))
+        s = summary.summarize(rows, results.read_meta(run), catalog.of_run(run))
+        lines = summary.findings(s)
+        self.assertIn("fork-exec 35 826 -> 11 770 121", lines[0])
+        self.assertTrue(lines[1].startswith("... in the virtual PMU's modelled cycles: "
+                                            "fork-exec 49 465 -> 134 754 169"), lines[1])
+        for r in rows:		# the cycles a spawn row carries are its whole call's
+            r["pmu_cycles"] = ""
+        s = summary.summarize(rows, results.read_meta(run), catalog.of_run(run))
+        self.assertNotIn("modelled cycles", "\n".join(summary.findings(s)))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -100,12 +100,16 @@ def spawning(spawn, cat):
     sizes = sorted({int(r["rss_pages"]) for r in rows})
     out = {"set": "/".join((a0, t0, p0)), "from": sizes[0], "to": sizes[-1], "by_op": []}
     at = {(r["op"], int(r["rss_pages"])): results.fnum(r, "p50") for r in rows}
+    cycles = {(r["op"], int(r["rss_pages"])): results.fnum(r, "pmu_cycles") for r in rows
+              if r.get("pmu_cycles")}	# the virtual PMU's cost model, where it ran
     for op in plot.in_order(r["op"] for r in rows if r["op"].endswith("-wait")):
         back = op[:-len("-wait")]
         out["by_op"].append({"op": op, "first": at.get((op, sizes[0])),
                              "last": at.get((op, sizes[-1])),
                              "back_first": at.get((back, sizes[0])),
-                             "back_last": at.get((back, sizes[-1]))})
+                             "back_last": at.get((back, sizes[-1])),
+                             "cycles_first": cycles.get((op, sizes[0])),
+                             "cycles_last": cycles.get((op, sizes[-1]))})
     return out
 
 
@@ -213,6 +217,10 @@ def findings(s):
                      f"{group(sp['to'])} pages): " + ", ".join(
                          f"{x['op'][:-len('-wait')]} {group(round(x['first'] or 0))} -> "
                          f"{group(round(x['last'] or 0))}" for x in sp["by_op"]))
+        if all(x["cycles_first"] and x["cycles_last"] for x in sp["by_op"]):
+            lines.append("... in the virtual PMU's modelled cycles: " + ", ".join(
+                f"{x['op'][:-len('-wait')]} {group(round(x['cycles_first']))} -> "
+                f"{group(round(x['cycles_last']))}" for x in sp["by_op"]))
     if s.get("spawn_unavailable"):
         lines.append(unavailable_line(s["spawn_unavailable"]))
     sc = s.get("scale")
