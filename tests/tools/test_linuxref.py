@@ -148,6 +148,13 @@ class LinuxReference(unittest.TestCase):
                 self.assertIn(says, r.stderr.strip().splitlines()[-1], args)
             self.assertEqual(os.listdir(d), [])		# nothing written into it
 
+    def test_meta_names_the_commit(self):
+        meta = linuxref.common_meta("icount", "x")
+        head = subprocess.run(["git", "-C", linuxref.ROOT, "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip()
+        self.assertTrue(head and meta["git_commit"].startswith(head[:7]), meta["git_commit"])
+        self.assertEqual(meta["git_dirty"], meta["git_commit"].endswith("-dirty"))
+
     def test_parent_bench_refuses_native(self):
         r = self.forklab_linux("--native", "--bench", "parent")
         self.assertEqual(r.returncode, 2, r.stderr)
