@@ -18,11 +18,13 @@ curve_title(s) = s eq "cow-write-4k" ? "4 KiB pages: a 4 KiB copy each" : \
 	s eq "cow-write-thp-copy" ? "2 MiB pages, thp_cow=copy: one 2 MiB copy each" : \
 	s eq "cow-write-thp-split" ? "2 MiB pages, split, then 4 KiB copies (Linux's way)" : s
 colour(s) = s eq "cow-write-4k" ? 1 : s eq "cow-write-thp-copy" ? 4 : 3
-marker(s) = s eq "cow-write-4k" ? 6 : 8		# Linux's: both lines may lie on each other
+# points of a shape and size each: Linux's two lines lie on each other
+marker(s) = s eq "cow-write-4k" ? 7 : s eq "cow-write-thp-copy" ? 5 : 9
+size(s) = s eq "cow-write-4k" ? 1.6 : 1
 linux = words(lseries) > 0
 plot for [s in series] sprintf("%s/parent-%s.dat", dir, s) using 1:2 with linespoints \
-	lt colour(s) lw 2 title curve_title(s), \
+	lt colour(s) lw 2 pt marker(s) ps size(s) title curve_title(s), \
      for [s in lseries] sprintf("%s/parent-linux-%s.dat", dir, s) using 1:2 with linespoints \
-	lt colour(s) lw 2 dt 2 pt marker(s) ps 1.5 notitle, \
+	lt colour(s) lw 2 dt 2 pt marker(s) - 1 ps size(s) + 0.4 notitle, \
      for [i = 1:(linux ? 2 : 0)] NaN with lines lc "black" lw 2 dt i \
 	title (i == 1 ? "solid: forklab" : "dashed: ".lsubtitle)

@@ -19,8 +19,8 @@ do for [k = 1:words(series)] {
 	}
 	if (has(logy, s)) { set logscale y; set format y "%.0s%c" } else { unset logscale y; set format y "%.1s%c" }
 	if (k == words(series) && linux) { set key center right font ",9" } else { set key off }
-	plot sprintf("%s/parent-%s.dat", dir, s) using 1:2 with linespoints lt 1 lw 2 title "solid: forklab", \
+	plot sprintf("%s/parent-%s.dat", dir, s) using 1:2 with linespoints lt 1 lw 2 title "forklab", \
 	     for [t in (has(lseries, s) ? s : "")] sprintf("%s/parent-linux-%s.dat", dir, t) using 1:2 \
-		with linespoints lt 1 lw 2 dt 2 pt 6 title "dashed: ".lsubtitle
+		with linespoints lt 1 lw 2 dt 2 pt 6 title lsubtitle
 }
 unset multiplot

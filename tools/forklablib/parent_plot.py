@@ -44,7 +44,8 @@ def write_side(out, prefix, rows, ops, x):
     got = {op: points(rows, op, x) for op in ops}
     got = {op: p for op, p in got.items() if p}
     for op, p in got.items():
-        fplot.write_dat(os.path.join(out, f"parent-{prefix}{op}.dat"), "x y",
+        fplot.write_dat(os.path.join(out, f"parent-{prefix}{op}.dat"),
+                        "x sum" if op in COW_OPS else "x p50",
                         [(k, f"{v:.0f}") for k, v in sorted(p.items())])
     return got
 
