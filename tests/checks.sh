@@ -119,6 +119,7 @@ parent_bench() {
 		--out "$OUT/run" >"$OUT/run.out" 2>&1 &&
 		python3 tests/tools/checks.py parent-rows "$OUT/run/results.csv" &&
 		[ -s "$OUT/run/parent_rss.png" ] && [ -s "$OUT/run/parent_live.png" ] &&
+		[ -s "$OUT/run/parent_cow.png" ] &&
 		grep -q "2 MiB pages" "$OUT/run.out"
 }
 

@@ -148,6 +148,13 @@ class LinuxReference(unittest.TestCase):
                 self.assertIn(says, r.stderr.strip().splitlines()[-1], args)
             self.assertEqual(os.listdir(d), [])		# nothing written into it
 
+    def test_meta_names_the_commit(self):
+        meta = linuxref.common_meta("icount", "x")
+        head = subprocess.run(["git", "-C", linuxref.ROOT, "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip()
+        self.assertTrue(head and meta["git_commit"].startswith(head[:7]), meta["git_commit"])
+        self.assertEqual(meta["git_dirty"], meta["git_commit"].endswith("-dirty"))
+
     def test_parent_bench_refuses_native(self):
         r = self.forklab_linux("--native", "--bench", "parent")
         self.assertEqual(r.returncode, 2, r.stderr)
@@ -174,11 +181,37 @@ class ParentSweep(unittest.TestCase):
         self.assertEqual(set(thp), {("fork-dirty", "always")})
         self.assertEqual([live for name, _, _, _, live in got if name == "fork-vmas"],
                          list(linux_parent.VMA_COUNTS))
-        self.assertEqual({t for name, _, t, _, _ in got if name != "fork-thp"}, {"never"})
+        self.assertEqual({t for name, _, t, _, _ in got
+                          if name not in ("fork-thp", "cow-write-thp-split")}, {"never"})
 
     def test_a_small_maximum_is_a_point_of_its_own(self):
         self.assertEqual([rss for name, _, _, rss, _ in linux_parent.sweep(1000)
                           if name == "fork-clean"], [1, 512, 1000])
+        self.assertEqual([(name, rss) for name, op, _, rss, _ in linux_parent.sweep(1000)
+                          if op == linux_parent.COW_WRITE],
+                         [("cow-write-4k", 512), ("cow-write-4k", 1000),
+                          ("cow-write-thp-split", 512), ("cow-write-thp-split", 1000)])
+
+    def test_first_writes_as_the_kernel_sweeps_them(self):
+        """bench/parent_bench.c's SWEEP_COW: 2 MiB, 64 MiB, rss_max; 4 KiB
+        pages, and 2 MiB ones under THP, named after what Linux does."""
+        got = linux_parent.sweep(262144)
+        cow = [(name, thp, rss, live) for name, op, thp, rss, live in got
+               if op == linux_parent.COW_WRITE]
+        self.assertEqual(cow, [("cow-write-4k", "never", r, 0) for r in (512, 16384, 262144)] +
+                         [("cow-write-thp-split", "always", r, 0) for r in (512, 16384, 262144)])
+        self.assertEqual({name for name, *_ in got if name.startswith("cow-write")},
+                         {"cow-write-4k", "cow-write-thp-split"})	# no thp_cow=copy on Linux
+        ops = [name for name, *_ in got]		# the kernel's order: after fork-thp
+        self.assertEqual(ops.index("cow-write-4k"), len(ops) - ops[::-1].index("fork-thp"))
+        self.assertEqual([rss for name, _, _, rss, _ in linux_parent.sweep(512)
+                          if name == "cow-write-4k"], [512])
+        self.assertEqual([x for x in linux_parent.sweep(100) if x[1] == linux_parent.COW_WRITE],
+                         [])
+
+    def test_the_program_op_is_parent_ops_h(self):
+        with open(os.path.join(linuxref.ROOT, "bench", "user", "parent_ops.h")) as f:
+            self.assertIn(f'#define PARENT_OP_COW_WRITE\t"{linux_parent.COW_WRITE}"', f.read())
 
 
 if __name__ == "__main__":

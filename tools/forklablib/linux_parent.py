@@ -3,8 +3,11 @@ parent's state) in the Linux guest, with the same program the kernel's
 bench=parent runs (build/user/forklab-parent, as /init). One guest boot a
 configuration: 2 MiB pages are Linux's transparent_hugepage=always (the
 4 KiB rows boot with never), and each boot gets the memory its size
-needs. The rows are bench=parent with alloc, pt and pid 'linux', as the
-kernel's rows of the same ops (plot, report and compare read them)."""
+needs. A first write to a 2 MiB page that fork shared splits the PMD and
+copies 4 KiB (mm/huge_memory.c do_huge_pmd_wp_page: shared, it falls
+back), so Linux's 2 MiB first-write row is forklab's thp_cow=split one.
+The rows are bench=parent with alloc, pt and pid 'linux', as the kernel's
+rows of the same ops (plot, report and compare read them)."""
 import os
 import time
 
@@ -14,34 +17,45 @@ from .ui import warn
 PROGRAM = os.path.join(linuxref.ROOT, "build", "user", "forklab-parent")
 VMA_COUNTS = (1, 10, 100, 1000, 10000)		# bench/parent_bench.c's sweeps
 THREAD_COUNTS = (0, 1, 2, 4, 8, 16, 32, 64)
+COW_WRITE = "cow-write-all"	# parent_ops.h's PARENT_OP_COW_WRITE: one fork, every page written
 SIZE_ITERS_MAX = 16384		# pages past which a configuration gets 5 calls
 THP_MEM_MIN = 1024		# MiB: below 512 Linux turns THP off at boot (hugepage_init)
 
 
 def sweep(rss_max):
     """(row op, program op, transparent_hugepage, rss, live) for each
-    configuration: the kernel's sweep points less its first-write ops."""
-    sizes = [1] + [r for r in (512 * 4 ** k for k in range(12)) if r <= rss_max]
-    if rss_max > 512 and sizes[-1] != rss_max:
-        sizes.append(rss_max)
+    configuration: the kernel's sweep points (bench/parent_bench.c
+    sweep_points), its first writes in 4 KiB pages and in 2 MiB ones
+    (Linux splits: cow-write-thp-split; it has no thp_cow=copy)."""
+    sizes = [1] + with_max([r for r in (512 * 4 ** k for k in range(12)) if r <= rss_max],
+                           rss_max)
+    cow = with_max([r for r in (512, 512 * 32) if r <= rss_max], rss_max)
     out = [(name, op, thp, rss, 0) for name, op, thp in
            (("fork-dirty", "fork-dirty", "never"), ("fork-clean", "fork-clean", "never"),
             ("fork-thp", "fork-dirty", "always")) for rss in sizes]
+    out += [(name, COW_WRITE, thp, rss, 0) for name, thp in
+            (("cow-write-4k", "never"), ("cow-write-thp-split", "always")) for rss in cow]
     out += [("fork-vmas", "fork-vmas", "never", 1, n) for n in VMA_COUNTS]
     out += [("fork-threads", "fork-threads", "never", 1, n) for n in THREAD_COUNTS]
     return out
 
 
+def with_max(sizes, rss_max):
+    """@sizes, then @rss_max when it is past 512 pages and not the last."""
+    return sizes + [rss_max] if rss_max > 512 and (not sizes or sizes[-1] != rss_max) else sizes
+
+
 def run(opts, mode, choice):
     """The sweep to opts.rss_max pages, opts.iters calls a configuration
-    (5 past SIZE_ITERS_MAX pages); the run directory's path."""
+    (5 past SIZE_ITERS_MAX pages; a first-write configuration forks once
+    and times every page); the run directory's path."""
     qemu.ensure_built("build/user/forklab-parent")
     vmlinuz, package = linuxref.ensure_kernel()
     initrd = linuxref.make_initramfs(PROGRAM, os.path.join(linuxref.CACHE, "parent.cpio"))
     out = linuxref.new_dir(opts.out, mode)
     lines, start, failed = [], time.monotonic(), 0
     for name, op, thp, rss, live in sweep(opts.rss_max):
-        n = opts.iters if rss <= SIZE_ITERS_MAX else min(opts.iters, 5)
+        n = 1 if op == COW_WRITE else opts.iters if rss <= SIZE_ITERS_MAX else min(opts.iters, 5)
         got, _, why, _, _ = linuxref.run_guest(
             mode, vmlinuz, initrd, f"{op} {n} {rss} {live}",
             opts.mem or max(qemu.guest_mem(rss), THP_MEM_MIN if thp == "always" else 0),

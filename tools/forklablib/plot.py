@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 
-from . import catalog, qemu, results, spawn_plot, vpmu_plot
+from . import catalog, parent_plot, qemu, results, spawn_plot, vpmu_plot
 from .exitcodes import ROOT
 from .ui import warn
 
@@ -180,34 +180,10 @@ def plot_tlb(out, tlb, mode):
                    + n_range(tlb))
 
 
-PARENT_RSS_OPS = ("fork-dirty", "fork-clean", "fork-thp")	# parent_rss's lines
-PARENT_LIVE_OPS = ("fork-vmas", "fork-threads")		# parent_live's panels
-
-
-def plot_parent(out, parent, mode, cat):
-    """bench=parent: fork against resident size (4 KiB dirty, clean, 2 MiB
-    pages) and against VMAs and threads, at the default pt (or the first)."""
-    t0 = shown(parent, "pt", cat)
-    rows = [r for r in parent if r["pt"] == t0]
-    made = []
-    for script, names, x in (("parent_rss.gp", PARENT_RSS_OPS, "rss_pages"),
-                             ("parent_live.gp", PARENT_LIVE_OPS, "live")):
-        ops = [o for o in names if any(r["op"] == o for r in rows)]
-        for op in ops:
-            write_dat(os.path.join(out, f"parent-{op}.dat"), "x p50",
-                      sorted((int(r[x]) * (4 if x == "rss_pages" else 1), r["p50"])
-                             for r in rows if r["op"] == op))
-        if ops:
-            drawn = [r for r in rows if r["op"] in ops]
-            made += gnuplot(script, out, series=" ".join(ops),
-                            subtitle=f"{mode}, alloc={rows[0]['alloc']} pt={t0} "
-                                     f"pid={rows[0]['pid']}, {n_range(drawn)}")
-    return made
-
-
 def plot(out, linux=None):
     """Write the data files and run the gnuplot scripts in plot/; with
-    @linux (a `forklab linux` run), Linux's fork curve joins fork_rss."""
+    @linux (a `forklab linux` run), Linux's lines join forklab's: fork_rss,
+    spawn, vpmu_rss, the bench=parent figures."""
     if not shutil.which("gnuplot"):
         warn("forklab: gnuplot not found (run `make deps`); no plots")
         return []
@@ -239,9 +215,7 @@ def plot(out, linux=None):
     if tlb:
         made += plot_tlb(out, tlb, mode)
     made += spawn_plot.plot(out, rows, linux) + spawn_plot.plot_vpmu(out, rows, linux)
-    parent = [r for r in rows if r["bench"] == "parent"]
-    if parent:
-        made += plot_parent(out, parent, mode, catalog.of_run(out))
+    made += parent_plot.plot(out, rows, mode, linux)
     return made + vpmu_plot.plot(out, mode, shown_set, linux)
 
 
@@ -266,7 +240,7 @@ def run_args(argv, prog, description):
     to be run directories."""
     p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("run")
-    p.add_argument("--linux", help="a `forklab linux` run to draw beside forklab (fork_rss)")
+    p.add_argument("--linux", help="a `forklab linux` run to draw beside forklab (fork_rss, spawn, parent_*)")
     opts = p.parse_args(argv)
     results.check_run(opts.run)
     if opts.linux:

@@ -65,14 +65,24 @@ HOW_TO_READ = {
     "parent_rss": "bench=parent: one fork (p50) against the parent's resident memory, log-log: "
                   "4 KiB pages written before each fork (dirty), only read (clean: each maps "
                   "the zero page), and in 2 MiB pages (thp=always). The 4 KiB lines grow by "
-                  "one PTE a page; the 2 MiB one by one PD entry per 512 pages.",
+                  "one PTE a page; the 2 MiB one by one PD entry per 512 pages. Dashed, in "
+                  "the same colours: Linux's (report --linux), whose clean line stays flat "
+                  "(a VMA never written has no anon_vma, and fork copies none of it).",
     "parent_live": "bench=parent: one fork (p50) against the parent's separate VMAs (left, a "
                    "gap between each two) and its other threads (right, each yielding, with "
                    "its 64 KiB stack in one mapping): fork walks every VMA and every PTE "
-                   "slot of each.",
+                   "slot of each. Dashed: Linux's; a panel where the two are 10x apart or "
+                   "more has a logarithmic y, so compare slopes there, not heights.",
+    "parent_cow": "bench=parent: what fork left for later, the child's first write to every "
+                  "page after one fork, summed (mean x n), against resident size, log-log. "
+                  "With 4 KiB pages each write copies 4 KiB; with 2 MiB pages the first "
+                  "write to each either copies the 2 MiB (thp_cow=copy: the other 511 are "
+                  "free) or splits it (split, Linux's way), and then each write copies 4 KiB. "
+                  "Dashed: Linux's (its two lines may lie on each other). Set it beside "
+                  "parent_rss's fork at the same size: that is the part paid up front.",
 }
 FIGURES = ["fork_rss", "spawn", "vpmu_spawn", "fork_ops", "fork_phases", "cdf", "alloc", "pid", "scale", "tlb",
-           "parent_rss", "parent_live"] + \
+           "parent_rss", "parent_live", "parent_cow"] + \
     vpmu_plot.FIGURES
 TABLE_COLUMNS = ["bench", "op", "alloc", "pt", "pid", "rss_pages", "size", "live", "n", "min",
                  "p50", "p90", "p99", "max", "child_first_run"]

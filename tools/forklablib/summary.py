@@ -6,7 +6,7 @@ set, the mode and why. One summarize() for the terminal (text), the report
 import math
 import os
 
-from . import catalog, plot, results
+from . import catalog, parent_plot, plot, results
 from .ui import group
 
 
@@ -125,7 +125,7 @@ def parent_facts(parent, cat):
     def at(op, key, pick=max):
         got = [r for r in rows if r["op"] == op]
         return pick(got, key=lambda r: int(r[key])) if got else None
-    out = {"pt": t0, "ops": [o for o in plot.PARENT_RSS_OPS if any(r["op"] == o for r in rows)]}
+    out = {"pt": t0, "ops": [o for o in parent_plot.RSS_OPS if any(r["op"] == o for r in rows)]}
     by = {(r["op"], int(r["rss_pages"])): results.fnum(r, "p50") for r in rows
           if r["op"] in out["ops"]}
     out["sizes"] = [{"pages": n, "p50": [by.get((o, n)) for o in out["ops"]]}
@@ -137,7 +137,7 @@ def parent_facts(parent, cat):
                       "thp": results.fnum(thp, "p50"),
                       "clean": results.fnum(clean, "p50") if clean else None}
         out["writes"] = {}
-        for op in ("cow-write-4k", "cow-write-thp-copy", "cow-write-thp-split"):
+        for op in parent_plot.COW_OPS:
             w = at(op, "rss_pages")
             if w and w["rss_pages"] == dirty["rss_pages"]:
                 out["writes"][op] = results.fnum(w, "mean") * int(w["n"])
