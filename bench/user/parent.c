@@ -10,10 +10,16 @@
  *   forklab-parent fork-once   fork once with 8 MiB in 2 MiB pages (under
  *                              thp=always) and 64 more VMAs: stress.c's
  *                              fork_once status (fault injection)
- *   forklab-parent OP N RSS LIVE  time OP (PARENT_OP_TABLE) N times with RSS
+ *   forklab-parent OP N RSS LIVE [never | madvise]
+ *                              time OP (PARENT_OP_TABLE) N times with RSS
  *                              pages and LIVE VMAs or threads; prints
- *                              "parent,OP,RSS,LIVE,n,min,p50,p90,p99,max,mean,cycles"
+ *                              "parent,OP,RSS,LIVE,n,min,p50,p90,p99,max,mean,cycles";
+ *                              on a Linux host, never or madvise asks for
+ *                              4 KiB or 2 MiB pages whatever its THP default
+ *                              (forklab's thp= key and a guest's
+ *                              transparent_hugepage= need neither)
  */
+#include "parent.h"
 #include "parent_ops.h"
 #include "bench.h"
 #include "budget.h"
@@ -30,6 +36,9 @@
 #define MAX_THREADS	64
 #define VMA_BASE	0x0000100000000000UL	/* where fork-vmas maps, each page in a gap */
 #define MM_INLINE_VMAS_HINT 32			/* forklab's mm holds 31 VMAs inline */
+#define LINUX_NR_PRCTL	157		/* Linux's prctl, which forklab lacks */
+#define PR_SET_THP_DISABLE 41
+#define MADV_HUGEPAGE	14
 
 static long mmap_anon(u64 len)
 {
@@ -189,13 +198,16 @@ static int idle_thread(void *arg)
 }
 
 /* make_state - the parent state @op times forks of: @rss pages (written,
- * read only, or in 2 MiB pages under thp=), @live one-page VMAs with gaps
- * between them, or @live threads; 0 or -1. */
-static int make_state(const char *op, u64 rss, u64 live, char **mem)
+ * read only, or in 2 MiB pages under thp=, or as @thp asks a Linux host),
+ * @live one-page VMAs with gaps between them, or @live threads; 0 or -1
+ * (-1 too when the host refuses @thp's prctl or madvise). */
+static int make_state(const char *op, u64 rss, u64 live, enum parent_thp thp, char **mem)
 {
 	int clean = streq(op, PARENT_OP_CLEAN);
 
 	*mem = 0;
+	if (thp == PARENT_THP_NEVER && sys6(LINUX_NR_PRCTL, PR_SET_THP_DISABLE, 1, 0, 0, 0, 0))
+		return -1;
 	if (streq(op, PARENT_OP_VMAS)) {
 		for (u64 i = 0; i < live; i++) {
 			long a = sys6(__NR_mmap, (long)(VMA_BASE + 2 * i * PAGE), PAGE, PROT_RW,
@@ -224,7 +236,8 @@ static int make_state(const char *op, u64 rss, u64 live, char **mem)
 	}
 	if (rss > 1) {
 		*mem = map_aligned(rss * PAGE);
-		if (!*mem)
+		if (!*mem || (thp == PARENT_THP_MADVISE &&
+			      sys3(__NR_madvise, (long)*mem, (long)(rss * PAGE), MADV_HUGEPAGE)))
 			return -1;
 		for (u64 i = 0; i < rss; i++) {
 			if (clean)
@@ -274,7 +287,7 @@ static int cow_writes(const char *op, char *mem, u64 rss, u64 live)
 	return wait_child(pid) == 0 ? 0 : 1;
 }
 
-int parent_bench(const char *op, u64 n, u64 rss, u64 live)
+int parent_bench(const char *op, u64 n, u64 rss, u64 live, enum parent_thp thp)
 {
 	u64 *v, warmup = BENCH_WARMUP(n);
 	int dirty = streq(op, PARENT_OP_DIRTY);
@@ -288,7 +301,7 @@ int parent_bench(const char *op, u64 n, u64 rss, u64 live)
 		flush();
 		return 2;
 	}
-	if (make_state(op, rss, live, &mem)) {
+	if (make_state(op, rss, live, thp, &mem)) {
 		puts_("forklab-parent: cannot set up the parent's state\n");
 		flush();
 		return 2;
@@ -329,8 +342,8 @@ int parent_fork_once(void)
 {
 	char *mem, *none;
 
-	if (make_state(PARENT_OP_DIRTY, 4 * HPAGE / PAGE, 0, &mem) ||
-	    make_state(PARENT_OP_VMAS, 1, 2 * MM_INLINE_VMAS_HINT, &none))
+	if (make_state(PARENT_OP_DIRTY, 4 * HPAGE / PAGE, 0, PARENT_THP_DEFAULT, &mem) ||
+	    make_state(PARENT_OP_VMAS, 1, 2 * MM_INLINE_VMAS_HINT, PARENT_THP_DEFAULT, &none))
 		return 98;
 	return fork_once();
 }

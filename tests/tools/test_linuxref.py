@@ -155,10 +155,22 @@ class LinuxReference(unittest.TestCase):
         self.assertTrue(head and meta["git_commit"].startswith(head[:7]), meta["git_commit"])
         self.assertEqual(meta["git_dirty"], meta["git_commit"].endswith("-dirty"))
 
-    def test_parent_bench_refuses_native(self):
-        r = self.forklab_linux("--native", "--bench", "parent")
-        self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("--native --bench parent", r.stderr.strip().splitlines()[-1])
+    @unittest.skipUnless(os.path.exists(linux_parent.PROGRAM), "build/user/forklab-parent not built")
+    def test_parent_bench_natively(self):
+        """--native --bench parent: the sweep's every point on this host, a
+        process each, its pages asked for by prctl or madvise"""
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "run")
+            r = self.forklab_linux("--native", "--bench", "parent", "--rss-max", "512",
+                                   "--iters", "3", "--no-plots", "--out", out)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            rows = results.read_csv(os.path.join(out, "results.csv"))
+            meta = results.read_meta(out)
+        want = [(name, str(rss), str(live)) for name, _, _, rss, live in linux_parent.sweep(512)]
+        self.assertEqual([(x["op"], x["rss_pages"], x["live"]) for x in rows], want)
+        self.assertEqual({x["n"] for x in rows if x["op"].startswith("cow-write")}, {"512"})
+        self.assertEqual((meta["mode"], meta["host_thp"]), ("native", linux_parent.host_thp()))
+        self.assertIn("never|madvise", meta["program_args"])
 
     @unittest.skipUnless(os.path.exists(linuxref.PROGRAM) and shutil.which(qemu.QEMU),
                          "build/user/forklab-user not built or QEMU missing")

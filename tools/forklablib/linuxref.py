@@ -223,12 +223,16 @@ def cmd_linux(argv):
     if not os.path.exists(PROGRAM):
         qemu.ensure_built("build/user/forklab-user")
     args = program_args(opts.bench, opts.iters, opts.rss_max)
-    if opts.native and opts.bench == "parent":
-        raise qemu.UsageError("--native --bench parent: run build/user/forklab-parent OP N RSS "
-                              "LIVE on this host by hand; accepted with --native: fork, spawn")
     if opts.native and (opts.vpmu not in (None, "off") or opts.events):
         raise qemu.UsageError("--native: the virtual PMU runs in a guest; accepted with "
                               "--vpmu/--events: --mode tcg or icount")
+    if opts.native and opts.bench == "parent":
+        from . import linux_parent
+        out, failed = linux_parent.run(opts, "native", None)
+        if not opts.no_plots:
+            plot.plot(out)
+            report.report(out)
+        return 1 if failed else 0
     if opts.native:
         out = new_dir(opts.out, "native")
         start = time.monotonic()
