@@ -199,8 +199,8 @@ def cmd_linux(argv):
     p.add_argument("--bench", default="fork", choices=BENCHES,
                    help="fork (default: the fork benchmark), spawn (fork/vfork/clone/"
                    "posix_spawn + exec of the program, 1 page .. --rss-max) or parent "
-                   "(bench=parent's sweep: dirty, clean and 2 MiB pages, VMAs, threads; "
-                   "one boot a configuration)")
+                   "(bench=parent's sweep: dirty, clean and 2 MiB pages, first writes, VMAs, "
+                   "threads; one boot a configuration, or with --native one process)")
     p.add_argument("--mem", type=int, help="guest MiB (default: enough for --rss-max)")
     p.add_argument("--timeout", type=float, default=900)
     p.add_argument("--no-fallback", action="store_true",
