@@ -117,13 +117,37 @@ void group_kill(int exit_code)
 		sig->group_exit = true;
 		sig->group_exit_code = exit_code;
 		list_for_each_entry(t, &sig->thread_head, thread_node) {
-			t->flags |= PF_GROUP_KILL;
-			smp_mb();	/* the flag before its state is read */
-			if (t != current)
-				wake_up_process(t);
+			if (t == current)
+				t->flags |= PF_GROUP_KILL;
+			else
+				signal_wake_up(t);
 		}
 	}
 	spin_unlock(&tasklist_lock);
+}
+
+/* signal_wake_up - the flag first, then the wake-up and the kick: a task
+ * that sets its state and then looks at its flags never misses both. */
+void signal_wake_up(struct task_struct *t)
+{
+	t->flags |= PF_GROUP_KILL;
+	smp_mb();	/* the flag before its state is read */
+	wake_up_process(t);
+	kick_process(t);
+}
+
+/* irqentry_exit_to_user_mode - see task.h; Linux's exit_to_user_mode_loop
+ * does the same for need_resched and a pending SIGKILL. */
+bool irqentry_exit_to_user_mode(const struct pt_regs *regs)
+{
+	if (!user_mode(regs))
+		return false;
+	exit_if_killed();
+	if (!cpu_has_work())
+		return false;
+	schedule();
+	exit_if_killed();	/* marked while it waited for its turn */
+	return true;
 }
 
 /* do_group_exit - exit every thread of the group with @exit_code. Other

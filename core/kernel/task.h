@@ -40,6 +40,25 @@ __noreturn void do_group_exit(int exit_code);
 /* group_kill - the group exits with @exit_code at its threads' next return
  * to user mode, the caller's included (a fatal signal's effect). */
 void group_kill(int exit_code);
+/* signal_wake_up - mark @t (not current) to exit, wake it where it
+ * sleeps, interrupt it where it runs on another CPU. Under tasklist_lock. */
+void signal_wake_up(struct task_struct *t);
+
+/* exit_if_killed - exit here if current's group is being killed
+ * (PF_GROUP_KILL: exit_group, a fatal trap): every way back to user mode
+ * that can meet a marked task asks. */
+static inline void exit_if_killed(void)
+{
+	if (current->flags & PF_GROUP_KILL)
+		do_exit(current->signal->group_exit_code);
+}
+
+/* irqentry_exit_to_user_mode - an interrupt (the tick, a reschedule IPI)
+ * that cut into user mode at @regs returns there: the task exits instead
+ * if its group is being killed - a thread spinning in user mode makes no
+ * system call that would notice - and lets a task waiting on this CPU run
+ * first (true if it did). Nothing for an interrupted kernel. */
+bool irqentry_exit_to_user_mode(const struct pt_regs *regs);
 long do_wait4(int pid, u64 ustatus, int options);
 /* release_task - free a dead task: pid, lists, stack, task_struct. */
 void release_task(struct task_struct *p);
