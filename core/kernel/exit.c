@@ -40,20 +40,30 @@ static void exit_mm(struct task_struct *tsk)
 	mmput(mm);
 }
 
-/* forget_original_parent - hand @father's children to init (or, when init
- * itself exits, to the idle task, which reaps whatever is left). */
-static void forget_original_parent(struct task_struct *father)
+/* move_children - every child of @father becomes @reaper's (a zombie
+ * wakes @reaper to reap it). Under tasklist_lock. */
+static __attribute__((always_inline)) inline void move_children(struct task_struct *father,
+								struct task_struct *reaper)
 {
-	struct task_struct *reaper = init_task_p, *child, *n;
+	struct task_struct *child, *n;
 
-	if (!reaper || reaper == father || (reaper->flags & PF_EXITING))
-		reaper = &idle_task;
 	list_for_each_entry_safe(child, n, &father->children, sibling) {
 		child->real_parent = reaper;
 		list_move_tail(&child->sibling, &reaper->children);
 		if (child->state == EXIT_ZOMBIE)
 			wake_up_process(reaper);
 	}
+}
+
+/* forget_original_parent - hand @father's children to init (or, when init
+ * itself exits, to the idle task, which reaps whatever is left). */
+static void forget_original_parent(struct task_struct *father)
+{
+	struct task_struct *reaper = init_task_p;
+
+	if (!reaper || reaper == father || (reaper->flags & PF_EXITING))
+		reaper = &idle_task;
+	move_children(father, reaper);
 }
 
 /* wake_reaper - wake @p's parent to reap it: a parent in wait4 set its
@@ -155,7 +165,31 @@ bool irqentry_exit_to_user_mode(const struct pt_regs *regs)
 __noreturn void do_group_exit(int exit_code)
 {
 	group_kill(exit_code);
-	do_exit(current->signal->group_exit_code);
+	exit_killed();
+}
+
+/* exit_killed - what is left of do_exit's forget_original_parent to do
+ * here, where only a killed task comes: the thread whose execve kills us
+ * (de_thread marks all but it; exit_group marks them all) takes our
+ * children, which stay the process's, as Linux's find_new_reaper gives
+ * them to a live thread of the group. The unlocked peek is enough: a
+ * killed task gains children after it only as init, whose orphans are
+ * not the process's own. */
+__noreturn void exit_killed(void)
+{
+	struct task_struct *tsk = current, *t;
+
+	if (unlikely(!list_empty(&tsk->children)) && tsk->signal->group_exit) {
+		spin_lock(&tasklist_lock);
+		list_for_each_entry(t, &tsk->signal->thread_head, thread_node) {
+			if (!(t->flags & (PF_GROUP_KILL | PF_EXITING))) {
+				move_children(tsk, t);
+				break;
+			}
+		}
+		spin_unlock(&tasklist_lock);
+	}
+	do_exit(tsk->signal->group_exit_code);
 }
 
 void release_task(struct task_struct *p)

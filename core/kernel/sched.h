@@ -76,6 +76,9 @@ struct signal_struct {
 	int nr_threads;
 	int group_exit_code;
 	struct list_head thread_head;
+	/* the group is being killed (under tasklist_lock): by exit_group or
+	 * a fatal trap, every thread marked PF_GROUP_KILL; by one thread's
+	 * execve (de_thread), every thread but that one */
 	bool group_exit;
 	struct rlimit rlim[RLIM_NLIMITS];	/* last: copy_signal zeroes what precedes it */
 };

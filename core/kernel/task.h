@@ -44,13 +44,17 @@ void group_kill(int exit_code);
  * sleeps, interrupt it where it runs on another CPU. Under tasklist_lock. */
 void signal_wake_up(struct task_struct *t);
 
+/* exit_killed - current's group is being killed: exit with the group's
+ * code; a thread that another thread's execve ends first gives its
+ * children to that thread. */
+__noreturn void exit_killed(void);
 /* exit_if_killed - exit here if current's group is being killed
- * (PF_GROUP_KILL: exit_group, a fatal trap): every way back to user mode
- * that can meet a marked task asks. */
+ * (PF_GROUP_KILL: exit_group, a fatal trap, another thread's execve):
+ * every way back to user mode that can meet a marked task asks. */
 static inline void exit_if_killed(void)
 {
 	if (current->flags & PF_GROUP_KILL)
-		do_exit(current->signal->group_exit_code);
+		exit_killed();
 }
 
 /* irqentry_exit_to_user_mode - an interrupt (the tick, a reschedule IPI)
@@ -59,6 +63,13 @@ static inline void exit_if_killed(void)
  * system call that would notice - and lets a task waiting on this CPU run
  * first (true if it did). Nothing for an interrupted kernel. */
 bool irqentry_exit_to_user_mode(const struct pt_regs *regs);
+/* de_thread - at execve's point of no return: end every other thread of
+ * the caller's group and wait until they are gone; a caller that is not
+ * the leader takes the leader's pid, parent and place, and the leader is
+ * released unreported (Linux's de_thread; kernel/de_thread.c). 0, or
+ * -EAGAIN when the group is exiting already (the caller is marked and
+ * exits with it on its way out of the call). */
+int de_thread(struct task_struct *tsk);
 long do_wait4(int pid, u64 ustatus, int options);
 /* release_task - free a dead task: pid, lists, stack, task_struct. */
 void release_task(struct task_struct *p);
