@@ -36,6 +36,8 @@ static bool zap_other_threads(struct task_struct *tsk)
 	list_for_each_entry(t, &tsk->signal->thread_head, thread_node) {
 		if (t == tsk || t->state >= EXIT_ZOMBIE)
 			continue;
+		t->flags |= PF_GROUP_KILL;
+		smp_mb();	/* the flag before its state is read */
 		signal_wake_up(t);
 		if (!t->on_cpu && t->cpu == me)
 			here = true;
@@ -116,9 +118,6 @@ int de_thread(struct task_struct *tsk)
 {
 	struct signal_struct *sig = tsk->signal;
 
-	/* alone: only @tsk could add a thread, so no lock is needed */
-	if (sig->nr_threads == 1)
-		goto no_thread_group;
 	spin_lock(&tasklist_lock);
 	if (sig->group_exit) {
 		/* exit_group or a fatal trap came first and marked us too */
@@ -136,7 +135,5 @@ int de_thread(struct task_struct *tsk)
 	spin_lock(&tasklist_lock);
 	sig->group_exit = false;
 	spin_unlock(&tasklist_lock);
-no_thread_group:
-	tsk->exit_signal = SIGCHLD;	/* we have changed execution domain */
 	return 0;
 }

@@ -408,16 +408,19 @@ static long do_execve(const char *filename, const struct arg_src *argv,
 	if (r)
 		return r;
 
-	/* the point of no return: the other threads go, then the old image */
-	r = de_thread(current);
-	if (r) {
-		/* the group is exiting: so does the caller, as it was */
-		exit_mmap(bprm.mm);
-		if (displaced) {
-			put_files_struct(current->files);
-			current->files = displaced;
+	/* the point of no return: the other threads go, then the old image
+	 * (alone, nobody but the caller could add a thread: no lock) */
+	if (unlikely(current->signal->nr_threads > 1)) {
+		r = de_thread(current);
+		if (r) {
+			/* the group is exiting: so does the caller, as it was */
+			exit_mmap(bprm.mm);
+			if (displaced) {
+				put_files_struct(current->files);
+				current->files = displaced;
+			}
+			return r;
 		}
-		return r;
 	}
 	old = current->mm;
 	mm_release(current);		/* a vfork parent runs on from here */

@@ -127,21 +127,17 @@ void group_kill(int exit_code)
 		sig->group_exit = true;
 		sig->group_exit_code = exit_code;
 		list_for_each_entry(t, &sig->thread_head, thread_node) {
-			if (t == current)
-				t->flags |= PF_GROUP_KILL;
-			else
+			t->flags |= PF_GROUP_KILL;
+			smp_mb();	/* the flag before its state is read */
+			if (t != current)
 				signal_wake_up(t);
 		}
 	}
 	spin_unlock(&tasklist_lock);
 }
 
-/* signal_wake_up - the flag first, then the wake-up and the kick: a task
- * that sets its state and then looks at its flags never misses both. */
 void signal_wake_up(struct task_struct *t)
 {
-	t->flags |= PF_GROUP_KILL;
-	smp_mb();	/* the flag before its state is read */
 	wake_up_process(t);
 	kick_process(t);
 }
@@ -160,36 +156,48 @@ bool irqentry_exit_to_user_mode(const struct pt_regs *regs)
 	return true;
 }
 
-/* do_group_exit - exit every thread of the group with @exit_code. Other
- * threads are marked and leave when they next return to user mode. */
-__noreturn void do_group_exit(int exit_code)
+/* exec_reparent - @tsk, killed, has children: if the thread whose execve
+ * kills it (de_thread marks all but that one; exit_group marks them all)
+ * is there, it takes them, and they stay the process's, as Linux's
+ * find_new_reaper gives them to a live thread of the group; else do_exit
+ * gives them to init. Out of line: most exits have no children. */
+static __attribute__((noinline)) void exec_reparent(struct task_struct *tsk)
 {
-	group_kill(exit_code);
-	exit_killed();
-}
+	struct task_struct *t;
 
-/* exit_killed - what is left of do_exit's forget_original_parent to do
- * here, where only a killed task comes: the thread whose execve kills us
- * (de_thread marks all but it; exit_group marks them all) takes our
- * children, which stay the process's, as Linux's find_new_reaper gives
- * them to a live thread of the group. The unlocked peek is enough: a
- * killed task gains children after it only as init, whose orphans are
- * not the process's own. */
-__noreturn void exit_killed(void)
-{
-	struct task_struct *tsk = current, *t;
-
-	if (unlikely(!list_empty(&tsk->children)) && tsk->signal->group_exit) {
-		spin_lock(&tasklist_lock);
+	spin_lock(&tasklist_lock);
+	if (tsk->signal->group_exit) {
 		list_for_each_entry(t, &tsk->signal->thread_head, thread_node) {
 			if (!(t->flags & (PF_GROUP_KILL | PF_EXITING))) {
 				move_children(tsk, t);
 				break;
 			}
 		}
-		spin_unlock(&tasklist_lock);
 	}
-	do_exit(tsk->signal->group_exit_code);
+	spin_unlock(&tasklist_lock);
+}
+
+/* __exit_killed - exit_killed, inline in do_group_exit. The unlocked peek
+ * is enough: a killed task gains children after it only as init, whose
+ * orphans are not the process's own. */
+static __attribute__((always_inline)) inline __noreturn void __exit_killed(void)
+{
+	if (unlikely(!list_empty(&current->children)))
+		exec_reparent(current);
+	do_exit(current->signal->group_exit_code);
+}
+
+__noreturn void exit_killed(void)
+{
+	__exit_killed();
+}
+
+/* do_group_exit - exit every thread of the group with @exit_code. Other
+ * threads are marked and leave when they next return to user mode. */
+__noreturn void do_group_exit(int exit_code)
+{
+	group_kill(exit_code);
+	__exit_killed();
 }
 
 void release_task(struct task_struct *p)
