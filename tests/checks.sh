@@ -368,11 +368,12 @@ nested_inner_hang() {
 }
 
 # the rdtscp;lfence close (build/rdtscp): under a genuine KVM it runs, and
-# every window holds what it held with lfence;rdtsc;lfence
+# every window holds what it held with lfence;rdtsc;lfence (every row's n,
+# min and p50: a max may take an L1 timer interrupt, as in nested_npt)
 nested_rdtscp() {
 	nested_run kvm-npt "$OUT/run" --kernel build/rdtscp/forklab.elf &&
 		grep -q '"tsc_close": "rdtscp;lfence"' "$OUT/run/meta.json" &&
-		python3 tests/tools/checks.py same-p50 build/check/icount_runs/a/results.csv \
+		python3 tests/tools/checks.py same-min-p50 build/check/icount_runs/a/results.csv \
 			"$OUT/run/results.csv"
 }
 
