@@ -125,6 +125,12 @@ $(BUILD)/user/musl-threads: tests/programs/musl_threads.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
 
+# execve from a threaded process (every other thread ends, the process keeps
+# its pid): make check compares its lines on forklab, this host and the Linux guest.
+$(BUILD)/user/musl-exec-threads: tests/programs/musl_exec_threads.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -Wall -Wextra -Werror -o $@ $< -lpthread
+
 # pthread_create+join against the raw clone-thread (forklab threads).
 $(BUILD)/user/musl-pthread-bench: bench/musl/pthread_bench.c bench/tsc.h
 	@mkdir -p $(dir $@)

@@ -4,7 +4,8 @@
  * One path serves the first program (exec_into, with kernel strings) and
  * execve (user strings): the new image is built beside the old one, and
  * the old one is released only when the new one is ready, so a failed
- * execve returns to an untouched caller. */
+ * execve returns to an untouched caller. Then the caller's other threads
+ * end (de_thread.c) and it runs the new image alone. */
 #include "kernel/task.h"
 #include "kernel/elf.h"
 #include "kernel/failslab.h"
@@ -378,7 +379,8 @@ static void flush_signal_handlers(struct sighand_struct *sh)
 			sh->action[i] = (struct k_sigaction){ 0 };
 }
 
-/* do_execve - replace the caller's image with the file at @filename. */
+/* do_execve - replace the caller's image with the file at @filename; the
+ * caller is the only thread of its process afterwards (de_thread). */
 static long do_execve(const char *filename, const struct arg_src *argv,
 		      const struct arg_src *envp)
 {
@@ -406,7 +408,20 @@ static long do_execve(const char *filename, const struct arg_src *argv,
 	if (r)
 		return r;
 
-	/* the point of no return: the old image goes */
+	/* the point of no return: the other threads go, then the old image
+	 * (alone, nobody but the caller could add a thread: no lock) */
+	if (unlikely(current->signal->nr_threads > 1)) {
+		r = de_thread(current);
+		if (r) {
+			/* the group is exiting: so does the caller, as it was */
+			exit_mmap(bprm.mm);
+			if (displaced) {
+				put_files_struct(current->files);
+				current->files = displaced;
+			}
+			return r;
+		}
+	}
 	old = current->mm;
 	mm_release(current);		/* a vfork parent runs on from here */
 	current->mm = bprm.mm;
@@ -426,7 +441,8 @@ static long do_execve(const char *filename, const struct arg_src *argv,
 /* sys_execve - 0 (the registers are the new image's: rax 0), or -errno
  * with the caller's image as it was: -ENOENT/-ENOTDIR (path), -EACCES (not
  * a regular executable file), -EFAULT, -E2BIG, -ENOEXEC, -ENOMEM,
- * -ENAMETOOLONG. */
+ * -ENAMETOOLONG; -EAGAIN when another thread's exit_group or fatal trap
+ * came first (the caller then exits with its group). */
 long sys_execve(u64 upath, u64 uargv, u64 uenvp)
 {
 	struct arg_src argv = { .user = true, .uv = uargv };

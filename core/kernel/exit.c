@@ -40,20 +40,30 @@ static void exit_mm(struct task_struct *tsk)
 	mmput(mm);
 }
 
-/* forget_original_parent - hand @father's children to init (or, when init
- * itself exits, to the idle task, which reaps whatever is left). */
-static void forget_original_parent(struct task_struct *father)
+/* move_children - every child of @father becomes @reaper's (a zombie
+ * wakes @reaper to reap it). Under tasklist_lock. */
+static __attribute__((always_inline)) inline void move_children(struct task_struct *father,
+								struct task_struct *reaper)
 {
-	struct task_struct *reaper = init_task_p, *child, *n;
+	struct task_struct *child, *n;
 
-	if (!reaper || reaper == father || (reaper->flags & PF_EXITING))
-		reaper = &idle_task;
 	list_for_each_entry_safe(child, n, &father->children, sibling) {
 		child->real_parent = reaper;
 		list_move_tail(&child->sibling, &reaper->children);
 		if (child->state == EXIT_ZOMBIE)
 			wake_up_process(reaper);
 	}
+}
+
+/* forget_original_parent - hand @father's children to init (or, when init
+ * itself exits, to the idle task, which reaps whatever is left). */
+static void forget_original_parent(struct task_struct *father)
+{
+	struct task_struct *reaper = init_task_p;
+
+	if (!reaper || reaper == father || (reaper->flags & PF_EXITING))
+		reaper = &idle_task;
+	move_children(father, reaper);
 }
 
 /* wake_reaper - wake @p's parent to reap it: a parent in wait4 set its
@@ -120,10 +130,66 @@ void group_kill(int exit_code)
 			t->flags |= PF_GROUP_KILL;
 			smp_mb();	/* the flag before its state is read */
 			if (t != current)
-				wake_up_process(t);
+				signal_wake_up(t);
 		}
 	}
 	spin_unlock(&tasklist_lock);
+}
+
+void signal_wake_up(struct task_struct *t)
+{
+	wake_up_process(t);
+	kick_process(t);
+}
+
+/* irqentry_exit_to_user_mode - see task.h; Linux's exit_to_user_mode_loop
+ * does the same for need_resched and a pending SIGKILL. */
+bool irqentry_exit_to_user_mode(const struct pt_regs *regs)
+{
+	if (!user_mode(regs))
+		return false;
+	exit_if_killed();
+	if (!cpu_has_work())
+		return false;
+	schedule();
+	exit_if_killed();	/* marked while it waited for its turn */
+	return true;
+}
+
+/* exec_reparent - @tsk, killed, has children: if the thread whose execve
+ * kills it (de_thread marks all but that one; exit_group marks them all)
+ * is there, it takes them, and they stay the process's, as Linux's
+ * find_new_reaper gives them to a live thread of the group; else do_exit
+ * gives them to init. Out of line: most exits have no children. */
+static __attribute__((noinline)) void exec_reparent(struct task_struct *tsk)
+{
+	struct task_struct *t;
+
+	spin_lock(&tasklist_lock);
+	if (tsk->signal->group_exit) {
+		list_for_each_entry(t, &tsk->signal->thread_head, thread_node) {
+			if (!(t->flags & (PF_GROUP_KILL | PF_EXITING))) {
+				move_children(tsk, t);
+				break;
+			}
+		}
+	}
+	spin_unlock(&tasklist_lock);
+}
+
+/* __exit_killed - exit_killed, inline in do_group_exit. The unlocked peek
+ * is enough: a killed task gains children after it only as init, whose
+ * orphans are not the process's own. */
+static __attribute__((always_inline)) inline __noreturn void __exit_killed(void)
+{
+	if (unlikely(!list_empty(&current->children)))
+		exec_reparent(current);
+	do_exit(current->signal->group_exit_code);
+}
+
+__noreturn void exit_killed(void)
+{
+	__exit_killed();
 }
 
 /* do_group_exit - exit every thread of the group with @exit_code. Other
@@ -131,7 +197,7 @@ void group_kill(int exit_code)
 __noreturn void do_group_exit(int exit_code)
 {
 	group_kill(exit_code);
-	do_exit(current->signal->group_exit_code);
+	__exit_killed();
 }
 
 void release_task(struct task_struct *p)

@@ -236,6 +236,14 @@ void wake_up_process(struct task_struct *t)
 	enqueue_unlock(rq, t);
 }
 
+void kick_process(struct task_struct *t)
+{
+	int cpu = *(volatile int *)&t->cpu;
+
+	if (*(volatile int *)&t->on_cpu && cpu != (int)smp_processor_id())
+		smp_send_reschedule(cpu);
+}
+
 /* wake_up_new_task - the last step of fork: the child joins the run queue
  * of the CPU it inherited from its parent (where the parent runs), or of
  * one its mask allows when the parent was being moved as it forked. */

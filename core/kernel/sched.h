@@ -27,7 +27,7 @@
 /* task flags */
 #define PF_KTHREAD		(1 << 0)
 #define PF_EXITING		(1 << 1)
-#define PF_GROUP_KILL		(1 << 2)	/* another thread called exit_group */
+#define PF_GROUP_KILL		(1 << 2)	/* the group is being killed: exit at the next way to user mode */
 #define PF_IDLE			(1 << 3)	/* a CPU's idle task */
 
 struct completion {
@@ -76,6 +76,9 @@ struct signal_struct {
 	int nr_threads;
 	int group_exit_code;
 	struct list_head thread_head;
+	/* the group is being killed (under tasklist_lock): by exit_group or
+	 * a fatal trap, every thread marked PF_GROUP_KILL; by one thread's
+	 * execve (de_thread), every thread but that one */
 	bool group_exit;
 	struct rlimit rlim[RLIM_NLIMITS];	/* last: copy_signal zeroes what precedes it */
 };
@@ -188,6 +191,11 @@ int sched_setaffinity(struct task_struct *t, u64 mask);
 void sched_show_state(const struct pt_regs *regs);
 /* smp_send_reschedule - make CPU @cpu look at its queue (an IPI). */
 void smp_send_reschedule(int cpu);
+/* kick_process - if @t runs on another CPU, interrupt it there (a
+ * reschedule IPI), so that a task in user mode enters the kernel and sees
+ * what was asked of it (Linux's kick_process). A hint: @t may have left
+ * that CPU, or reach it just after, by then. */
+void kick_process(struct task_struct *t);
 
 void init_completion(struct completion *c);
 void wait_for_completion(struct completion *c);

@@ -143,8 +143,7 @@ void do_syscall_64(struct pt_regs *regs)
 		}
 		regs->rax = -ENOSYS;
 	}
-	if (current->flags & PF_GROUP_KILL)
-		do_exit(current->signal->group_exit_code);
+	exit_if_killed();
 }
 
 /* syscall_init - program the syscall MSRs (EFER.SCE is set at boot). */

@@ -40,6 +40,39 @@ __noreturn void do_group_exit(int exit_code);
 /* group_kill - the group exits with @exit_code at its threads' next return
  * to user mode, the caller's included (a fatal signal's effect). */
 void group_kill(int exit_code);
+/* signal_wake_up - @t (not current), marked PF_GROUP_KILL (then smp_mb),
+ * is woken where it sleeps and interrupted where it runs on another CPU:
+ * a task that sets its state and then looks at its flags misses neither.
+ * Under tasklist_lock. */
+void signal_wake_up(struct task_struct *t);
+
+/* exit_killed - current's group is being killed: exit with the group's
+ * code; a thread that another thread's execve ends first gives its
+ * children to that thread. */
+__noreturn void exit_killed(void);
+/* exit_if_killed - exit here if current's group is being killed
+ * (PF_GROUP_KILL: exit_group, a fatal trap, another thread's execve):
+ * every way back to user mode that can meet a marked task asks. */
+static inline void exit_if_killed(void)
+{
+	if (current->flags & PF_GROUP_KILL)
+		exit_killed();
+}
+
+/* irqentry_exit_to_user_mode - an interrupt (the tick, a reschedule IPI)
+ * that cut into user mode at @regs returns there: the task exits instead
+ * if its group is being killed - a thread spinning in user mode makes no
+ * system call that would notice - and lets a task waiting on this CPU run
+ * first (true if it did). Nothing for an interrupted kernel. */
+bool irqentry_exit_to_user_mode(const struct pt_regs *regs);
+/* de_thread - at execve's point of no return, for a caller with other
+ * threads: end each of them and wait until they are gone; a caller that
+ * is not the leader takes the leader's pid, parent and place, and the
+ * leader is released unreported (Linux's de_thread; kernel/de_thread.c).
+ * 0, or -EAGAIN when the group is exiting already (the caller is marked
+ * and exits with it on its way out of the call). A caller alone keeps its
+ * exit signal (Linux makes it SIGCHLD; forklab reads only its sign). */
+int de_thread(struct task_struct *tsk);
 long do_wait4(int pid, u64 ustatus, int options);
 /* release_task - free a dead task: pid, lists, stack, task_struct. */
 void release_task(struct task_struct *p);

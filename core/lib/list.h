@@ -44,6 +44,17 @@ static inline void list_del(struct list_head *e)
 
 static inline bool list_empty(const struct list_head *head) { return head->next == head; }
 
+/* list_replace_init - @n takes @old's place in its list; @old is left
+ * pointing at itself. */
+static inline void list_replace_init(struct list_head *old, struct list_head *n)
+{
+	n->next = old->next;
+	n->next->prev = n;
+	n->prev = old->prev;
+	n->prev->next = n;
+	INIT_LIST_HEAD(old);
+}
+
 static inline void list_move(struct list_head *e, struct list_head *head)
 {
 	list_del(e);

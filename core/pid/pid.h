@@ -64,6 +64,9 @@ void put_pid(struct pid *pid);
 void free_pid(struct pid *pid);
 void attach_pid(struct task_struct *t);
 void detach_pid(struct task_struct *t);
+/* exchange_tids - @left and @right trade their struct pid and number (a
+ * non-leader's execve takes its leader's; under tasklist_lock). */
+void exchange_tids(struct task_struct *left, struct task_struct *right);
 
 /* The cyclic order every strategy follows, from the last number handed out
  * (0 before the first). As in Linux, numbers 1..RESERVED_PIDS-1 are used

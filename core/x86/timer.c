@@ -11,7 +11,7 @@
 #include "x86/io.h"
 #include "mm/pmm.h"
 #include "lib/printk.h"
-#include "kernel/sched.h"
+#include "kernel/task.h"
 #include "lib/atomic.h"
 #include "x86/apic.h"
 
@@ -55,13 +55,12 @@ void timer_init(u32 hz)
 }
 
 /* preempt - a tick cut into @regs: switch if it was user mode and another
- * task waits here. */
+ * task waits here; a task whose group is being killed exits instead (a
+ * thread spinning in user mode makes no system call that would end it). */
 static void preempt(struct pt_regs *regs)
 {
-	if (user_mode(regs) && cpu_has_work()) {
+	if (irqentry_exit_to_user_mode(regs))
 		atomic64_inc(&nr_preemptions);
-		schedule();
-	}
 }
 
 void timer_interrupt(struct pt_regs *regs)

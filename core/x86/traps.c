@@ -10,7 +10,7 @@
 #include "x86/sections.h"
 #include "x86/apic.h"
 #include "x86/console.h"
-#include "kernel/sched.h"
+#include "kernel/task.h"
 #include "mm/mm.h"
 #include "kernel/smp.h"
 #include "x86/smap.h"
@@ -159,11 +159,11 @@ void do_interrupt(struct pt_regs *regs)
 		return;
 	}
 	if (regs->vector == RESCHEDULE_VECTOR) {
-		/* another CPU queued a task here: run it now if this cut into
-		 * user mode (an idle CPU's loop looks by itself) */
+		/* another CPU queued a task here, or kicks the task that runs
+		 * here to exit: both now if this cut into user mode (an idle
+		 * CPU's loop looks by itself) */
 		lapic_eoi();
-		if (user_mode(regs) && cpu_has_work())
-			schedule();
+		irqentry_exit_to_user_mode(regs);
 		return;
 	}
 	if (regs->vector == TIMER_VECTOR + 7 || regs->vector == TIMER_VECTOR + 15 ||
