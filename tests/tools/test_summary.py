@@ -54,9 +54,9 @@ class SpawnExample(unittest.TestCase):
         rows = results.read_csv(os.path.join(run, "results.csv"))
         s = summary.summarize(rows, results.read_meta(run), catalog.of_run(run))
         lines = summary.findings(s)
-        self.assertIn("fork-exec 35 826 -> 11 770 121", lines[0])
+        self.assertIn("fork-exec 35 835 -> 11 770 130", lines[0])
         self.assertTrue(lines[1].startswith("... in the virtual PMU's modelled cycles: "
-                                            "fork-exec 49 465 -> 134 754 169"), lines[1])
+                                            "fork-exec 53 216 -> 134 753 976"), lines[1])
         for r in rows:		# the cycles a spawn row carries are its whole call's
             r["pmu_cycles"] = ""
         s = summary.summarize(rows, results.read_meta(run), catalog.of_run(run))
