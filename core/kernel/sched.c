@@ -269,14 +269,15 @@ void wake_up_new_task(struct task_struct *t)
  * dead one is not: its waker or reaper deals with it as with any other. */
 static __attribute__((noinline)) void migrate_prev(struct task_struct *prev)
 {
-	bool runnable = prev->state == TASK_RUNNING;
+	bool runnable = prev->state == TASK_RUNNING, dead = prev->state == EXIT_DEAD;
 	struct runqueue *rq;
 
 	prev->migrating = 0;
 	prev->cpu = first_allowed(prev->cpus_allowed);
+	barrier();		/* its state read before on_cpu = 0 frees a zombie to its reaper */
 	prev->on_cpu = 0;
 	spin_unlock(&this_rq()->lock);
-	if (prev->state == EXIT_DEAD) {
+	if (dead) {
 		release_task(prev);
 	} else if (runnable) {
 		rq = lock_task_rq(prev);
@@ -287,7 +288,10 @@ static __attribute__((noinline)) void migrate_prev(struct task_struct *prev)
 /* finish_task_switch - runs on the new task's stack, with this CPU's queue
  * lock handed over by schedule(): @prev is off the CPU now; a dead one can
  * give up the stack it was running on, one that must move is queued where
- * its affinity allows. */
+ * its affinity allows. @prev's state is read before its on_cpu is cleared:
+ * from then on a zombie's parent on another CPU may reap and free it
+ * (reap_zombie waits for on_cpu = 0), so a read after it was a
+ * use-after-free that could take freed memory for an EXIT_DEAD task. */
 static __attribute__((always_inline)) inline void finish_task_switch(struct task_struct *prev)
 {
 	barrier();
@@ -295,10 +299,16 @@ static __attribute__((always_inline)) inline void finish_task_switch(struct task
 		migrate_prev(prev);
 		return;
 	}
+	if (unlikely(prev->state == EXIT_DEAD)) {	/* tested first: see above */
+		barrier();
+		prev->on_cpu = 0;
+		spin_unlock(&this_rq()->lock);
+		release_task(prev);
+		return;
+	}
+	barrier();
 	prev->on_cpu = 0;
 	spin_unlock(&this_rq()->lock);
-	if (prev->state == EXIT_DEAD)
-		release_task(prev);
 }
 
 /* schedule_tail - first code a new task runs (from ret_from_fork); a
