@@ -40,8 +40,23 @@ static void exit_mm(struct task_struct *tsk)
 	mmput(mm);
 }
 
-/* move_children - every child of @father becomes @reaper's (a zombie
- * wakes @reaper to reap it). Under tasklist_lock. */
+/* move_threads - the other threads of moved child @child get its new
+ * parent @reaper too. Out of line: exit's common case has no threaded
+ * children. Under tasklist_lock. */
+static __attribute__((noinline)) void move_threads(struct task_struct *child,
+						   struct task_struct *reaper)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &child->signal->thread_head, thread_node)
+		t->real_parent = reaper;
+}
+
+/* move_children - every child of @father becomes @reaper's, each of its
+ * threads' real_parent with it (Linux's for_each_thread in
+ * forget_original_parent: a thread's stayed @father, freed once reaped,
+ * and clone(CLONE_PARENT) from it linked the new process to freed memory);
+ * a zombie wakes @reaper to reap it. Under tasklist_lock. */
 static __attribute__((always_inline)) inline void move_children(struct task_struct *father,
 								struct task_struct *reaper)
 {
@@ -49,6 +64,8 @@ static __attribute__((always_inline)) inline void move_children(struct task_stru
 
 	list_for_each_entry_safe(child, n, &father->children, sibling) {
 		child->real_parent = reaper;
+		if (unlikely(child->signal->nr_threads > 1))
+			move_threads(child, reaper);
 		list_move_tail(&child->sibling, &reaper->children);
 		if (child->state == EXIT_ZOMBIE)
 			wake_up_process(reaper);

@@ -14,6 +14,10 @@
  * and nothing else. Two more cases: (c) the exec at once, beside a thread
  * made just before it that has not run yet; (d) no exec, but exit_group
  * from main beside the same busy threads (the spinner too): status 3.
+ * Last, once: (e) a process whose parent has exited and been reaped (so
+ * it was given to a reaper) makes a thread, which clones with
+ * CLONE_PARENT: the new process's parent is the reaper, its creator's
+ * process's parent (every thread's parent moves with its process).
  * Every line is a relation, never a raw pid, so the lines are the same
  * natively, in the Linux guest and on forklab (make check: exec_threads,
  * exec_threads_linux). Exits 0. */
@@ -256,6 +260,69 @@ static int image(char **argv)
 	return 0;
 }
 
+static int orphan_go[2], orphan_res[2], orphan_made[2];	/* (e): the parent reaped; the
+							 * answer; the thread made */
+static pid_t orphan_reaper;		/* (e): its process's parent after the reparenting */
+
+/* orphan_cloner - (e)'s thread, made before its process's parent exits:
+ * once that parent has been reaped, clone(CLONE_PARENT) like fork; the new
+ * process answers whether its parent is its creator's process's. */
+static void *orphan_cloner(void *arg)
+{
+	char go;
+	pid_t n;
+
+	(void)arg;
+	if (read(orphan_go[0], &go, 1) != 1)
+		return NULL;
+	orphan_reaper = getppid();
+	n = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+	if (n == 0) {
+		char c = getppid() == orphan_reaper ? 'y' : 'n';
+
+		_exit(write(orphan_res[1], &c, 1) == 1 ? 0 : 4);
+	}
+	return (void *)(long)(n > 0);
+}
+
+/* orphan_case - (e): this process forks a middle one, which forks the
+ * orphan and exits; once this process has reaped the middle one, the
+ * orphan's thread clones with CLONE_PARENT. A process that is pid 1 (a
+ * guest's /init, forklab's program) is the reaper, and reaps the clone. */
+static void orphan_case(void)
+{
+	pid_t mid;
+	void *made = 0;
+	char c = 'n', go = 0;
+	int st;
+	pthread_t t;
+
+	if (pipe(orphan_go) || pipe(orphan_res) || pipe(orphan_made))
+		_exit(5);
+	mid = fork();
+	if (mid == 0) {
+		pid_t orphan = fork();
+
+		if (orphan == 0) {
+			close(orphan_go[1]);
+			if (pthread_create(&t, NULL, orphan_cloner, NULL) ||
+			    write(orphan_made[1], &go, 1) != 1 || pthread_join(t, &made) || !made)
+				_exit(7);
+			_exit(0);
+		}
+		/* leave the orphan to the reaper once its thread is there */
+		_exit(orphan > 0 && read(orphan_made[0], &go, 1) == 1 ? 0 : 8);
+	}
+	close(orphan_res[1]);
+	waitpid(mid, &st, 0);
+	if (write(orphan_go[1], &go, 1) != 1 || read(orphan_res[0], &c, 1) != 1)
+		c = 'n';
+	say("orphan: a thread's CLONE_PARENT child has its process's parent: %s", yes(c == 'y'));
+	if (getpid() == 1)
+		while (waitpid(-1, &st, 0) > 0)
+			;		/* the orphan and its clone, ours to reap */
+}
+
 /* main - no argument: every case, ROUNDS times; a case's name: that case
  * alone ("fresh" needs no tick, nor a second CPU: forklab runs it with
  * hz=0 on one CPU) */
@@ -290,6 +357,8 @@ int main(int argc, char **argv)
 			failed |= !ok;
 		}
 	}
+	if (nr_modes == 4)
+		orphan_case();
 	say("done");
 	return failed;
 }
