@@ -210,7 +210,10 @@ probes_compile_out() {
 linux_reference() {
 	$FORKLAB linux --mode icount --iters 5 --rss-max 4 --no-plots --out "$OUT/run" \
 		>"$OUT/run.out" 2>&1 &&
-		python3 tests/tools/checks.py linux-rows "$OUT/run/results.csv"
+		python3 tests/tools/checks.py linux-rows "$OUT/run/results.csv" &&
+		$FORKLAB linux --mode icount --iters 5 --rss-max 4 --no-plots --out "$OUT/again" \
+			>"$OUT/again.out" 2>&1 &&
+		cmp "$OUT/run/results.csv" "$OUT/again/results.csv"
 }
 
 # the spawn methods natively: both rows of every method at every size, the

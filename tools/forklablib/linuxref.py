@@ -77,7 +77,7 @@ def guest_command(mode, vmlinuz, initrd, args, mem, kernel_args="", plugin=None)
     else:
         cmd += ["-accel", "tcg", "-cpu", "max"]
         if mode == "icount":
-            cmd += ["-icount", "shift=0,sleep=off"]
+            cmd += ["-icount", "shift=0,sleep=off"] + qemu.ICOUNT_REPEAT	# boots repeat
     return cmd + ["-m", str(mem), "-display", "none", "-vga", "none", "-serial", "stdio",
                   "-monitor", "none", "-no-reboot", "-nodefaults", "-kernel", vmlinuz,
                   "-initrd", initrd, "-append",

@@ -33,8 +33,7 @@ KVM_MODULE = "kvm-amd.ko"
 TRACING = "/sys/kernel/tracing"
 L1_APPEND = "console=ttyS0 panic=-1 quiet loglevel=1 rdinit=/init"
 # -seed and -rtc clock=vm: without them RDRAND and the RTC differ from run to run
-L1_QEMU = ["-accel", "tcg", "-icount", "shift=0,sleep=off", "-seed", "1",
-           "-rtc", "clock=vm,base=2020-01-01T00:00:00"]
+L1_QEMU = ["-accel", "tcg", "-icount", "shift=0,sleep=off"] + qemu.ICOUNT_REPEAT
 L1_MEM_EXTRA = 512			# MiB above the inner guest's: L1 kernel, rootfs, QEMU, traces
 TRACE_BUFFER_KB = 65536
 COM_PORTS = (0x3f8, 0x400)		# the serial port: its I/O exits are counted, not traced

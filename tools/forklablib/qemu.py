@@ -19,6 +19,9 @@ QBOOT = "/usr/share/qemu/qboot.rom"
 NESTED_MODES = {"kvm-npt": "npt=1", "kvm-shadow": "npt=0"}
 MODES = ("auto", "kvm", "tcg", "icount") + tuple(NESTED_MODES)
 QEMU = "qemu-system-x86_64"
+# icount's other inputs fixed: RDRAND's seed and the RTC (a Linux guest reads
+# both; without them its icount numbers differ from boot to boot)
+ICOUNT_REPEAT = ["-seed", "1", "-rtc", "clock=vm,base=2020-01-01T00:00:00"]
 PVM_MODULE = "/sys/module/kvm_pvm"	# loaded: /dev/kvm is PVM's (README)
 MAX_SMP = 8		# the kernel's NR_CPUS (core/x86/percpu.h)
 
