@@ -162,11 +162,14 @@ def new_dir(out, mode):
 
 
 def common_meta(mode, args):
-    """meta.json's fields of every Linux run: when, mode, host, program, and
-    the commit of the tree that ran it (the report flags a dirty one)."""
+    """meta.json's fields of every Linux run: when, mode, host, QEMU, program,
+    and the commit of the tree that ran it (the report flags a dirty one)."""
     git = run.command_output(["git", "-C", ROOT, "describe", "--always", "--dirty"])
     return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "mode": mode,
-            "kernel": NAME, "host_cpu": run.host_cpu(), "host_kernel": platform.release(),
+            "kernel": NAME, "host": platform.node(), "host_cpu": run.host_cpu(),
+            "host_cores": run.host_cores(), "host_kernel": platform.release(),
+            "qemu": "none (native)" if mode == "native" else
+            run.command_output([qemu.QEMU, "--version"]),
             "git_commit": git, "git_dirty": git.endswith("-dirty"),
             "program": "build/user/forklab-user", "program_args": args,
             "pmu": "not read (Linux reference; --vpmu gives the virtual PMU's)"}
