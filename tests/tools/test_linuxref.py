@@ -155,7 +155,7 @@ class LinuxReference(unittest.TestCase):
         self.assertTrue(head and meta["git_commit"].startswith(head[:7]), meta["git_commit"])
         self.assertEqual(meta["git_dirty"], meta["git_commit"].endswith("-dirty"))
         self.assertTrue(meta["host"] and meta["host_cores"] >= 1)	# the report's "where"
-        self.assertEqual(linuxref.common_meta("native", "x")["qemu"], "none (native)")
+        self.assertEqual(linuxref.common_meta("native", "x")["qemu"], "no QEMU (native)")
 
     @unittest.skipUnless(os.path.exists(linux_parent.PROGRAM), "build/user/forklab-parent not built")
     def test_parent_bench_natively(self):

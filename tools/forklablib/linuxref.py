@@ -168,7 +168,7 @@ def common_meta(mode, args):
     return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "mode": mode,
             "kernel": NAME, "host": platform.node(), "host_cpu": run.host_cpu(),
             "host_cores": run.host_cores(), "host_kernel": platform.release(),
-            "qemu": "none (native)" if mode == "native" else
+            "qemu": "no QEMU (native)" if mode == "native" else
             run.command_output([qemu.QEMU, "--version"]),
             "git_commit": git, "git_dirty": git.endswith("-dirty"),
             "program": "build/user/forklab-user", "program_args": args,
