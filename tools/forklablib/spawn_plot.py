@@ -69,7 +69,7 @@ def read_threads(run):
         raise qemu.UsageError(f"cannot read {path}: {e.strerror}")
     if got and not {"system", "mode", "op", "rss_pages", "p50", "n"} <= set(got[0]):
         raise qemu.UsageError(f"{path} is not a `forklab threads --csv` file "
-                                    "(columns missing)")
+                              "(columns missing)")
     return got
 
 
@@ -77,9 +77,11 @@ def thread_series(out, name, meta, threads):
     """The thread methods of @threads (threads.csv's rows) for side @name in
     @meta's mode, their data files written into @out (rss 0, the program
     alone, has no place on the log axis); the methods drawn."""
+    def system_side(system):	# threads.csv's "forklab", "linux 6.1.192-3", "this host"
+        return "forklab" if system == "forklab" else "linux" if system.startswith("linux") else None
+
     mine = [r for r in threads if r["mode"] == meta.get("mode") and int(r["rss_pages"]) > 0 and
-            (r["system"] == "forklab") == (name == "forklab") and
-            (name == "forklab" or r["system"].startswith("linux"))]
+            system_side(r["system"]) == name]
     drawn = []
     for method, back, joined in THREAD_METHODS:
         if not any(r["op"] == joined for r in mine):
@@ -133,15 +135,16 @@ def plot(out, rows, linux=None):
     return fplot.gnuplot("spawn.gp", out, **args)
 
 
-def vpmu_side(out, run, rows, meta, counters):
+def vpmu_side(out, run, rows, vrows, counters):
     """(name, title, methods, note, drawn) of one column of vpmu_spawn from
-    @run's vpmu.csv: the call scope of its spawn rows (the strategies
-    side() shows: @drawn), a vpmu_spawn-SIDE-OP.dat of @counters per
-    method; a note when the run has none."""
+    @run's vpmu.csv rows @vrows: the call scope of its spawn rows (the
+    strategies side() shows: @drawn), a vpmu_spawn-SIDE-OP.dat of @counters
+    per method; a note when the run has none."""
+    meta = results.read_meta(run)
     name = side_name(meta)
     spawn, label = shown_spawn(run, rows, meta, side_label(meta))
     keys = {tuple(r[k] for k in results.KEY) for r in spawn}
-    counts = [r for r in vpmu.read_csv(run) or []
+    counts = [r for r in vrows
               if r["scope"] == "call" and tuple(r[k] for k in results.KEY) in keys]
     methods = fplot.in_order(r["op"] for r in counts if not r["op"].endswith(WAIT))
     for op in methods:
@@ -161,14 +164,14 @@ def plot_vpmu(out, rows, linux=None):
     mine = [r for r in vpmu.read_csv(out) or [] if r["bench"] == "spawn"]
     if not mine:
         return []
-    theirs = vpmu.read_csv(linux) if linux else None
+    theirs = (vpmu.read_csv(linux) or []) if linux else None
     have = set(mine[0]) & (set(theirs[0]) if theirs else set(mine[0]))
     counters = [(c, what) for c, what in VPMU_COUNTERS if c in have]
     names = [c for c, _ in counters]
-    sides = [vpmu_side(out, out, rows, results.read_meta(out), names)]
+    sides = [vpmu_side(out, out, rows, mine, names)]
     if linux:
         lrows = results.read_csv(os.path.join(linux, "results.csv"))
-        sides.append(vpmu_side(out, linux, lrows, results.read_meta(linux), names))
+        sides.append(vpmu_side(out, linux, lrows, theirs, names))
     args = {"panels": " ".join(s[0] for s in sides), "counters": str(len(counters)),
             "mode": results.read_meta(out).get("mode", "?")}
     drawn = [r for s in sides for r in s[4]]

@@ -213,14 +213,14 @@ def findings(s):
                      f"{slow['geomean'] / fast['geomean']:.1f}x)")
     sp = s.get("spawn")
     if sp:
+        def methods(first, last):	# "fork-exec 35 835 -> 11 770 130, ..."
+            return ", ".join(f"{x['op'][:-len('-wait')]} {group(round(x[first] or 0))} -> "
+                             f"{group(round(x[last] or 0))}" for x in sp["by_op"])
         lines.append(f"spawn until reaped (p50, {sp['set']}, {group(sp['from'])} -> "
-                     f"{group(sp['to'])} pages): " + ", ".join(
-                         f"{x['op'][:-len('-wait')]} {group(round(x['first'] or 0))} -> "
-                         f"{group(round(x['last'] or 0))}" for x in sp["by_op"]))
+                     f"{group(sp['to'])} pages): " + methods("first", "last"))
         if all(x["cycles_first"] and x["cycles_last"] for x in sp["by_op"]):
-            lines.append("... in the virtual PMU's modelled cycles: " + ", ".join(
-                f"{x['op'][:-len('-wait')]} {group(round(x['cycles_first']))} -> "
-                f"{group(round(x['cycles_last']))}" for x in sp["by_op"]))
+            lines.append("... in the virtual PMU's modelled cycles: " +
+                         methods("cycles_first", "cycles_last"))
     if s.get("spawn_unavailable"):
         lines.append(unavailable_line(s["spawn_unavailable"]))
     sc = s.get("scale")
