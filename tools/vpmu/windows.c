@@ -41,6 +41,8 @@ static size_t sample_words(const struct windows *w)
 int windows_init(struct windows *w, FILE *out, int kprobes, int print_windows, int cache)
 {
 	memset(w, 0, sizeof(*w));
+	w->last = w->held[0];
+	w->last2 = w->held[1];
 	w->out = out;
 	w->kprobes = kprobes > VPMU_MAX_PROBES ? VPMU_MAX_PROBES : kprobes;
 	w->print_windows = print_windows;
@@ -63,8 +65,11 @@ void windows_snapshot(struct windows *w, enum vpmu_stream stream, const struct s
 	s->prev = s->cur;
 	s->cur = *now;
 	if (stream == STREAM_USER) {
-		memcpy(w->last2, w->last, w->nlast * sizeof(w->last[0]));
+		struct snap *older = w->last2;	/* the window before the last: no copy */
+
+		w->last2 = w->last;
 		w->nlast2 = w->nlast;
+		w->last = older;
 		memcpy(w->last, w->probe, w->nprobe * sizeof(w->probe[0]));
 		w->nlast = w->nprobe;
 		w->nprobe = 0;

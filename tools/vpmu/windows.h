@@ -38,7 +38,9 @@ struct windows {
 	int kprobes;			/* kernel snapshots in a user window that are probes */
 	int nprobe, nlast, nlast2;	/* kernel snapshots in the open, the last and the
 					 * one before the last user window */
-	struct snap probe[VPMU_MAX_PROBES], last[VPMU_MAX_PROBES], last2[VPMU_MAX_PROBES];
+	struct snap probe[VPMU_MAX_PROBES];
+	struct snap *last, *last2;	/* into held: swapped at each user snapshot */
+	struct snap held[2][VPMU_MAX_PROBES];
 	int print_windows;		/* also one "vpmu,window" record per marked window */
 	int cache;			/* the memory model runs: its counters are named too */
 	FILE *out;
